@@ -1,0 +1,1 @@
+"""scantrack's scanner gateway: interpretation of scans, device sources, sessions, labels."""

@@ -1,0 +1,264 @@
+"""Items, locations and partners: the master data the flows refer to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tracking_core import validate
+from tracking_core.context import Ctx
+from tracking_core.errors import (
+    DuplicateKey,
+    InvalidInput,
+    MaskCollision,
+    UnknownItem,
+    UnknownLocation,
+    UnknownPartner,
+)
+from tracking_core.masks import Mask
+from tracking_core.models import (
+    LOCATION_KINDS,
+    PARTNER_KINDS,
+    TRACKING,
+    Item,
+    ItemGtin,
+    Location,
+    Partner,
+)
+from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
+
+
+def check_gtin(value: object) -> str:
+    """A GTIN-8/12/13/14 with a valid check digit, returned as 14 digits."""
+    from biip.checksums import gs1_standard_check_digit
+
+    gtin = validate.code("gtin", value, max_len=14)
+    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+        raise InvalidInput(field="gtin", reason=f"{gtin!r} is not 8, 12, 13 or 14 digits")
+    if str(gs1_standard_check_digit(gtin[:-1])) != gtin[-1]:
+        raise InvalidInput(field="gtin", reason=f"{gtin!r} has a wrong check digit")
+    return gtin.zfill(14)
+
+
+# --- lookups -------------------------------------------------------------------------
+
+
+def item_row(s: Session, key: str) -> Item:
+    """An item by SKU, or by any of its GTINs."""
+    row = s.execute(select(Item).where(Item.sku == key)).scalar_one_or_none()
+    if row is None and key.isdigit() and len(key) in (8, 12, 13, 14):
+        row = s.execute(
+            select(Item)
+            .join(ItemGtin, ItemGtin.item_id == Item.id)
+            .where(ItemGtin.gtin == key.zfill(14))
+        ).scalar_one_or_none()
+    if row is None:
+        raise UnknownItem(key=key)
+    return row
+
+
+def location_row(s: Session, code: str) -> Location:
+    row = s.execute(select(Location).where(Location.code == code)).scalar_one_or_none()
+    if row is None:
+        raise UnknownLocation(key=code)
+    return row
+
+
+def partner_row(s: Session, code: str) -> Partner:
+    row = s.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
+    if row is None:
+        raise UnknownPartner(key=code)
+    return row
+
+
+def item_info(s: Session, item: Item) -> ItemInfo:
+    gtins = s.execute(
+        select(ItemGtin.gtin).where(ItemGtin.item_id == item.id).order_by(ItemGtin.gtin)
+    ).scalars()
+    return ItemInfo(
+        sku=item.sku,
+        description=item.description,
+        tracking=item.tracking,  # type: ignore[arg-type]
+        uom=item.uom,
+        gtins=tuple(gtins),
+        serial_mask=item.serial_mask,
+        lot_mask=item.lot_mask,
+        shelf_life_days=item.shelf_life_days,
+        warranty_days=item.warranty_days,
+        standard_cost=item.standard_cost,
+    )
+
+
+def location_info(s: Session, loc: Location) -> LocationInfo:
+    parent = s.get(Location, loc.parent_id).code if loc.parent_id else None  # type: ignore[union-attr]
+    return LocationInfo(code=loc.code, name=loc.name, kind=loc.kind, parent=parent)
+
+
+# --- writes --------------------------------------------------------------------------
+
+
+def _check_mask_collisions(ctx: Ctx, item: Item) -> None:
+    """Refuse a serial mask that could generate another item's numbers.
+
+    Items sharing one mask text share one counter, so those never collide.
+    """
+    if ctx.settings.allow_duplicate_serials or not item.serial_mask:
+        return
+    mine = Mask.parse(item.serial_mask)
+    default = ctx.settings.default_serial_mask
+    others = ctx.session.execute(
+        select(Item.sku, Item.serial_mask).where(Item.id != item.id, Item.tracking == "serial")
+    )
+    for sku, text in others:
+        other_text = text or default
+        if other_text == mine.text:
+            continue
+        if mine.could_collide(Mask.parse(other_text)):
+            raise MaskCollision(
+                mask=mine.text, item=item.sku, other_item=sku, other_mask=other_text
+            )
+
+
+def create_item(
+    ctx: Ctx,
+    *,
+    sku: str,
+    tracking: str,
+    description: str = "",
+    uom: str = "EA",
+    gtins: Iterable[str] = (),
+    serial_mask: str | None = None,
+    lot_mask: str | None = None,
+    shelf_life_days: int | None = None,
+    warranty_days: int | None = None,
+    standard_cost: Decimal | str | int = 0,
+) -> ItemInfo:
+    s = ctx.session
+    sku = validate.code("sku", sku)
+    if tracking not in TRACKING:
+        raise InvalidInput(field="tracking", reason=f"must be one of {', '.join(TRACKING)}")
+    if s.execute(select(Item.id).where(Item.sku == sku)).first():
+        raise DuplicateKey(entity="item", key=sku)
+    item = Item(sku=sku, tracking=tracking)
+    s.add(item)
+    _apply_item_fields(
+        ctx,
+        item,
+        {
+            "description": description,
+            "uom": uom,
+            "serial_mask": serial_mask,
+            "lot_mask": lot_mask,
+            "shelf_life_days": shelf_life_days,
+            "warranty_days": warranty_days,
+            "standard_cost": standard_cost,
+        },
+    )
+    s.flush()
+    for g in gtins:
+        add_gtin(ctx, item, g)
+    _check_mask_collisions(ctx, item)
+    return item_info(s, item)
+
+
+def _days(field: str, value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidInput(field=field, reason="must be a whole number of days")
+    try:
+        days = int(value)
+    except ValueError:
+        raise InvalidInput(field=field, reason=f"not a whole number: {value!r}") from None
+    if days < 0 or days > 36500:
+        raise InvalidInput(field=field, reason="must be between 0 and 36500 days")
+    return days
+
+
+def _apply_item_fields(ctx: Ctx, item: Item, fields: dict[str, Any]) -> None:
+    for key, value in fields.items():
+        if key == "description":
+            item.description = validate.text("description", value)
+        elif key == "uom":
+            item.uom = validate.code("uom", value or "EA", max_len=16)
+        elif key in ("serial_mask", "lot_mask"):
+            mask = validate.code(key, value) if value else None
+            if mask:
+                Mask.parse(mask)
+            setattr(item, key, mask)
+        elif key in ("shelf_life_days", "warranty_days"):
+            setattr(item, key, _days(key, value))
+        elif key == "standard_cost":
+            item.standard_cost = validate.money("standard_cost", value)
+        else:
+            raise InvalidInput(field=key, reason="not a field of an item that can be changed")
+
+
+def update_item(ctx: Ctx, sku: str, changes: dict[str, Any]) -> ItemInfo:
+    item = item_row(ctx.session, sku)
+    gtins = changes.pop("gtins", None)
+    _apply_item_fields(ctx, item, changes)
+    if gtins is not None:
+        for g in gtins:
+            add_gtin(ctx, item, g)
+    ctx.session.flush()
+    _check_mask_collisions(ctx, item)
+    return item_info(ctx.session, item)
+
+
+def add_gtin(ctx: Ctx, item: Item, gtin: str) -> None:
+    g = check_gtin(gtin)
+    owner = ctx.session.get(ItemGtin, g)
+    if owner is not None:
+        if owner.item_id == item.id:
+            return
+        raise DuplicateKey(entity="GTIN", key=g)
+    ctx.session.add(ItemGtin(gtin=g, item_id=item.id))
+    ctx.session.flush()
+
+
+def create_location(
+    ctx: Ctx, *, code: str, name: str = "", kind: str = "bin", parent: str | None = None
+) -> LocationInfo:
+    s = ctx.session
+    code = validate.code("code", code)
+    if kind not in LOCATION_KINDS:
+        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(LOCATION_KINDS)}")
+    if s.execute(select(Location.id).where(Location.code == code)).first():
+        raise DuplicateKey(entity="location", key=code)
+    parent_id = location_row(s, parent).id if parent else None
+    loc = Location(code=code, name=validate.text("name", name), kind=kind, parent_id=parent_id)
+    s.add(loc)
+    s.flush()
+    return location_info(s, loc)
+
+
+def create_partner(ctx: Ctx, *, code: str, name: str = "", kind: str) -> PartnerInfo:
+    s = ctx.session
+    code = validate.code("code", code)
+    if kind not in PARTNER_KINDS:
+        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(PARTNER_KINDS)}")
+    if s.execute(select(Partner.id).where(Partner.code == code)).first():
+        raise DuplicateKey(entity="partner", key=code)
+    p = Partner(code=code, name=validate.text("name", name), kind=kind)
+    s.add(p)
+    s.flush()
+    return PartnerInfo(code=p.code, name=p.name, kind=p.kind)
+
+
+def list_items(s: Session) -> list[ItemInfo]:
+    return [item_info(s, i) for i in s.execute(select(Item).order_by(Item.sku)).scalars()]
+
+
+def list_locations(s: Session) -> list[LocationInfo]:
+    rows = s.execute(select(Location).order_by(Location.code)).scalars()
+    return [location_info(s, loc) for loc in rows]
+
+
+def list_partners(s: Session) -> list[PartnerInfo]:
+    rows = s.execute(select(Partner).order_by(Partner.code)).scalars()
+    return [PartnerInfo(code=p.code, name=p.name, kind=p.kind) for p in rows]

@@ -1,0 +1,540 @@
+"""``Tracking``: the core's use cases, each one transaction, with idempotent scan steps.
+
+>>> # doctest: +SKIP
+>>> core = Tracking(Database.from_url("sqlite:///var/demo.db"))
+>>> core.receive_serials("RC-000001", item="LAPTOP-14", count=5)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from tracking_core import auth, catalog, documents, idempotency, inquiry, lots, posting, serials
+from tracking_core.codec import decode, encode
+from tracking_core.context import Ctx
+from tracking_core.db import Database
+from tracking_core.settings import Settings, update_settings
+from tracking_core.values import (
+    Assignment,
+    DocumentInfo,
+    ItemInfo,
+    LineInfo,
+    LineSpec,
+    LocationInfo,
+    LotInfo,
+    Movement,
+    PartnerInfo,
+    PostResult,
+    SerialInfo,
+    StockRow,
+    Trace,
+)
+
+T = TypeVar("T")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ScanKey:
+    """Who sent a scan and its unique id: the idempotency key of the step it makes."""
+
+    device: str
+    scan_id: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    operator: str | None = None
+    device: str | None = None
+
+
+class Tracking:
+    """The tracking core's public face; the gateway, web layer and CLI call only this."""
+
+    def __init__(self, db: Database, *, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.db = db
+        self.clock = clock
+
+    # --- plumbing --------------------------------------------------------------------
+
+    def _run(
+        self, fn: Callable[[Ctx], T], *, actor: Actor | None = None, readonly: bool = False
+    ) -> T:
+        actor = actor or Actor()
+        now = self.clock()
+        return self.db.run(
+            lambda s: fn(Ctx(s, now, operator=actor.operator, device=actor.device)),
+            readonly=readonly,
+        )
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        return self.db.run(fn, readonly=True)
+
+    def _step(
+        self,
+        action: str,
+        result_type: type[T],
+        fn: Callable[[Ctx], T],
+        payload: dict[str, Any],
+        scan: ScanKey | None,
+        actor: Actor | None,
+    ) -> T:
+        """A scan-sized write; with a ScanKey a replay returns the stored result unchanged."""
+        if scan is None:
+            return self._run(fn, actor=actor)
+        device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
+        digest = idempotency.request_hash(action, payload)
+        actor = actor or Actor(device=device)
+
+        def step(ctx: Ctx) -> T:
+            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
+            if stored is not None:
+                return decode(result_type, stored)  # type: ignore[no-any-return]
+            result = fn(ctx)
+            idempotency.record(ctx.session, device, scan_id, digest, encode(result), ctx.now)
+            return result
+
+        return self._run(step, actor=actor)
+
+    # --- master data -----------------------------------------------------------------
+
+    def create_item(self, **fields: Any) -> ItemInfo:
+        return self._run(lambda c: catalog.create_item(c, **fields))
+
+    def update_item(self, sku: str, **changes: Any) -> ItemInfo:
+        return self._run(lambda c: catalog.update_item(c, sku, dict(changes)))
+
+    def item(self, key: str) -> ItemInfo:
+        return self._read(lambda s: catalog.item_info(s, catalog.item_row(s, key)))
+
+    def items(self) -> list[ItemInfo]:
+        return self._read(catalog.list_items)
+
+    def create_location(self, **fields: Any) -> LocationInfo:
+        return self._run(lambda c: catalog.create_location(c, **fields))
+
+    def locations(self) -> list[LocationInfo]:
+        return self._read(catalog.list_locations)
+
+    def create_partner(self, **fields: Any) -> PartnerInfo:
+        return self._run(lambda c: catalog.create_partner(c, **fields))
+
+    def partners(self) -> list[PartnerInfo]:
+        return self._read(catalog.list_partners)
+
+    # --- settings --------------------------------------------------------------------
+
+    def settings(self) -> Settings:
+        return self._read(Settings.load)
+
+    def update_settings(self, changes: dict[str, Any], *, actor: str, role: str | None) -> Settings:
+        return self._run(
+            lambda c: update_settings(c.session, changes, actor=actor, role=role, now=c.now)
+        )
+
+    # --- documents -------------------------------------------------------------------
+
+    def create_document(
+        self,
+        doc_type: str,
+        *,
+        number: str | None = None,
+        partner: str | None = None,
+        reference: str | None = None,
+        lines: Sequence[LineSpec] = (),
+    ) -> DocumentInfo:
+        return self._run(
+            lambda c: documents.create_document(
+                c, doc_type, number=number, partner=partner, reference=reference, lines=lines
+            )
+        )
+
+    def add_line(self, number: str, spec: LineSpec) -> LineInfo:
+        return self._run(lambda c: documents.add_line(c, number, spec))
+
+    def set_line_quantity(self, number: str, line: int, quantity: int) -> LineInfo:
+        return self._run(lambda c: documents.set_line_quantity(c, number, line, quantity))
+
+    def document(self, number: str, *, detail: bool = False) -> DocumentInfo:
+        return self._read(
+            lambda s: documents.document_info(s, documents.document_row(s, number), detail=detail)
+        )
+
+    def documents(self, **filters: Any) -> list[DocumentInfo]:
+        return self._read(lambda s: documents.list_documents(s, **filters))
+
+    # --- scan-sized steps (idempotent by ScanKey) ------------------------------------
+
+    def generate_serials(
+        self,
+        number: str,
+        *,
+        line: int | None = None,
+        item: str | None = None,
+        serials: Sequence[str] | None = None,
+        count: int | None = None,
+        lot: str | None = None,
+        expiry: dt.date | None = None,
+        production_date: dt.date | None = None,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Assignment:
+        args = dict(
+            line=line,
+            item=item,
+            serials=None if serials is None else list(serials),
+            count=count,
+            lot=lot,
+            expiry=expiry,
+            production_date=production_date,
+        )
+        return self._step(
+            "generate_serials",
+            Assignment,
+            lambda c: serials_mod.generate_serials(c, number, **args),  # type: ignore[arg-type]
+            {"document": number, **args},
+            scan,
+            actor,
+        )
+
+    def allocate_serials(
+        self,
+        number: str,
+        *,
+        line: int | None = None,
+        item: str | None = None,
+        serials: Sequence[str] | None = None,
+        count: int | None = None,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Assignment:
+        args = dict(
+            line=line, item=item, serials=None if serials is None else list(serials), count=count
+        )
+        return self._step(
+            "allocate_serials",
+            Assignment,
+            lambda c: serials_mod.allocate_serials(c, number, **args),  # type: ignore[arg-type]
+            {"document": number, **args},
+            scan,
+            actor,
+        )
+
+    def generate_lot(
+        self,
+        number: str,
+        *,
+        quantity: int,
+        line: int | None = None,
+        item: str | None = None,
+        lot: str | None = None,
+        expiry: dt.date | None = None,
+        production_date: dt.date | None = None,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Assignment:
+        args = dict(
+            quantity=quantity,
+            line=line,
+            item=item,
+            lot=lot,
+            expiry=expiry,
+            production_date=production_date,
+        )
+        return self._step(
+            "generate_lot",
+            Assignment,
+            lambda c: lots.generate_lot(c, number, **args),  # type: ignore[arg-type]
+            {"document": number, **args},
+            scan,
+            actor,
+        )
+
+    def allocate_lot(
+        self,
+        number: str,
+        *,
+        quantity: int,
+        line: int | None = None,
+        item: str | None = None,
+        lot: str | None = None,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Assignment:
+        args = dict(quantity=quantity, line=line, item=item, lot=lot)
+        return self._step(
+            "allocate_lot",
+            Assignment,
+            lambda c: lots.allocate_lot(c, number, **args),  # type: ignore[arg-type]
+            {"document": number, **args},
+            scan,
+            actor,
+        )
+
+    def unassign_serial(
+        self,
+        number: str,
+        *,
+        serial: str,
+        item: str | None = None,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Assignment:
+        return self._step(
+            "unassign_serial",
+            Assignment,
+            lambda c: serials_mod.unassign_serial(c, number, serial=serial, item=item),
+            {"document": number, "serial": serial, "item": item},
+            scan,
+            actor,
+        )
+
+    def unassign_lot(
+        self,
+        number: str,
+        *,
+        lot: str,
+        item: str | None = None,
+        quantity: int | None = None,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Assignment:
+        return self._step(
+            "unassign_lot",
+            Assignment,
+            lambda c: lots.unassign_lot(c, number, lot=lot, item=item, quantity=quantity),
+            {"document": number, "lot": lot, "item": item, "quantity": quantity},
+            scan,
+            actor,
+        )
+
+    def post(
+        self, number: str, *, scan: ScanKey | None = None, actor: Actor | None = None
+    ) -> PostResult:
+        return self._step(
+            "post", PostResult, lambda c: posting.post(c, number), {"document": number}, scan, actor
+        )
+
+    def cancel(self, number: str, *, actor: Actor | None = None) -> DocumentInfo:
+        return self._run(lambda c: posting.cancel(c, number), actor=actor)
+
+    def reverse(
+        self, number: str, *, reversal_number: str | None = None, actor: Actor | None = None
+    ) -> PostResult:
+        return self._run(
+            lambda c: posting.reverse(c, number, reversal_number=reversal_number), actor=actor
+        )
+
+    # --- one-call flows (create, assign, post) ---------------------------------------
+
+    def receive(
+        self,
+        *,
+        item: str,
+        location: str,
+        quantity: int,
+        partner: str | None = None,
+        serials: Sequence[str] | None = None,
+        lot: str | None = None,
+        expiry: dt.date | None = None,
+        production_date: dt.date | None = None,
+        unit_cost: Any = None,
+        post: bool = True,
+        doc_type: str = "receipt",
+        progress: Callable[[int, int], None] | None = None,
+        actor: Actor | None = None,
+    ) -> DocumentInfo:
+        """A whole receipt in one transaction: serials given or from the mask, or a lot."""
+
+        def flow(c: Ctx) -> DocumentInfo:
+            spec = LineSpec(
+                item=item,
+                quantity=quantity,
+                location=location,
+                unit_cost=unit_cost,
+                direction="in" if doc_type == "adjustment" else None,
+            )
+            doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
+            it = catalog.item_row(c.session, item)
+            if it.tracking == "serial":
+                _in_batches(
+                    quantity if serials is None else len(serials),
+                    progress,
+                    lambda start, n: serials_mod.generate_serials(
+                        c,
+                        doc.number,
+                        line=1,
+                        serials=None if serials is None else list(serials)[start : start + n],
+                        count=n if serials is None else None,
+                        lot=lot,
+                        expiry=expiry,
+                        production_date=production_date,
+                    ),
+                )
+            elif it.tracking == "lot":
+                lots.generate_lot(
+                    c,
+                    doc.number,
+                    line=1,
+                    quantity=quantity,
+                    lot=lot,
+                    expiry=expiry,
+                    production_date=production_date,
+                )
+            if post:
+                posting.post(c, doc.number)
+            return documents.document_info(c.session, documents.document_row(c.session, doc.number))
+
+        return self._run(flow, actor=actor)
+
+    def ship(
+        self,
+        *,
+        item: str,
+        location: str,
+        quantity: int,
+        partner: str | None = None,
+        serials: Sequence[str] | None = None,
+        lot: str | None = None,
+        post: bool = True,
+        doc_type: str = "shipment",
+        to_location: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        actor: Actor | None = None,
+    ) -> DocumentInfo:
+        """A whole outbound document in one transaction: given serials/lot, or suggestions."""
+
+        def flow(c: Ctx) -> DocumentInfo:
+            spec = LineSpec(
+                item=item,
+                quantity=quantity,
+                location=location,
+                to_location=to_location,
+                direction="out" if doc_type == "adjustment" else None,
+            )
+            doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
+            it = catalog.item_row(c.session, item)
+            if it.tracking == "serial":
+                _in_batches(
+                    quantity if serials is None else len(serials),
+                    progress,
+                    lambda start, n: serials_mod.allocate_serials(
+                        c,
+                        doc.number,
+                        line=1,
+                        serials=None if serials is None else list(serials)[start : start + n],
+                        count=n if serials is None else None,
+                    ),
+                )
+            elif it.tracking == "lot":
+                lots.allocate_lot(c, doc.number, line=1, quantity=quantity, lot=lot)
+            if post:
+                posting.post(c, doc.number)
+            return documents.document_info(c.session, documents.document_row(c.session, doc.number))
+
+        return self._run(flow, actor=actor)
+
+    # --- stock control ---------------------------------------------------------------
+
+    def quarantine(
+        self,
+        *,
+        item: str,
+        serial: str | None = None,
+        lot: str | None = None,
+        until: dt.date | None = None,
+    ) -> None:
+        self._run(
+            lambda c: lots.set_quarantine(
+                c, item=item, serial=serial, lot=lot, on=True, until=until
+            )
+        )
+
+    def release_quarantine(
+        self, *, item: str, serial: str | None = None, lot: str | None = None
+    ) -> None:
+        self._run(lambda c: lots.set_quarantine(c, item=item, serial=serial, lot=lot, on=False))
+
+    def recall_lot(self, *, item: str, lot: str, recall_number: str, reason: str = "") -> None:
+        self._run(
+            lambda c: lots.recall_lot(
+                c, item=item, lot=lot, recall_number=recall_number, reason=reason
+            )
+        )
+
+    def release_lot(self, *, item: str, lot: str) -> None:
+        self._run(lambda c: lots.release_lot(c, item=item, lot=lot))
+
+    def scrap_serial(
+        self, *, item: str, serial: str, reason: str = "", actor: Actor | None = None
+    ) -> PostResult:
+        return self._run(
+            lambda c: posting.scrap_serial(c, item=item, serial=serial, reason=reason), actor=actor
+        )
+
+    # --- inquiry ---------------------------------------------------------------------
+
+    def stock(
+        self, *, item: str | None = None, location: str | None = None, lot: str | None = None
+    ) -> list[StockRow]:
+        return self._read(lambda s: inquiry.stock(s, item=item, location=location, lot=lot))
+
+    def serial(self, serial: str, *, item: str | None = None) -> SerialInfo:
+        return self._read(lambda s: inquiry.serial_info(s, item=item, serial=serial))
+
+    def lot(self, lot: str, *, item: str) -> LotInfo:
+        today = self.clock().date()
+        return self._read(lambda s: inquiry.lot_info(s, item=item, lot=lot, today=today))
+
+    def trace(
+        self, *, item: str, serial: str | None = None, lot: str | None = None, forward: bool = True
+    ) -> Trace:
+        return self._read(
+            lambda s: inquiry.trace(s, item=item, serial=serial, lot=lot, forward=forward)
+        )
+
+    def ledger(self, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
+        return self._read(lambda s: inquiry.ledger_rows(s, since_id=since_id, limit=limit))
+
+    # --- tokens ----------------------------------------------------------------------
+
+    def create_token(
+        self, *, name: str, role: str, token: str | None = None
+    ) -> tuple[str, auth.TokenInfo]:
+        return self._run(
+            lambda c: auth.create_token(c.session, name=name, role=role, now=c.now, token=token)
+        )
+
+    def authenticate(self, token: str) -> auth.TokenInfo | None:
+        return self._read(lambda s: auth.authenticate(s, token))
+
+    def tokens(self) -> list[auth.TokenInfo]:
+        return self._read(auth.list_tokens)
+
+    def revoke_token(self, token_id: int) -> auth.TokenInfo:
+        return self._run(lambda c: auth.revoke_token(c.session, token_id, now=c.now))
+
+
+serials_mod = serials
+BATCH = 20_000
+
+
+def _in_batches(
+    total: int, progress: Callable[[int, int], None] | None, step: Callable[[int, int], Assignment]
+) -> None:
+    """Long generations in slices, so a progress bar can follow; still one transaction."""
+    done = 0
+    while done < total:
+        n = min(BATCH, total - done)
+        step(done, n)
+        done += n
+        if progress:
+            progress(done, total)

@@ -1,0 +1,141 @@
+"""Engines and transactions: SQLite (WAL, busy timeout, BEGIN IMMEDIATE) and PostgreSQL.
+
+Nothing here connects at import time; ``Database.from_url`` is called by the
+composition root.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
+
+from tracking_core.errors import DomainError, LedgerImmutable, StorageError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DEFAULT_URL = "sqlite:///var/scantrack.db"
+# PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock timeout.
+_RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def database_url() -> str:
+    return os.environ.get("SCANTRACK_DATABASE_URL") or DEFAULT_URL
+
+
+def _sqlite_engine(url: str, **kw: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kw)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control away from pysqlite so we can say BEGIN IMMEDIATE.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the write lock up front: no deadlock-prone lock upgrades.
+        if conn.get_execution_options().get("scantrack_readonly"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def make_engine(url: str | None = None, **kw: Any) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, **kw)
+    return create_engine(url, pool_pre_ping=True, **kw)
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return True
+    text = str(orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
+@dataclass
+class Database:
+    """The engine plus the one way to run a transaction against it."""
+
+    engine: Engine
+    max_attempts: int = 8
+
+    @classmethod
+    def from_url(cls, url: str | None = None, **kw: Any) -> Database:
+        return cls(make_engine(url, **kw))
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self, *, readonly: bool = False) -> Iterator[Session]:
+        """One transaction; commits when the block ends without an exception."""
+        bind = self.engine.execution_options(scantrack_readonly=readonly)
+        with Session(bind=bind, expire_on_commit=False, autoflush=False) as s, s.begin():
+            yield s
+
+    def run(self, fn: Callable[[Session], T], *, readonly: bool = False) -> T:
+        """Run ``fn`` in one transaction, retrying lock conflicts; only domain errors escape."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self.session(readonly=readonly) as s:
+                    return fn(s)
+            except DomainError:
+                raise
+            except DBAPIError as exc:
+                if "append-only" in str(exc.orig):
+                    raise LedgerImmutable(table=_ledger_table(exc)) from exc
+                if isinstance(exc, IntegrityError):
+                    # A concurrent writer won a race the pre-checks could not see; the
+                    # retry re-reads and raises the precise domain error.
+                    if attempt < min(3, self.max_attempts):
+                        continue
+                    log.warning("integrity error after retries: %s", exc.orig)
+                    reason = f"constraint violated: {_first_line(exc.orig)}"
+                    raise StorageError(reason=reason) from exc
+                if _retryable(exc) and attempt < self.max_attempts:
+                    time.sleep(min(0.2, 0.005 * 2**attempt) * random.random())
+                    continue
+                log.exception("database error")
+                raise StorageError(reason=_first_line(exc.orig)) from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _ledger_table(exc: DBAPIError) -> str:
+    text = str(exc.orig)
+    return "lot_transactions" if "lot_transactions" in text else "serial_transactions"
+
+
+def _first_line(obj: object) -> str:
+    return str(obj).strip().splitlines()[0] if str(obj).strip() else type(obj).__name__

@@ -1,0 +1,451 @@
+"""Typed domain errors: each names the violated fact, carries its data and a stable code.
+
+The web layer maps ``category`` to an HTTP status and the gateway maps errors to
+operator feedback; nothing else inspects messages.
+
+>>> e = SerialAlreadyAllocated(item="LAPTOP-14", serial="SN1", document="SO-1")
+>>> e.code, e.details()["serial"]
+('serial_already_allocated', 'SN1')
+>>> str(e)
+'Serial SN1 of LAPTOP-14 is already allocated to SO-1'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+Category = Literal["invalid", "not_found", "conflict", "forbidden", "unavailable"]
+
+
+@dataclass(eq=False)
+class DomainError(Exception):
+    """Base of every error the core raises on purpose."""
+
+    code: ClassVar[str] = "domain_error"
+    category: ClassVar[Category] = "conflict"
+    template: ClassVar[str] = "Domain rule violated"
+
+    def __str__(self) -> str:
+        return self.template.format(**self.details())
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+    def details(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+# --- invalid input -------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class InvalidInput(DomainError):
+    field: str
+    reason: str
+    code: ClassVar[str] = "invalid_input"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Invalid {field}: {reason}"
+
+
+@dataclass(eq=False)
+class InvalidQuantity(DomainError):
+    quantity: object
+    reason: str
+    code: ClassVar[str] = "invalid_quantity"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Invalid quantity {quantity!r}: {reason}"
+
+
+@dataclass(eq=False)
+class InvalidMask(DomainError):
+    mask: str
+    reason: str
+    code: ClassVar[str] = "invalid_mask"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Invalid mask {mask!r}: {reason}"
+
+
+@dataclass(eq=False)
+class MaskExhausted(DomainError):
+    mask: str
+    capacity: int
+    code: ClassVar[str] = "mask_exhausted"
+    category: ClassVar[Category] = "conflict"
+    template: ClassVar[str] = "Mask {mask!r} cannot generate more numbers (capacity {capacity})"
+
+
+@dataclass(eq=False)
+class MaskCollision(DomainError):
+    mask: str
+    item: str
+    other_item: str
+    other_mask: str
+    code: ClassVar[str] = "mask_collision"
+    category: ClassVar[Category] = "conflict"
+    template: ClassVar[str] = (
+        "Mask {mask!r} of {item} could generate the same numbers as {other_mask!r} of "
+        "{other_item}, and duplicate serials are not allowed"
+    )
+
+
+@dataclass(eq=False)
+class NoMask(DomainError):
+    item: str
+    kind: str
+    code: ClassVar[str] = "no_mask"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Item {item} has no {kind} mask and no default {kind} mask is set"
+
+
+@dataclass(eq=False)
+class TrackingMismatch(DomainError):
+    item: str
+    tracking: str
+    expected: str
+    code: ClassVar[str] = "tracking_mismatch"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Item {item} is tracked by {tracking}, not by {expected}"
+
+
+@dataclass(eq=False)
+class TrackingDisabled(DomainError):
+    tracking: str
+    code: ClassVar[str] = "tracking_disabled"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Tracking by {tracking} is turned off in the settings"
+
+
+# --- not found -----------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class NotFound(DomainError):
+    entity: str
+    key: str
+    code: ClassVar[str] = "not_found"
+    category: ClassVar[Category] = "not_found"
+    template: ClassVar[str] = "Unknown {entity} {key!r}"
+
+
+@dataclass(eq=False)
+class UnknownItem(NotFound):
+    entity: str = "item"
+    key: str = ""
+    code: ClassVar[str] = "unknown_item"
+
+
+@dataclass(eq=False)
+class UnknownLocation(NotFound):
+    entity: str = "location"
+    key: str = ""
+    code: ClassVar[str] = "unknown_location"
+
+
+@dataclass(eq=False)
+class UnknownPartner(NotFound):
+    entity: str = "partner"
+    key: str = ""
+    code: ClassVar[str] = "unknown_partner"
+
+
+@dataclass(eq=False)
+class UnknownDocument(NotFound):
+    entity: str = "document"
+    key: str = ""
+    code: ClassVar[str] = "unknown_document"
+
+
+@dataclass(eq=False)
+class UnknownLine(NotFound):
+    entity: str = "document line"
+    key: str = ""
+    code: ClassVar[str] = "unknown_line"
+
+
+@dataclass(eq=False)
+class UnknownSerial(DomainError):
+    item: str
+    serial: str
+    code: ClassVar[str] = "unknown_serial"
+    category: ClassVar[Category] = "not_found"
+    template: ClassVar[str] = "Serial {serial} of {item} is not known"
+
+
+@dataclass(eq=False)
+class UnknownLot(DomainError):
+    item: str
+    lot: str
+    code: ClassVar[str] = "unknown_lot"
+    category: ClassVar[Category] = "not_found"
+    template: ClassVar[str] = "Lot {lot} of {item} is not known"
+
+
+# --- conflicts with the state of stock ---------------------------------------------
+
+
+@dataclass(eq=False)
+class DuplicateKey(DomainError):
+    entity: str
+    key: str
+    code: ClassVar[str] = "duplicate"
+    template: ClassVar[str] = "{entity} {key!r} already exists"
+
+
+@dataclass(eq=False)
+class SerialExists(DomainError):
+    item: str
+    serial: str
+    status: str
+    code: ClassVar[str] = "serial_exists"
+    template: ClassVar[str] = "Serial {serial} of {item} already exists ({status})"
+
+
+@dataclass(eq=False)
+class SerialUsedByOtherItem(DomainError):
+    item: str
+    serial: str
+    other_item: str
+    code: ClassVar[str] = "serial_used_by_other_item"
+    template: ClassVar[str] = (
+        "Serial {serial} is already used by item {other_item}; duplicate serials across "
+        "items are not allowed"
+    )
+
+
+@dataclass(eq=False)
+class SerialAlreadyAllocated(DomainError):
+    item: str
+    serial: str
+    document: str | None
+    code: ClassVar[str] = "serial_already_allocated"
+    template: ClassVar[str] = "Serial {serial} of {item} is already allocated to {document}"
+
+
+@dataclass(eq=False)
+class SerialNotAvailable(DomainError):
+    item: str
+    serial: str
+    status: str
+    location: str | None
+    wanted_location: str | None = None
+    code: ClassVar[str] = "serial_not_available"
+    template: ClassVar[str] = (
+        "Serial {serial} of {item} is {status} at {location}, not in stock at {wanted_location}"
+    )
+
+
+@dataclass(eq=False)
+class SerialNotShipped(DomainError):
+    item: str
+    serial: str
+    status: str
+    code: ClassVar[str] = "serial_not_shipped"
+    template: ClassVar[str] = (
+        "Serial {serial} of {item} is {status}; only a shipped serial can come back from a customer"
+    )
+
+
+@dataclass(eq=False)
+class SerialNotOnLine(DomainError):
+    serial: str
+    line: int
+    code: ClassVar[str] = "serial_not_on_line"
+    template: ClassVar[str] = "Serial {serial} is not assigned to line {line}"
+
+
+@dataclass(eq=False)
+class UnexpectedSerial(DomainError):
+    item: str
+    serial: str
+    document: str
+    code: ClassVar[str] = "unexpected_serial"
+    template: ClassVar[str] = "Serial {serial} of {item} is not expected on {document}"
+
+
+@dataclass(eq=False)
+class InsufficientLotQuantity(DomainError):
+    item: str
+    lot: str
+    location: str
+    requested: int
+    available: int
+    code: ClassVar[str] = "insufficient_lot_quantity"
+    template: ClassVar[str] = (
+        "Lot {lot} of {item} at {location}: {requested} requested, {available} available"
+    )
+
+
+@dataclass(eq=False)
+class InsufficientStock(DomainError):
+    item: str
+    location: str
+    requested: int
+    available: int
+    code: ClassVar[str] = "insufficient_stock"
+    template: ClassVar[str] = (
+        "{item} at {location}: {requested} requested, {available} available to allocate"
+    )
+
+
+@dataclass(eq=False)
+class LotNotOnLine(DomainError):
+    lot: str
+    line: int
+    code: ClassVar[str] = "lot_not_on_line"
+    template: ClassVar[str] = "Lot {lot} is not assigned to line {line}"
+
+
+@dataclass(eq=False)
+class StockExpired(DomainError):
+    item: str
+    number: str
+    expiry: str
+    code: ClassVar[str] = "stock_expired"
+    template: ClassVar[str] = "{item} {number} expired on {expiry}"
+
+
+@dataclass(eq=False)
+class StockQuarantined(DomainError):
+    item: str
+    number: str
+    until: str | None
+    code: ClassVar[str] = "stock_quarantined"
+    template: ClassVar[str] = "{item} {number} is in quarantine (until {until})"
+
+
+@dataclass(eq=False)
+class LotRecalled(DomainError):
+    item: str
+    lot: str
+    recall_number: str | None
+    code: ClassVar[str] = "lot_recalled"
+    template: ClassVar[str] = "Lot {lot} of {item} is recalled ({recall_number})"
+
+
+@dataclass(eq=False)
+class LotConflict(DomainError):
+    item: str
+    lot: str
+    field: str
+    existing: str
+    given: str
+    code: ClassVar[str] = "lot_conflict"
+    template: ClassVar[str] = (
+        "Lot {lot} of {item} already has {field} {existing}, the label says {given}"
+    )
+
+
+# --- documents -------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class DocumentNotOpen(DomainError):
+    document: str
+    status: str
+    code: ClassVar[str] = "document_not_open"
+    template: ClassVar[str] = "Document {document} is {status}, not open"
+
+
+@dataclass(eq=False)
+class DocumentNotPosted(DomainError):
+    document: str
+    status: str
+    code: ClassVar[str] = "document_not_posted"
+    template: ClassVar[str] = (
+        "Document {document} is {status}; only a posted document can be reversed"
+    )
+
+
+@dataclass(eq=False)
+class WrongDocumentType(DomainError):
+    document: str
+    doc_type: str
+    expected: str
+    code: ClassVar[str] = "wrong_document_type"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Document {document} is a {doc_type}, expected {expected}"
+
+
+@dataclass(eq=False)
+class LineQuantityExceeded(DomainError):
+    document: str
+    line: int
+    quantity: int
+    assigned: int
+    requested: int
+    code: ClassVar[str] = "line_quantity_exceeded"
+    template: ClassVar[str] = (
+        "Line {line} of {document} is for {quantity}; {assigned} assigned, "
+        "{requested} more requested"
+    )
+
+
+@dataclass(eq=False)
+class LineIncomplete(DomainError):
+    document: str
+    line: int
+    item: str
+    quantity: int
+    assigned: int
+    code: ClassVar[str] = "line_incomplete"
+    template: ClassVar[str] = (
+        "Line {line} of {document} ({item}) has {assigned} of {quantity} serial/lot numbers; "
+        "different quantities are not allowed"
+    )
+
+
+@dataclass(eq=False)
+class AlreadyReversed(DomainError):
+    document: str
+    reversal: str
+    code: ClassVar[str] = "already_reversed"
+    template: ClassVar[str] = "Document {document} is already reversed by {reversal}"
+
+
+@dataclass(eq=False)
+class CannotReverse(DomainError):
+    document: str
+    reason: str
+    code: ClassVar[str] = "cannot_reverse"
+    template: ClassVar[str] = "Document {document} cannot be reversed: {reason}"
+
+
+@dataclass(eq=False)
+class LedgerImmutable(DomainError):
+    table: str
+    code: ClassVar[str] = "ledger_immutable"
+    template: ClassVar[str] = "Transaction records in {table} are never updated or deleted"
+
+
+# --- idempotency, auth, storage --------------------------------------------------------
+
+
+@dataclass(eq=False)
+class IdempotencyConflict(DomainError):
+    device: str
+    scan_id: str
+    code: ClassVar[str] = "idempotency_conflict"
+    template: ClassVar[str] = (
+        "Scan {scan_id} of device {device} was already used for a different request"
+    )
+
+
+@dataclass(eq=False)
+class PermissionDenied(DomainError):
+    action: str
+    role: str | None
+    needed: str
+    code: ClassVar[str] = "permission_denied"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = "{action} needs the {needed} role (you have {role})"
+
+
+@dataclass(eq=False)
+class StorageError(DomainError):
+    reason: str
+    code: ClassVar[str] = "storage_error"
+    category: ClassVar[Category] = "unavailable"
+    template: ClassVar[str] = "The database could not complete the request: {reason}"

@@ -1,0 +1,295 @@
+"""Inquiry and trace as plain data, read from the ledger and the stock tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy.orm import Session, aliased
+
+from tracking_core import validate
+from tracking_core.catalog import item_row, location_row
+from tracking_core.errors import UnknownLot, UnknownSerial
+from tracking_core.lots import effective_status, lot_row
+from tracking_core.models import (
+    Document,
+    DocumentLine,
+    Item,
+    Location,
+    Lot,
+    LotStock,
+    LotTransaction,
+    Partner,
+    SerialNumber,
+    SerialTransaction,
+)
+from tracking_core.values import LotInfo, Movement, SerialInfo, StockRow, Trace, TraceHit
+
+FromLoc = aliased(Location)
+ToLoc = aliased(Location)
+
+
+def stock(
+    s: Session, *, item: str | None = None, location: str | None = None, lot: str | None = None
+) -> list[StockRow]:
+    """On hand and allocated per item, location and lot (serials counted per item and location)."""
+    lq = (
+        select(
+            Item.sku, Location.code, Lot.lot, LotStock.on_hand, LotStock.allocated, Lot.expiry_date
+        )
+        .join(Lot, Lot.item_id == Item.id)
+        .join(LotStock, LotStock.lot_id == Lot.id)
+        .join(Location, Location.id == LotStock.location_id)
+        .where(LotStock.on_hand > 0)
+    )
+    on_hand = func.count()
+    allocated = func.sum(case((SerialNumber.status == "allocated", 1), else_=0))
+    sq = (
+        select(Item.sku, Location.code, on_hand, allocated)
+        .join(SerialNumber, SerialNumber.item_id == Item.id)
+        .join(Location, Location.id == SerialNumber.location_id)
+        .where(SerialNumber.status.in_(("in_stock", "allocated")))
+        .group_by(Item.sku, Location.code)
+    )
+    if item:
+        it = item_row(s, item)
+        lq, sq = lq.where(Item.id == it.id), sq.where(Item.id == it.id)
+    if location:
+        loc = location_row(s, location)
+        lq, sq = lq.where(Location.id == loc.id), sq.where(Location.id == loc.id)
+    rows: list[StockRow] = []
+    if lot is not None:
+        lq = lq.where(Lot.lot == lot)
+    else:
+        rows.extend(
+            StockRow(item=i, location=c, lot=None, on_hand=int(n), allocated=int(a or 0))
+            for i, c, n, a in s.execute(sq)
+        )
+    rows.extend(
+        StockRow(item=i, location=c, lot=ln, on_hand=int(n), allocated=int(a), expiry=e)
+        for i, c, ln, n, a, e in s.execute(lq)
+    )
+    return sorted(rows, key=lambda r: (r.item, r.location, r.lot or ""))
+
+
+def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
+    qty = tx.quantity if hasattr(tx, "quantity") else literal(1)
+    return (
+        select(
+            tx.id,
+            tx.posted_at,
+            Document.number,
+            tx.doc_type,
+            Partner.code,
+            FromLoc.code,
+            ToLoc.code,
+            qty,
+            tx.cost,
+            tx.operator,
+            tx.device,
+            number_col,
+            tx.reversal_of_id,
+        )
+        .join(Document, Document.id == tx.document_id)
+        .outerjoin(Partner, Partner.id == tx.partner_id)
+        .outerjoin(FromLoc, FromLoc.id == tx.from_location_id)
+        .outerjoin(ToLoc, ToLoc.id == tx.to_location_id)
+    )
+
+
+def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
+    out = []
+    for row in s.execute(q):
+        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev) = row
+        out.append(
+            Movement(
+                id=int(id_),
+                posted_at=at,
+                document=doc,
+                doc_type=typ,
+                partner=partner,
+                from_location=frm,
+                to_location=to,
+                quantity=int(qty),
+                cost=cost,
+                operator=op,
+                device=dev,
+                serial=num if kind == "serial" else None,
+                lot=num if kind == "lot" else None,
+                reversal_of=rev,
+            )
+        )
+    return tuple(out)
+
+
+def serial_info(s: Session, *, item: str | None, serial: str, history: bool = True) -> SerialInfo:
+    sn = validate.code("serial", serial)
+    q = select(SerialNumber).where(SerialNumber.serial == sn)
+    if item:
+        q = q.where(SerialNumber.item_id == item_row(s, item).id)
+    rows = s.execute(q.order_by(SerialNumber.id)).scalars().all()
+    if not rows:
+        raise UnknownSerial(item=item or "*", serial=sn)
+    row = rows[0]
+    it = s.get(Item, row.item_id)
+    assert it is not None
+    loc = s.get(Location, row.location_id) if row.location_id else None
+    holder = None
+    if row.reserved_line_id:
+        holder = s.execute(
+            select(Document.number)
+            .join(DocumentLine, DocumentLine.document_id == Document.id)
+            .where(DocumentLine.id == row.reserved_line_id)
+        ).scalar_one()
+    moves: tuple[Movement, ...] = ()
+    if history:
+        q2 = (
+            _movement_query(SerialTransaction, SerialNumber.serial)
+            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+            .where(SerialTransaction.serial_id == row.id)
+            .order_by(SerialTransaction.id)
+        )
+        moves = _movements(s, q2, "serial")
+    warranty = None
+    if it.warranty_days is not None and row.received_at is not None:
+        shipped = next((m.posted_at for m in reversed(moves) if m.doc_type == "shipment"), None)
+        start = (shipped or row.received_at).date()
+        warranty = start + dt.timedelta(days=it.warranty_days)
+    return SerialInfo(
+        item=it.sku,
+        serial=row.serial,
+        status=row.status,
+        location=loc.code if loc else None,
+        held_by=holder,
+        lot=row.lot_number,
+        expiry=row.expiry_date,
+        production_date=row.production_date,
+        quarantine=row.quarantine,
+        quarantine_until=row.quarantine_until,
+        cost=row.cost,
+        received_at=row.received_at,
+        warranty_until=warranty,
+        history=moves,
+    )
+
+
+def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool = True) -> LotInfo:
+    it = item_row(s, item)
+    ln = validate.code("lot", lot)
+    row = lot_row(s, it, ln)
+    if row is None:
+        raise UnknownLot(item=it.sku, lot=ln)
+    per_loc = tuple(
+        StockRow(
+            item=it.sku,
+            location=c,
+            lot=ln,
+            on_hand=int(n),
+            allocated=int(a),
+            expiry=row.expiry_date,
+        )
+        for c, n, a in s.execute(
+            select(Location.code, LotStock.on_hand, LotStock.allocated)
+            .join(Location, Location.id == LotStock.location_id)
+            .where(LotStock.lot_id == row.id, LotStock.on_hand > 0)
+            .order_by(Location.code)
+        )
+    )
+    moves: tuple[Movement, ...] = ()
+    if history:
+        q = (
+            _movement_query(LotTransaction, Lot.lot)
+            .join(Lot, Lot.id == LotTransaction.lot_id)
+            .where(LotTransaction.lot_id == row.id)
+            .order_by(LotTransaction.id)
+        )
+        moves = _movements(s, q, "lot")
+    return LotInfo(
+        item=it.sku,
+        lot=row.lot,
+        status=effective_status(row, today),
+        expiry=row.expiry_date,
+        production_date=row.production_date,
+        quarantine_until=row.quarantine_until,
+        recall_number=row.recall_number,
+        recall_date=row.recall_date,
+        recall_reason=row.recall_reason,
+        stock=per_loc,
+        history=moves,
+    )
+
+
+_OUT_TO_PARTNER = ("shipment", "vendor_return")
+_IN_FROM_PARTNER = ("receipt", "customer_return")
+
+
+def trace(
+    s: Session, *, item: str, serial: str | None = None, lot: str | None = None, forward: bool
+) -> Trace:
+    """Forward: every shipment and customer a lot or serial reached, through transfers and
+    returns. Backward: the receipts and vendors it came from.
+
+    A serial keeps its identity through every movement and a lot keeps its number through
+    transfers and splits, so the trace is the set of the number's own records filtered by
+    direction; reversed movements and their reversals cancel out and are left off.
+    """
+    it = item_row(s, item)
+    if (serial is None) == (lot is None):
+        from tracking_core.errors import InvalidInput
+
+        raise InvalidInput(field="serial", reason="give a serial or a lot")
+    if serial is not None:
+        info = serial_info(s, item=it.sku, serial=serial)
+        moves = info.history
+        number = info.serial
+    else:
+        linfo = lot_info(s, item=it.sku, lot=lot or "", today=dt.date.today())
+        moves = linfo.history
+        number = linfo.lot
+    reversed_ids = {m.reversal_of for m in moves if m.reversal_of is not None}
+    live = [m for m in moves if m.reversal_of is None and m.id not in reversed_ids]
+    wanted = _OUT_TO_PARTNER if forward else _IN_FROM_PARTNER
+    kinds = dict(s.execute(select(Partner.code, Partner.kind)).all()) if live else {}
+    hits = tuple(
+        TraceHit(
+            item=it.sku,
+            serial=m.serial,
+            lot=m.lot,
+            document=m.document,
+            doc_type=m.doc_type,
+            partner=m.partner,
+            partner_kind=kinds.get(m.partner) if m.partner else None,
+            quantity=m.quantity,
+            posted_at=m.posted_at,
+            location=m.from_location if forward else m.to_location,
+        )
+        for m in live
+        if m.doc_type in wanted
+    )
+    return Trace(
+        item=it.sku,
+        number=number,
+        direction="forward" if forward else "backward",
+        hits=hits,
+        movements=tuple(live),
+    )
+
+
+def ledger_rows(s: Session, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
+    """Every transaction record (serials, then lots), for export."""
+    q1 = (
+        _movement_query(SerialTransaction, SerialNumber.serial)
+        .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+        .where(SerialTransaction.id > since_id)
+        .order_by(SerialTransaction.id)
+    )
+    q2 = (
+        _movement_query(LotTransaction, Lot.lot)
+        .join(Lot, Lot.id == LotTransaction.lot_id)
+        .where(LotTransaction.id > since_id)
+        .order_by(LotTransaction.id)
+    )
+    if limit:
+        q1, q2 = q1.limit(limit), q2.limit(limit)
+    return list(_movements(s, q1, "serial")) + list(_movements(s, q2, "lot"))

@@ -1,0 +1,443 @@
+"""Generating and allocating lot quantities; quarantine, recall and release of stock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from tracking_core import validate
+from tracking_core.catalog import item_row
+from tracking_core.context import Ctx
+from tracking_core.documents import assigned_count, check_room, find_line, open_document
+from tracking_core.errors import (
+    InsufficientLotQuantity,
+    InsufficientStock,
+    InvalidInput,
+    LotConflict,
+    LotNotOnLine,
+    LotRecalled,
+    NoMask,
+    TrackingMismatch,
+    UnknownLot,
+    UnknownSerial,
+    WrongDocumentType,
+)
+from tracking_core.masks import Mask
+from tracking_core.models import Document, DocumentLine, Item, LineLot, Location, Lot, LotStock
+from tracking_core.numbering import next_numbers
+from tracking_core.rules import (
+    TAKES_BLOCKED,
+    check_expiry,
+    check_quarantine,
+    quarantined,
+    suggest_expired,
+)
+from tracking_core.values import Assignment
+
+
+def _lot_line(
+    ctx: Ctx, number: str, line: int | None, item: str | None, direction: str
+) -> tuple[Document, DocumentLine, Item]:
+    s = ctx.session
+    doc = open_document(s, number)
+    ln = find_line(s, doc, line_no=line, item=item)
+    it = s.get(Item, ln.item_id)
+    assert it is not None
+    if it.tracking != "lot":
+        raise TrackingMismatch(item=it.sku, tracking=it.tracking, expected="lot")
+    if ln.direction != direction:
+        raise WrongDocumentType(
+            document=doc.number,
+            doc_type=doc.doc_type,
+            expected="an inbound document" if direction == "in" else "an outbound document",
+        )
+    return doc, ln, it
+
+
+def lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
+    q = select(Lot).where(Lot.item_id == item.id, Lot.lot == lot)
+    if lock:
+        q = q.with_for_update()
+    return s.execute(q).scalar_one_or_none()
+
+
+def _add_to_line(s: Session, line_id: int, lot_id: int, qty: int) -> None:
+    row = s.get(LineLot, (line_id, lot_id), with_for_update=True)
+    if row is None:
+        s.add(LineLot(line_id=line_id, lot_id=lot_id, quantity=qty))
+    else:
+        row.quantity += qty
+    s.flush()
+
+
+def _loc(s: Session, loc_id: int | None) -> str:
+    loc = s.get(Location, loc_id) if loc_id else None
+    return loc.code if loc else ""
+
+
+def generate_lot(
+    ctx: Ctx,
+    number: str,
+    *,
+    quantity: int,
+    line: int | None = None,
+    item: str | None = None,
+    lot: str | None = None,
+    expiry: dt.date | None = None,
+    production_date: dt.date | None = None,
+) -> Assignment:
+    """Receive lot quantity on an inbound line: a given lot (new or existing) or a new one."""
+    s, settings = ctx.session, ctx.settings
+    doc, ln, it = _lot_line(ctx, number, line, item, "in")
+    qty = validate.quantity(quantity)
+    assigned = check_room(s, doc, ln, qty)
+    warnings: list[str] = []
+    if lot is None:
+        text = it.lot_mask or settings.default_lot_mask
+        if not text:
+            raise NoMask(item=it.sku, kind="lot")
+        lot_number = next_numbers(
+            s,
+            Mask.parse(text),
+            1,
+            ctx.today,
+            lambda batch: set(
+                s.execute(select(Lot.lot).where(Lot.item_id == it.id, Lot.lot.in_(batch))).scalars()
+            ),
+        )[0]
+        row = None
+    else:
+        lot_number = validate.code("lot", lot)
+        row = lot_row(s, it, lot_number, lock=True)
+    if row is None:
+        if doc.doc_type == "customer_return" and not settings.allow_unknown_returns:
+            raise UnknownLot(item=it.sku, lot=lot_number)
+        if expiry is None and it.shelf_life_days is not None:
+            expiry = (production_date or ctx.today) + dt.timedelta(days=it.shelf_life_days)
+        qdays = settings.quarantine_days_on_receipt
+        row = Lot(
+            item_id=it.id,
+            lot=lot_number,
+            status="quarantine" if qdays else "available",
+            expiry_date=expiry,
+            production_date=production_date,
+            quarantine_until=ctx.today + dt.timedelta(days=qdays) if qdays else None,
+            created_at=ctx.now,
+        )
+        s.add(row)
+        s.flush()
+    else:
+        for field, given in (("expiry", expiry), ("production date", production_date)):
+            attr = "expiry_date" if field == "expiry" else "production_date"
+            have = getattr(row, attr)
+            if given is not None and have is not None and given != have:
+                raise LotConflict(
+                    item=it.sku,
+                    lot=lot_number,
+                    field=field,
+                    existing=have.isoformat(),
+                    given=given.isoformat(),
+                )
+            if given is not None and have is None:
+                setattr(row, attr, given)
+        if row.status == "recalled":
+            if doc.doc_type != "customer_return":
+                raise LotRecalled(item=it.sku, lot=lot_number, recall_number=row.recall_number)
+            warnings.append(f"lot {lot_number} is recalled ({row.recall_number})")
+    _add_to_line(s, ln.id, row.id, qty)
+    return Assignment(
+        document=doc.number,
+        line=ln.line_no,
+        item=it.sku,
+        action="generate",
+        location=_loc(s, ln.location_id),
+        lots=((lot_number, qty),),
+        expiry=row.expiry_date,
+        assigned=assigned + qty,
+        line_quantity=ln.quantity,
+        warnings=tuple(warnings),
+    )
+
+
+def _check_lot(ctx: Ctx, doc: Document, it: Item, row: Lot) -> str | None:
+    if row.status == "recalled" and doc.doc_type not in TAKES_BLOCKED:
+        raise LotRecalled(item=it.sku, lot=row.lot, recall_number=row.recall_number)
+    check_quarantine(
+        doc_type=doc.doc_type,
+        item=it.sku,
+        number=row.lot,
+        flag=row.status == "quarantine",
+        until=row.quarantine_until,
+        today=ctx.today,
+    )
+    return check_expiry(
+        settings=ctx.settings,
+        doc_type=doc.doc_type,
+        item=it.sku,
+        number=row.lot,
+        expiry=row.expiry_date,
+        today=ctx.today,
+    )
+
+
+def _reserve(s: Session, lot_id: int, location_id: int, qty: int) -> None:
+    # The WHERE makes over-allocation impossible even without the lock; the check
+    # constraint (allocated <= on_hand) is the last line.
+    done = s.execute(
+        update(LotStock)
+        .where(
+            LotStock.lot_id == lot_id,
+            LotStock.location_id == location_id,
+            LotStock.on_hand - LotStock.allocated >= qty,
+        )
+        .values(allocated=LotStock.allocated + qty)
+        .execution_options(synchronize_session=False)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise AssertionError("lot stock changed under a lock")
+
+
+def allocate_lot(
+    ctx: Ctx,
+    number: str,
+    *,
+    quantity: int,
+    line: int | None = None,
+    item: str | None = None,
+    lot: str | None = None,
+) -> Assignment:
+    """Reserve lot quantity at the line's location: the scanned lot, or by allocation order."""
+    s = ctx.session
+    doc, ln, it = _lot_line(ctx, number, line, item, "out")
+    qty = validate.quantity(quantity)
+    assigned = check_room(s, doc, ln, qty)
+    warnings: list[str] = []
+    taken: list[tuple[str, int]] = []
+    if lot is not None:
+        lot_number = validate.code("lot", lot)
+        row = lot_row(s, it, lot_number, lock=True)
+        if row is None:
+            raise UnknownLot(item=it.sku, lot=lot_number)
+        warn = _check_lot(ctx, doc, it, row)
+        if warn:
+            warnings.append(warn)
+        stock = s.get(LotStock, (row.id, ln.location_id), with_for_update=True)
+        available = stock.on_hand - stock.allocated if stock else 0
+        if available < qty:
+            raise InsufficientLotQuantity(
+                item=it.sku,
+                lot=lot_number,
+                location=_loc(s, ln.location_id),
+                requested=qty,
+                available=available,
+            )
+        _reserve(s, row.id, ln.location_id, qty)
+        _add_to_line(s, ln.id, row.id, qty)
+        taken.append((lot_number, qty))
+    else:
+        left = qty
+        for lot_id, lot_number, available in suggest_lots(ctx, doc, ln, it):
+            take = min(left, available)
+            _reserve(s, lot_id, ln.location_id, take)
+            _add_to_line(s, ln.id, lot_id, take)
+            taken.append((lot_number, take))
+            left -= take
+            if left == 0:
+                break
+        if left:
+            raise InsufficientStock(
+                item=it.sku, location=_loc(s, ln.location_id), requested=qty, available=qty - left
+            )
+    return Assignment(
+        document=doc.number,
+        line=ln.line_no,
+        item=it.sku,
+        action="allocate",
+        location=_loc(s, ln.location_id),
+        lots=tuple(taken),
+        assigned=assigned + qty,
+        line_quantity=ln.quantity,
+        warnings=tuple(warnings),
+    )
+
+
+def suggest_lots(ctx: Ctx, doc: Document, ln: DocumentLine, it: Item) -> list[tuple[int, str, int]]:
+    """(lot id, lot, available) at the line's location, in allocation order."""
+    s, settings = ctx.session, ctx.settings
+    q = (
+        select(Lot.id, Lot.lot, LotStock.on_hand - LotStock.allocated)
+        .join(LotStock, LotStock.lot_id == Lot.id)
+        .where(
+            Lot.item_id == it.id,
+            LotStock.location_id == ln.location_id,
+            LotStock.on_hand - LotStock.allocated > 0,
+        )
+    )
+    if doc.doc_type not in TAKES_BLOCKED:
+        q = q.where(
+            or_(
+                Lot.status == "available",
+                and_(
+                    Lot.status == "quarantine",
+                    Lot.quarantine_until.is_not(None),
+                    Lot.quarantine_until <= ctx.today,
+                ),
+            )
+        )
+    if not suggest_expired(settings, doc.doc_type):
+        q = q.where(or_(Lot.expiry_date.is_(None), Lot.expiry_date >= ctx.today))
+    order = settings.allocation_order
+    if order == "fefo":
+        q = q.order_by(Lot.expiry_date.is_(None), Lot.expiry_date, Lot.id)
+    elif order == "lifo":
+        q = q.order_by(Lot.id.desc())
+    elif order == "by_number":
+        q = q.order_by(Lot.lot)
+    else:
+        q = q.order_by(Lot.id)
+    q = q.with_for_update(of=LotStock)
+    return [(int(i), str(n), int(a)) for i, n, a in s.execute(q)]
+
+
+def unassign_lot(
+    ctx: Ctx, number: str, *, lot: str, item: str | None = None, quantity: int | None = None
+) -> Assignment:
+    """Take a lot quantity (all of it by default) off an open document."""
+    s = ctx.session
+    doc = open_document(s, number)
+    lot_number = validate.code("lot", lot)
+    q = (
+        select(LineLot, DocumentLine, Lot)
+        .join(DocumentLine, DocumentLine.id == LineLot.line_id)
+        .join(Lot, Lot.id == LineLot.lot_id)
+        .where(DocumentLine.document_id == doc.id, Lot.lot == lot_number)
+        .order_by(DocumentLine.line_no.desc())
+    )
+    if item:
+        q = q.where(Lot.item_id == item_row(s, item).id)
+    found = s.execute(q.with_for_update(of=LineLot)).first()
+    if found is None:
+        raise LotNotOnLine(lot=lot_number, line=0)
+    ll, ln, _lot = found
+    qty = ll.quantity if quantity is None else validate.quantity(quantity)
+    if qty > ll.quantity:
+        raise InvalidInput(
+            field="quantity", reason=f"only {ll.quantity} of lot {lot_number} on the line"
+        )
+    release_line_lot(s, ln, ll, qty)
+    it = s.get(Item, ln.item_id)
+    return Assignment(
+        document=doc.number,
+        line=ln.line_no,
+        item=it.sku if it else "",
+        action="unassign",
+        location=_loc(s, ln.location_id),
+        lots=((lot_number, qty),),
+        assigned=assigned_count(s, ln),
+        line_quantity=ln.quantity,
+    )
+
+
+def release_line_lot(s: Session, ln: DocumentLine, ll: LineLot, qty: int) -> None:
+    if ln.direction == "out":
+        s.execute(
+            update(LotStock)
+            .where(LotStock.lot_id == ll.lot_id, LotStock.location_id == ln.location_id)
+            .values(allocated=LotStock.allocated - qty)
+            .execution_options(synchronize_session=False)
+        )
+    if qty == ll.quantity:
+        s.delete(ll)
+    else:
+        ll.quantity -= qty
+    s.flush()
+
+
+# --- quarantine, recall, release ------------------------------------------------------
+
+
+def set_quarantine(
+    ctx: Ctx,
+    *,
+    item: str,
+    serial: str | None = None,
+    lot: str | None = None,
+    on: bool,
+    until: dt.date | None = None,
+) -> None:
+    """Put a serial or a lot into quarantine (``on``) or release it."""
+    s = ctx.session
+    it = item_row(s, validate.code("item", item))
+    if (serial is None) == (lot is None):
+        raise InvalidInput(field="serial", reason="give a serial or a lot")
+    if serial is not None:
+        from tracking_core.models import SerialNumber
+
+        sn = validate.code("serial", serial)
+        row = s.execute(
+            select(SerialNumber)
+            .where(SerialNumber.item_id == it.id, SerialNumber.serial == sn)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            raise UnknownSerial(item=it.sku, serial=sn)
+        row.quarantine, row.quarantine_until = on, (until if on else None)
+    else:
+        ln_ = validate.code("lot", lot)
+        lrow = lot_row(s, it, ln_, lock=True)
+        if lrow is None:
+            raise UnknownLot(item=it.sku, lot=ln_)
+        if lrow.status == "recalled":
+            raise LotRecalled(item=it.sku, lot=ln_, recall_number=lrow.recall_number)
+        lrow.status = "quarantine" if on else "available"
+        lrow.quarantine_until = until if on else None
+        if not on:
+            lrow.released_at = ctx.now
+    s.flush()
+
+
+def recall_lot(ctx: Ctx, *, item: str, lot: str, recall_number: str, reason: str = "") -> None:
+    s = ctx.session
+    it = item_row(s, validate.code("item", item))
+    ln_ = validate.code("lot", lot)
+    row = lot_row(s, it, ln_, lock=True)
+    if row is None:
+        raise UnknownLot(item=it.sku, lot=ln_)
+    row.status = "recalled"
+    row.recall_number = validate.code("recall_number", recall_number)
+    row.recall_date = ctx.today
+    row.recall_reason = validate.text("reason", reason) or None
+    row.released_at = None
+    s.flush()
+
+
+def release_lot(ctx: Ctx, *, item: str, lot: str) -> None:
+    """Lift a recall or a quarantine: the lot is available again."""
+    s = ctx.session
+    it = item_row(s, validate.code("item", item))
+    ln_ = validate.code("lot", lot)
+    row = lot_row(s, it, ln_, lock=True)
+    if row is None:
+        raise UnknownLot(item=it.sku, lot=ln_)
+    row.status = "available"
+    row.quarantine_until = None
+    row.released_at = ctx.now
+    s.flush()
+
+
+def effective_status(row: Lot, today: dt.date) -> str:
+    if row.status == "quarantine" and not quarantined(True, row.quarantine_until, today):
+        return "available"
+    return row.status
+
+
+def lot_available(s: Session, lot_id: int) -> int:
+    return int(
+        s.execute(
+            select(func.coalesce(func.sum(LotStock.on_hand - LotStock.allocated), 0)).where(
+                LotStock.lot_id == lot_id
+            )
+        ).scalar_one()
+    )

@@ -1,0 +1,349 @@
+"""The tables of the tracking core, as typed SQLAlchemy 2 declarative models.
+
+Invariants are declared here so the database enforces them as well as the services:
+unique serials (per item, and across items through ``unique_serial`` when duplicate
+serials are not allowed), one open reservation per serial (a single
+``reserved_line_id`` column), lot quantities that never go negative or over-allocate,
+and an append-only ledger (triggers in the migration).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names: Alembic needs them, and errors are mapped from them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(18, 4, asdecimal=True)
+# SQLite's INTEGER is 64-bit already; BigInteger keeps PostgreSQL ids wide enough.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+TRACKING = ("none", "lot", "serial")
+LOCATION_KINDS = ("dock", "bin", "staging", "shipping", "quarantine")
+PARTNER_KINDS = ("vendor", "customer", "both")
+SERIAL_STATUSES = (
+    "pending",  # generated on an open inbound document, not yet posted
+    "in_stock",
+    "allocated",
+    "shipped",
+    "returned_to_vendor",
+    "scrapped",
+    "reversed",  # its receipt was reversed
+)
+LOT_STATUSES = ("available", "quarantine", "recalled")
+DOC_TYPES = ("receipt", "shipment", "customer_return", "vendor_return", "transfer", "adjustment")
+DOC_STATUSES = ("open", "posted", "cancelled")
+ROLES = ("admin", "setup", "operator", "integration")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Item(Base):
+    __tablename__ = "items"
+    __table_args__ = (
+        CheckConstraint(_in("tracking", TRACKING), name="tracking"),
+        CheckConstraint("shelf_life_days IS NULL OR shelf_life_days >= 0", name="shelf_life"),
+        CheckConstraint("warranty_days IS NULL OR warranty_days >= 0", name="warranty"),
+        CheckConstraint("standard_cost >= 0", name="cost"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    tracking: Mapped[str] = mapped_column(String(8))
+    uom: Mapped[str] = mapped_column(String(16), default="EA")
+    serial_mask: Mapped[str | None] = mapped_column(String(64))
+    lot_mask: Mapped[str | None] = mapped_column(String(64))
+    shelf_life_days: Mapped[int | None] = mapped_column(Integer)
+    warranty_days: Mapped[int | None] = mapped_column(Integer)
+    standard_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+
+class ItemGtin(Base):
+    __tablename__ = "item_gtins"
+    gtin: Mapped[str] = mapped_column(String(14), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+
+
+class Location(Base):
+    __tablename__ = "locations"
+    __table_args__ = (CheckConstraint(_in("kind", LOCATION_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(16), default="bin")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+
+
+class Partner(Base):
+    __tablename__ = "partners"
+    __table_args__ = (CheckConstraint(_in("kind", PARTNER_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[str] = mapped_column(String(16))
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(_in("doc_type", DOC_TYPES), name="doc_type"),
+        CheckConstraint(_in("status", DOC_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    doc_type: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    # One reversal per posted document: the unique constraint says so.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    posted_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class DocumentLine(Base):
+    __tablename__ = "document_lines"
+    __table_args__ = (
+        UniqueConstraint("document_id", "line_no"),
+        CheckConstraint("quantity >= 0", name="quantity"),
+        CheckConstraint("unit_cost >= 0", name="unit_cost"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    # 'in' generates numbers at location_id, 'out' allocates them there; a transfer is
+    # 'out' at location_id and arrives at to_location_id on posting.
+    direction: Mapped[str] = mapped_column(String(3))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+
+
+class ExpectedSerial(Base):
+    """An advance ship notice: serials a receipt line expects."""
+
+    __tablename__ = "expected_serials"
+    line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"), primary_key=True)
+    serial: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class SerialNumber(Base):
+    __tablename__ = "serial_numbers"
+    __table_args__ = (
+        UniqueConstraint("item_id", "serial"),
+        # NULL when duplicates across items are allowed; NULLs never collide.
+        UniqueConstraint("unique_serial"),
+        CheckConstraint(_in("status", SERIAL_STATUSES), name="status"),
+        CheckConstraint(
+            "(status IN ('pending', 'allocated') AND reserved_line_id IS NOT NULL)"
+            " OR (status IN ('in_stock', 'scrapped') AND reserved_line_id IS NULL)"
+            # shipped, returned or reversed serials may be held by an inbound line
+            " OR status IN ('shipped', 'returned_to_vendor', 'reversed')",
+            name="reservation",
+        ),
+        CheckConstraint(
+            "status NOT IN ('in_stock', 'allocated') OR location_id IS NOT NULL",
+            name="located",
+        ),
+        Index("ix_serial_numbers_pick", "item_id", "location_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    serial: Mapped[str] = mapped_column(String(64))
+    unique_serial: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    # The open document line holding this serial: a pending receipt, an allocation, or
+    # a customer return on its way in. One column, so never two holders.
+    reserved_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_lines.id"), index=True
+    )
+    lot_number: Mapped[str | None] = mapped_column(String(64))  # as printed, informational
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+    production_date: Mapped[dt.date | None] = mapped_column(Date)
+    quarantine: Mapped[bool] = mapped_column(Boolean, default=False)
+    quarantine_until: Mapped[dt.date | None] = mapped_column(Date)
+    cost: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Lot(Base):
+    __tablename__ = "lots"
+    __table_args__ = (
+        UniqueConstraint("item_id", "lot"),
+        CheckConstraint(_in("status", LOT_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    lot: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="available")
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+    production_date: Mapped[dt.date | None] = mapped_column(Date)
+    quarantine_until: Mapped[dt.date | None] = mapped_column(Date)
+    recall_number: Mapped[str | None] = mapped_column(String(64))
+    recall_date: Mapped[dt.date | None] = mapped_column(Date)
+    recall_reason: Mapped[str | None] = mapped_column(String(200))
+    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LotStock(Base):
+    __tablename__ = "lot_stock"
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="on_hand"),
+        CheckConstraint("allocated >= 0 AND allocated <= on_hand", name="allocated"),
+    )
+
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    allocated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LineLot(Base):
+    """A lot quantity assigned to an open document line (generated or allocated)."""
+
+    __tablename__ = "line_lots"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),)
+
+    line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"), primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class SerialTransaction(Base):
+    """One record per serial per posted movement. Append-only."""
+
+    __tablename__ = "serial_transactions"
+    __table_args__ = (Index("ix_serial_tx_serial", "serial_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    serial_id: Mapped[int] = mapped_column(ForeignKey("serial_numbers.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"))
+    doc_type: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    cost: Mapped[Decimal] = mapped_column(Money)
+    posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    operator: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("serial_transactions.id"))
+
+
+class LotTransaction(Base):
+    """One record per lot per location per posted movement. Append-only."""
+
+    __tablename__ = "lot_transactions"
+    __table_args__ = (
+        Index("ix_lot_tx_lot", "lot_id", "id"),
+        CheckConstraint("quantity >= 0", name="quantity"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"))
+    doc_type: Mapped[str] = mapped_column(String(20))
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    cost: Mapped[Decimal] = mapped_column(Money)  # unit cost x quantity
+    posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    operator: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("lot_transactions.id"))
+
+
+class Counter(Base):
+    """Number counters, keyed by mask text and period; bumped inside the generating transaction."""
+
+    __tablename__ = "counters"
+    __table_args__ = (CheckConstraint("value >= 0", name="value"),)
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Setting(Base):
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+
+
+class SettingChange(Base):
+    __tablename__ = "setting_changes"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    new_value: Mapped[object] = mapped_column(JSON, nullable=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScanResult(Base):
+    """Idempotency: what a (device, scan_id) did, stored with the step it made."""
+
+    __tablename__ = "scan_results"
+    device: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    result: Mapped[object] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

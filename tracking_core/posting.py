@@ -1,0 +1,426 @@
+"""Posting, cancelling and reversing documents: the only writers of the ledger."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Numeric, case, func, insert, literal, null, select, update
+from sqlalchemy.orm import Session
+
+from tracking_core.catalog import item_row
+from tracking_core.context import Ctx
+from tracking_core.documents import (
+    assigned_count,
+    create_document,
+    document_info,
+    document_row,
+    open_document,
+)
+from tracking_core.errors import (
+    AlreadyReversed,
+    CannotReverse,
+    DocumentNotPosted,
+    LineIncomplete,
+    SerialNotAvailable,
+    UnknownSerial,
+)
+from tracking_core.models import (
+    Document,
+    DocumentLine,
+    Item,
+    LineLot,
+    Location,
+    Lot,
+    LotStock,
+    LotTransaction,
+    SerialNumber,
+    SerialTransaction,
+)
+from tracking_core.serials import allocate_serials, release_serials
+from tracking_core.values import DocumentInfo, LineSpec, PostResult
+
+OUT_STATUS = {
+    "shipment": "shipped",
+    "vendor_return": "returned_to_vendor",
+    "adjustment": "scrapped",
+}
+_MONEY = Numeric(18, 4)
+
+
+def post(ctx: Ctx, number: str) -> PostResult:
+    """Turn an open document's assignments into stock movements and transaction records."""
+    s = ctx.session
+    doc = open_document(s, number)
+    lines = list(
+        s.execute(
+            select(DocumentLine)
+            .where(DocumentLine.document_id == doc.id)
+            .order_by(DocumentLine.line_no)
+        ).scalars()
+    )
+    items = {ln.item_id: s.get(Item, ln.item_id) for ln in lines}
+    if not ctx.settings.allow_different_quantities:
+        for ln in lines:
+            it = items[ln.item_id]
+            assert it is not None
+            if it.tracking == "none":
+                continue
+            done = assigned_count(s, ln)
+            if done != ln.quantity:
+                raise LineIncomplete(
+                    document=doc.number,
+                    line=ln.line_no,
+                    item=it.sku,
+                    quantity=ln.quantity,
+                    assigned=done,
+                )
+    serial_records = lot_records = 0
+    for ln in lines:
+        it = items[ln.item_id]
+        assert it is not None
+        if it.tracking == "serial":
+            serial_records += _post_serial_line(ctx, doc, ln)
+        elif it.tracking == "lot":
+            lot_records += _post_lot_line(ctx, doc, ln)
+    doc.status = "posted"
+    doc.posted_at = ctx.now
+    doc.posted_by = ctx.operator
+    s.flush()
+    return PostResult(
+        document=doc.number,
+        doc_type=doc.doc_type,
+        posted_at=ctx.now,
+        serial_records=serial_records,
+        lot_records=lot_records,
+    )
+
+
+def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
+    s = ctx.session
+    inbound = ln.direction == "in"
+    src = null() if inbound else literal(ln.location_id)
+    dst = (
+        literal(ln.location_id)
+        if inbound
+        else (literal(ln.to_location_id) if doc.doc_type == "transfer" else null())
+    )
+    cost = literal(ln.unit_cost, _MONEY) if inbound else SerialNumber.cost
+    rows = select(
+        SerialNumber.id,
+        SerialNumber.item_id,
+        literal(doc.id),
+        literal(ln.id),
+        literal(doc.doc_type),
+        literal(doc.partner_id) if doc.partner_id else null(),
+        src,
+        dst,
+        cost,
+        literal(ctx.now),
+        literal(ctx.operator) if ctx.operator else null(),
+        literal(ctx.device) if ctx.device else null(),
+    ).where(SerialNumber.reserved_line_id == ln.id)
+    # rowcount of INSERT ... SELECT is not reported by every driver: count first
+    count = int(
+        s.execute(select(func.count()).where(SerialNumber.reserved_line_id == ln.id)).scalar_one()
+    )
+    s.execute(
+        insert(SerialTransaction).from_select(
+            [
+                "serial_id",
+                "item_id",
+                "document_id",
+                "line_id",
+                "doc_type",
+                "partner_id",
+                "from_location_id",
+                "to_location_id",
+                "cost",
+                "posted_at",
+                "operator",
+                "device",
+            ],
+            rows,
+        )
+    )
+    if inbound:
+        values = {
+            "status": "in_stock",
+            "location_id": ln.location_id,
+            "reserved_line_id": None,
+            "received_at": ctx.now,
+            "cost": case((SerialNumber.status == "pending", ln.unit_cost), else_=SerialNumber.cost),
+        }
+    elif doc.doc_type == "transfer":
+        values = {"status": "in_stock", "location_id": ln.to_location_id, "reserved_line_id": None}
+    else:
+        values = {"status": OUT_STATUS[doc.doc_type], "location_id": None, "reserved_line_id": None}
+    s.execute(
+        update(SerialNumber)
+        .where(SerialNumber.reserved_line_id == ln.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return count
+
+
+def _add_on_hand(s: Session, lot_id: int, location_id: int, qty: int) -> None:
+    stock = s.get(LotStock, (lot_id, location_id), with_for_update=True)
+    if stock is None:
+        s.add(LotStock(lot_id=lot_id, location_id=location_id, on_hand=qty, allocated=0))
+    else:
+        stock.on_hand += qty
+    s.flush()
+
+
+def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
+    s = ctx.session
+    count = 0
+    for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
+        qty = ll.quantity
+        src: int | None
+        dst: int | None
+        if ln.direction == "in":
+            _add_on_hand(s, ll.lot_id, ln.location_id, qty)
+            src, dst = None, ln.location_id
+        else:
+            s.execute(
+                update(LotStock)
+                .where(LotStock.lot_id == ll.lot_id, LotStock.location_id == ln.location_id)
+                .values(on_hand=LotStock.on_hand - qty, allocated=LotStock.allocated - qty)
+                .execution_options(synchronize_session=False)
+            )
+            src, dst = ln.location_id, ln.to_location_id
+            if dst is not None:
+                _add_on_hand(s, ll.lot_id, dst, qty)
+        s.add(
+            LotTransaction(
+                lot_id=ll.lot_id,
+                item_id=ln.item_id,
+                document_id=doc.id,
+                line_id=ln.id,
+                doc_type=doc.doc_type,
+                partner_id=doc.partner_id,
+                from_location_id=src,
+                to_location_id=dst,
+                quantity=qty,
+                cost=(ln.unit_cost * qty).quantize(Decimal("0.0001")),
+                posted_at=ctx.now,
+                operator=ctx.operator,
+                device=ctx.device,
+            )
+        )
+        count += 1
+    s.flush()
+    return count
+
+
+def cancel(ctx: Ctx, number: str) -> DocumentInfo:
+    """Cancel an open document: every reservation and pending number is released."""
+    s = ctx.session
+    doc = open_document(s, number)
+    lines = list(
+        s.execute(select(DocumentLine).where(DocumentLine.document_id == doc.id)).scalars()
+    )
+    for ln in lines:
+        ids = list(
+            s.execute(
+                select(SerialNumber.id).where(SerialNumber.reserved_line_id == ln.id)
+            ).scalars()
+        )
+        release_serials(s, ids)
+        for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
+            from tracking_core.lots import release_line_lot
+
+            release_line_lot(s, ln, ll, ll.quantity)
+    doc.status = "cancelled"
+    s.flush()
+    return document_info(s, doc)
+
+
+def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> PostResult:
+    """Post a reversal document that undoes every movement of a posted document."""
+    s = ctx.session
+    doc = document_row(s, number, lock=True)
+    if doc.status != "posted":
+        raise DocumentNotPosted(document=doc.number, status=doc.status)
+    if doc.reverses_id is not None:
+        raise CannotReverse(document=doc.number, reason="it is itself a reversal")
+    existing = s.execute(
+        select(Document).where(Document.reverses_id == doc.id)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise AlreadyReversed(document=doc.number, reversal=existing.number)
+    info = create_document(ctx, doc.doc_type, number=reversal_number)
+    rev = document_row(s, info.number)
+    rev.reverses_id = doc.id
+    rev.partner_id = doc.partner_id
+    rev.reference = f"reversal of {doc.number}"
+    serial_records = _reverse_serials(ctx, doc, rev)
+    lot_records = _reverse_lots(ctx, doc, rev)
+    rev.status = "posted"
+    rev.posted_at = ctx.now
+    rev.posted_by = ctx.operator
+    s.flush()
+    return PostResult(
+        document=rev.number,
+        doc_type=rev.doc_type,
+        posted_at=ctx.now,
+        serial_records=serial_records,
+        lot_records=lot_records,
+        reverses=doc.number,
+    )
+
+
+def _copy_lines(s: Session, doc: Document, rev: Document) -> dict[int, int]:
+    """The reversal gets the original's lines (so its records point at real lines)."""
+    mapping: dict[int, int] = {}
+    for ln in s.execute(select(DocumentLine).where(DocumentLine.document_id == doc.id)).scalars():
+        copy = DocumentLine(
+            document_id=rev.id,
+            line_no=ln.line_no,
+            item_id=ln.item_id,
+            direction="out" if ln.direction == "in" else "in",
+            quantity=ln.quantity,
+            unit_cost=ln.unit_cost,
+            location_id=ln.to_location_id or ln.location_id,
+            to_location_id=ln.location_id if ln.to_location_id else None,
+        )
+        s.add(copy)
+        s.flush()
+        mapping[ln.id] = copy.id
+    return mapping
+
+
+def _reverse_serials(ctx: Ctx, doc: Document, rev: Document) -> int:
+    s = ctx.session
+    lines = _copy_lines(s, doc, rev)
+    txs = list(
+        s.execute(
+            select(SerialTransaction)
+            .where(SerialTransaction.document_id == doc.id)
+            .order_by(SerialTransaction.serial_id)
+        ).scalars()
+    )
+    if not txs:
+        return 0
+    serials = {
+        r.id: r
+        for r in s.execute(
+            select(SerialNumber)
+            .where(SerialNumber.id.in_([t.serial_id for t in txs]))
+            .with_for_update()
+        ).scalars()
+    }
+    for t in txs:
+        sn = serials[t.serial_id]
+        # The serial must still be where this document left it, and held by nobody.
+        here = (
+            sn.status == "in_stock" and sn.location_id == t.to_location_id
+            if t.to_location_id is not None
+            else sn.status == OUT_STATUS.get(doc.doc_type)
+        )
+        if not here or sn.reserved_line_id is not None:
+            raise CannotReverse(
+                document=doc.number,
+                reason=f"serial {sn.serial} has moved on since (now {sn.status})",
+            )
+        if t.from_location_id is not None:
+            sn.status, sn.location_id = "in_stock", t.from_location_id
+        elif doc.doc_type == "customer_return":
+            sn.status, sn.location_id = "shipped", None
+        else:
+            sn.status, sn.location_id = "reversed", None
+        s.add(
+            SerialTransaction(
+                serial_id=t.serial_id,
+                item_id=t.item_id,
+                document_id=rev.id,
+                line_id=lines[t.line_id],
+                doc_type=rev.doc_type,
+                partner_id=t.partner_id,
+                from_location_id=t.to_location_id,
+                to_location_id=t.from_location_id,
+                cost=t.cost,
+                posted_at=ctx.now,
+                operator=ctx.operator,
+                device=ctx.device,
+                reversal_of_id=t.id,
+            )
+        )
+    s.flush()
+    return len(txs)
+
+
+def _reverse_lots(ctx: Ctx, doc: Document, rev: Document) -> int:
+    s = ctx.session
+    rev_lines = dict(
+        s.execute(
+            select(DocumentLine.line_no, DocumentLine.id).where(DocumentLine.document_id == rev.id)
+        ).all()
+    )
+    orig_line_no = dict(
+        s.execute(
+            select(DocumentLine.id, DocumentLine.line_no).where(DocumentLine.document_id == doc.id)
+        ).all()
+    )
+    txs = list(
+        s.execute(select(LotTransaction).where(LotTransaction.document_id == doc.id)).scalars()
+    )
+    for t in txs:
+        if t.to_location_id is not None:
+            stock = s.get(LotStock, (t.lot_id, t.to_location_id), with_for_update=True)
+            free = stock.on_hand - stock.allocated if stock else 0
+            if free < t.quantity:
+                lot = s.get(Lot, t.lot_id)
+                raise CannotReverse(
+                    document=doc.number,
+                    reason=f"lot {lot.lot if lot else '?'} has only {free} free at the destination",
+                )
+            assert stock is not None
+            stock.on_hand -= t.quantity
+        if t.from_location_id is not None:
+            _add_on_hand(s, t.lot_id, t.from_location_id, t.quantity)
+        s.add(
+            LotTransaction(
+                lot_id=t.lot_id,
+                item_id=t.item_id,
+                document_id=rev.id,
+                line_id=rev_lines[orig_line_no[t.line_id]],
+                doc_type=rev.doc_type,
+                partner_id=t.partner_id,
+                from_location_id=t.to_location_id,
+                to_location_id=t.from_location_id,
+                quantity=t.quantity,
+                cost=t.cost,
+                posted_at=ctx.now,
+                operator=ctx.operator,
+                device=ctx.device,
+                reversal_of_id=t.id,
+            )
+        )
+    s.flush()
+    return len(txs)
+
+
+def scrap_serial(ctx: Ctx, *, item: str, serial: str, reason: str = "") -> PostResult:
+    """Write a serial off: an adjustment-out document, allocated and posted at once."""
+    s = ctx.session
+    it = item_row(s, item)
+    row = s.execute(
+        select(SerialNumber).where(SerialNumber.item_id == it.id, SerialNumber.serial == serial)
+    ).scalar_one_or_none()
+    if row is None:
+        raise UnknownSerial(item=it.sku, serial=serial)
+    loc = s.get(Location, row.location_id) if row.location_id else None
+    if loc is None or row.status != "in_stock":
+        raise SerialNotAvailable(
+            item=it.sku, serial=serial, status=row.status, location=None, wanted_location=None
+        )
+    doc = create_document(
+        ctx,
+        "adjustment",
+        reference=(reason or "scrap")[:100],
+        lines=[LineSpec(item=it.sku, quantity=1, location=loc.code, direction="out")],
+    )
+    allocate_serials(ctx, doc.number, line=1, serials=[serial])
+    return post(ctx, doc.number)

@@ -1,0 +1,47 @@
+"""Stock rules shared by serials and lots: blocked stock, expiry policy, pick order."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tracking_core.errors import StockExpired, StockQuarantined
+from tracking_core.settings import Settings
+
+# Moving stock is not releasing it: transfers and vendor returns may take blocked stock.
+TAKES_BLOCKED = ("vendor_return", "transfer")
+
+
+def quarantined(flag: bool, until: dt.date | None, today: dt.date) -> bool:
+    return flag and (until is None or until > today)
+
+
+def check_quarantine(
+    *, doc_type: str, item: str, number: str, flag: bool, until: dt.date | None, today: dt.date
+) -> None:
+    if doc_type not in TAKES_BLOCKED and quarantined(flag, until, today):
+        raise StockQuarantined(item=item, number=number, until=until.isoformat() if until else None)
+
+
+def check_expiry(
+    *,
+    settings: Settings,
+    doc_type: str,
+    item: str,
+    number: str,
+    expiry: dt.date | None,
+    today: dt.date,
+) -> str | None:
+    """None when fine, a warning text when the policy warns; raises when it refuses."""
+    if expiry is None or expiry >= today or doc_type == "vendor_return":
+        return None
+    policy = settings.expired_stock_policy
+    if policy == "refuse":
+        raise StockExpired(item=item, number=number, expiry=expiry.isoformat())
+    if policy == "warn":
+        return f"{item} {number} expired on {expiry.isoformat()}"
+    return None
+
+
+def suggest_expired(settings: Settings, doc_type: str) -> bool:
+    """Suggestions never offer expired stock unless the policy allows it outright."""
+    return settings.expired_stock_policy == "allow" or doc_type == "vendor_return"

@@ -1,0 +1,462 @@
+"""Generating serials on inbound lines and allocating them on outbound lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, delete, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from tracking_core import validate
+from tracking_core.context import Ctx
+from tracking_core.documents import assigned_count, check_room, find_line, open_document
+from tracking_core.errors import (
+    InvalidInput,
+    NoMask,
+    SerialAlreadyAllocated,
+    SerialExists,
+    SerialNotAvailable,
+    SerialNotOnLine,
+    SerialNotShipped,
+    SerialUsedByOtherItem,
+    TrackingMismatch,
+    UnexpectedSerial,
+    UnknownSerial,
+    WrongDocumentType,
+)
+from tracking_core.masks import Mask
+from tracking_core.models import (
+    Document,
+    DocumentLine,
+    ExpectedSerial,
+    Item,
+    Location,
+    SerialNumber,
+)
+from tracking_core.numbering import next_numbers
+from tracking_core.rules import TAKES_BLOCKED, check_expiry, check_quarantine, suggest_expired
+from tracking_core.values import Assignment
+
+T = TypeVar("T")
+CHUNK = 5000
+# What an inbound line may take back, by document type: anything else already exists.
+REUSABLE = {
+    "receipt": ("returned_to_vendor", "reversed"),
+    "customer_return": ("shipped",),
+    "adjustment": ("scrapped", "reversed", "returned_to_vendor"),
+}
+
+
+def chunks(seq: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+def _serial_line(
+    ctx: Ctx, number: str, line: int | None, item: str | None, direction: str
+) -> tuple[Document, DocumentLine, Item]:
+    s = ctx.session
+    doc = open_document(s, number)
+    ln = find_line(s, doc, line_no=line, item=item)
+    it = s.get(Item, ln.item_id)
+    assert it is not None
+    if it.tracking != "serial":
+        raise TrackingMismatch(item=it.sku, tracking=it.tracking, expected="serial")
+    if ln.direction != direction:
+        raise WrongDocumentType(
+            document=doc.number,
+            doc_type=doc.doc_type,
+            expected="an inbound document" if direction == "in" else "an outbound document",
+        )
+    return doc, ln, it
+
+
+def _holder(s: Session, line_id: int | None) -> str | None:
+    if line_id is None:
+        return None
+    return s.execute(
+        select(Document.number)
+        .join(DocumentLine, DocumentLine.document_id == Document.id)
+        .where(DocumentLine.id == line_id)
+    ).scalar_one_or_none()
+
+
+def _location_code(s: Session, loc_id: int | None) -> str | None:
+    loc = s.get(Location, loc_id) if loc_id else None
+    return loc.code if loc else None
+
+
+def _serial_list(serials: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in serials:
+        sn = validate.code("serial", raw)
+        if sn in seen:
+            raise InvalidInput(field="serials", reason=f"serial {sn!r} is listed twice")
+        seen.add(sn)
+        out.append(sn)
+    return out
+
+
+def _one_of(serials: Sequence[str] | None, count: int | None) -> None:
+    if (serials is None) == (count is None):
+        raise InvalidInput(field="serials", reason="give either serials or a count")
+
+
+def generate_serials(
+    ctx: Ctx,
+    number: str,
+    *,
+    line: int | None = None,
+    item: str | None = None,
+    serials: Sequence[str] | None = None,
+    count: int | None = None,
+    lot: str | None = None,
+    expiry: dt.date | None = None,
+    production_date: dt.date | None = None,
+) -> Assignment:
+    """Serials given (scanned) or made from the mask, assigned to an inbound line."""
+    s, settings = ctx.session, ctx.settings
+    _one_of(serials, count)
+    doc, ln, it = _serial_line(ctx, number, line, item, "in")
+    wanted = _serial_list(serials) if serials is not None else None
+    n = len(wanted) if wanted is not None else validate.quantity(count)
+    if n == 0:
+        raise InvalidInput(field="serials", reason="no serials given")
+    assigned = check_room(s, doc, ln, n)
+    lot_number = validate.code("lot", lot) if lot else None
+    if expiry is None and it.shelf_life_days is not None:
+        expiry = (production_date or ctx.today) + dt.timedelta(days=it.shelf_life_days)
+    qdays = settings.quarantine_days_on_receipt
+    warnings: list[str] = []
+    reuse: list[int] = []
+    if wanted is None:
+        mask = Mask.parse(it.serial_mask or settings.default_serial_mask or "")
+        if not (it.serial_mask or settings.default_serial_mask):
+            raise NoMask(item=it.sku, kind="serial")
+        new = next_numbers(s, mask, n, ctx.today, lambda batch: _taken(ctx, it, batch))
+    else:
+        new, reuse = _check_given(ctx, doc, ln, it, wanted, warnings)
+    rows: list[dict[str, Any]] = [
+        {
+            "item_id": it.id,
+            "serial": sn,
+            "unique_serial": None if settings.allow_duplicate_serials else sn,
+            "status": "pending",
+            "location_id": None,
+            "reserved_line_id": ln.id,
+            "lot_number": lot_number,
+            "expiry_date": expiry,
+            "production_date": production_date,
+            "quarantine": qdays > 0,
+            "quarantine_until": ctx.today + dt.timedelta(days=qdays) if qdays else None,
+            "cost": ln.unit_cost,
+        }
+        for sn in new
+    ]
+    for part in chunks(rows):
+        s.execute(insert(SerialNumber), list(part))
+    back: dict[str, Any] = {"reserved_line_id": ln.id}
+    if qdays:
+        back.update(quarantine=True, quarantine_until=ctx.today + dt.timedelta(days=qdays))
+    for ids in chunks(reuse):
+        s.execute(
+            update(SerialNumber)
+            .where(SerialNumber.id.in_(ids), SerialNumber.reserved_line_id.is_(None))
+            .values(**back)
+            .execution_options(synchronize_session=False)
+        )
+    done = tuple(new) if wanted is None else tuple(wanted)
+    return Assignment(
+        document=doc.number,
+        line=ln.line_no,
+        item=it.sku,
+        action="generate",
+        location=_location_code(s, ln.location_id) or "",
+        serials=done,
+        expiry=expiry,
+        assigned=assigned + n,
+        line_quantity=ln.quantity,
+        warnings=tuple(warnings),
+    )
+
+
+def _taken(ctx: Ctx, it: Item, batch: list[str]) -> set[str]:
+    """Which of a batch of mask numbers exist already (a range scan: they sort in order)."""
+    if not batch:
+        return set()
+    lo, hi = min(batch), max(batch)
+    col = SerialNumber.unique_serial if not ctx.settings.allow_duplicate_serials else None
+    q = select(SerialNumber.serial)
+    if col is not None:
+        q = q.where(col.between(lo, hi))
+    else:
+        q = q.where(SerialNumber.item_id == it.id, SerialNumber.serial.between(lo, hi))
+    found = set(ctx.session.execute(q).scalars())
+    return found.intersection(batch) if found else set()
+
+
+def _check_given(
+    ctx: Ctx,
+    doc: Document,
+    ln: DocumentLine,
+    it: Item,
+    wanted: list[str],
+    warnings: list[str],
+) -> tuple[list[str], list[int]]:
+    """Split scanned serials into new ones and existing ones this document may take back."""
+    s, settings = ctx.session, ctx.settings
+    existing: dict[str, SerialNumber] = {}
+    for part in chunks(wanted):
+        q = select(SerialNumber).where(SerialNumber.serial.in_(part))
+        if settings.allow_duplicate_serials:
+            q = q.where(SerialNumber.item_id == it.id)
+        for row in s.execute(q.with_for_update()).scalars():
+            if row.item_id != it.id:
+                other = s.get(Item, row.item_id)
+                raise SerialUsedByOtherItem(
+                    item=it.sku, serial=row.serial, other_item=other.sku if other else "?"
+                )
+            existing[row.serial] = row
+    reusable = REUSABLE.get(doc.doc_type, ())
+    reuse: list[int] = []
+    for sn, row in existing.items():
+        if row.reserved_line_id is not None:
+            raise SerialAlreadyAllocated(
+                item=it.sku, serial=sn, document=_holder(s, row.reserved_line_id)
+            )
+        if row.status not in reusable:
+            raise SerialExists(item=it.sku, serial=sn, status=row.status)
+        reuse.append(row.id)
+    new = [sn for sn in wanted if sn not in existing]
+    if doc.doc_type == "customer_return" and new and not settings.allow_unknown_returns:
+        raise SerialNotShipped(item=it.sku, serial=new[0], status="unknown")
+    expected = set(
+        s.execute(select(ExpectedSerial.serial).where(ExpectedSerial.line_id == ln.id)).scalars()
+    )
+    if expected:
+        unexpected = [sn for sn in wanted if sn not in expected]
+        if unexpected:
+            if settings.unexpected_serial_policy == "refuse":
+                raise UnexpectedSerial(item=it.sku, serial=unexpected[0], document=doc.number)
+            if settings.unexpected_serial_policy == "warn":
+                warnings.extend(
+                    f"serial {sn} was not expected on {doc.number}" for sn in unexpected[:20]
+                )
+    return new, reuse
+
+
+def allocate_serials(
+    ctx: Ctx,
+    number: str,
+    *,
+    line: int | None = None,
+    item: str | None = None,
+    serials: Sequence[str] | None = None,
+    count: int | None = None,
+) -> Assignment:
+    """Reserve in-stock serials at the line's location for an outbound line."""
+    s = ctx.session
+    _one_of(serials, count)
+    doc, ln, it = _serial_line(ctx, number, line, item, "out")
+    wanted = _serial_list(serials) if serials is not None else None
+    n = len(wanted) if wanted is not None else validate.quantity(count)
+    if n == 0:
+        raise InvalidInput(field="serials", reason="no serials given")
+    assigned = check_room(s, doc, ln, n)
+    warnings: list[str] = []
+    if wanted is None:
+        picked = suggest_serials(ctx, doc, ln, it, n)
+        if len(picked) < n:
+            from tracking_core.errors import InsufficientStock
+
+            raise InsufficientStock(
+                item=it.sku,
+                location=_location_code(s, ln.location_id) or "",
+                requested=n,
+                available=len(picked),
+            )
+        ids = [i for i, _ in picked]
+        done = tuple(sn for _, sn in picked)
+    else:
+        ids = _check_allocatable(ctx, doc, ln, it, wanted, warnings)
+        done = tuple(wanted)
+    changed = 0
+    for part in chunks(ids):
+        result = s.execute(
+            update(SerialNumber)
+            .where(
+                SerialNumber.id.in_(part),
+                SerialNumber.status == "in_stock",
+                SerialNumber.reserved_line_id.is_(None),
+            )
+            .values(status="allocated", reserved_line_id=ln.id)
+            .execution_options(synchronize_session=False)
+        )
+        changed += result.rowcount  # type: ignore[attr-defined]
+    if changed != len(ids):
+        # Row locks make this unreachable; if it happens, refuse rather than half-allocate.
+        raise SerialAlreadyAllocated(item=it.sku, serial=done[0], document=None)
+    return Assignment(
+        document=doc.number,
+        line=ln.line_no,
+        item=it.sku,
+        action="allocate",
+        location=_location_code(s, ln.location_id) or "",
+        serials=done,
+        assigned=assigned + n,
+        line_quantity=ln.quantity,
+        warnings=tuple(warnings),
+    )
+
+
+def _check_allocatable(
+    ctx: Ctx,
+    doc: Document,
+    ln: DocumentLine,
+    it: Item,
+    wanted: list[str],
+    warnings: list[str],
+) -> list[int]:
+    s = ctx.session
+    rows: dict[str, SerialNumber] = {}
+    for part in chunks(wanted):
+        q = (
+            select(SerialNumber)
+            .where(SerialNumber.item_id == it.id, SerialNumber.serial.in_(part))
+            .order_by(SerialNumber.id)
+            .with_for_update()
+        )
+        rows.update((r.serial, r) for r in s.execute(q).scalars())
+    ids: list[int] = []
+    wanted_loc = _location_code(s, ln.location_id)
+    for sn in wanted:
+        row = rows.get(sn)
+        if row is None:
+            raise UnknownSerial(item=it.sku, serial=sn)
+        if row.reserved_line_id is not None:
+            raise SerialAlreadyAllocated(
+                item=it.sku, serial=sn, document=_holder(s, row.reserved_line_id)
+            )
+        if row.status != "in_stock" or row.location_id != ln.location_id:
+            raise SerialNotAvailable(
+                item=it.sku,
+                serial=sn,
+                status=row.status,
+                location=_location_code(s, row.location_id),
+                wanted_location=wanted_loc,
+            )
+        check_quarantine(
+            doc_type=doc.doc_type,
+            item=it.sku,
+            number=sn,
+            flag=row.quarantine,
+            until=row.quarantine_until,
+            today=ctx.today,
+        )
+        warn = check_expiry(
+            settings=ctx.settings,
+            doc_type=doc.doc_type,
+            item=it.sku,
+            number=sn,
+            expiry=row.expiry_date,
+            today=ctx.today,
+        )
+        if warn:
+            warnings.append(warn)
+        ids.append(row.id)
+    return ids
+
+
+def suggest_serials(
+    ctx: Ctx, doc: Document, ln: DocumentLine, it: Item, limit: int
+) -> list[tuple[int, str]]:
+    """Available serials in allocation order (locked, skipping ones other writers hold)."""
+    s, settings = ctx.session, ctx.settings
+    q = select(SerialNumber.id, SerialNumber.serial).where(
+        SerialNumber.item_id == it.id,
+        SerialNumber.location_id == ln.location_id,
+        SerialNumber.status == "in_stock",
+        SerialNumber.reserved_line_id.is_(None),
+    )
+    if doc.doc_type not in TAKES_BLOCKED:
+        q = q.where(
+            or_(
+                SerialNumber.quarantine.is_(False),
+                and_(
+                    SerialNumber.quarantine_until.is_not(None),
+                    SerialNumber.quarantine_until <= ctx.today,
+                ),
+            )
+        )
+    if not suggest_expired(settings, doc.doc_type):
+        q = q.where(or_(SerialNumber.expiry_date.is_(None), SerialNumber.expiry_date >= ctx.today))
+    order = settings.allocation_order
+    if order == "fefo":
+        q = q.order_by(
+            SerialNumber.expiry_date.is_(None), SerialNumber.expiry_date, SerialNumber.id
+        )
+    elif order == "lifo":
+        q = q.order_by(SerialNumber.received_at.desc(), SerialNumber.id.desc())
+    elif order == "by_number":
+        q = q.order_by(SerialNumber.serial)
+    else:
+        q = q.order_by(SerialNumber.received_at, SerialNumber.id)
+    q = q.limit(limit).with_for_update(skip_locked=True, of=SerialNumber)
+    return [(int(i), str(sn)) for i, sn in s.execute(q)]
+
+
+def unassign_serial(ctx: Ctx, number: str, *, serial: str, item: str | None = None) -> Assignment:
+    """Take a serial off an open document (the undo of a generate or allocate step)."""
+    s = ctx.session
+    doc = open_document(s, number)
+    sn = validate.code("serial", serial)
+    q = (
+        select(SerialNumber, DocumentLine)
+        .join(DocumentLine, DocumentLine.id == SerialNumber.reserved_line_id)
+        .where(DocumentLine.document_id == doc.id, SerialNumber.serial == sn)
+    )
+    if item:
+        from tracking_core.catalog import item_row
+
+        q = q.where(SerialNumber.item_id == item_row(s, item).id)
+    found = s.execute(q.with_for_update(of=SerialNumber)).first()
+    if found is None:
+        raise SerialNotOnLine(serial=sn, line=0)
+    row, ln = found
+    release_serials(s, [row.id])
+    it = s.get(Item, row.item_id)
+    return Assignment(
+        document=doc.number,
+        line=ln.line_no,
+        item=it.sku if it else "",
+        action="unassign",
+        location=_location_code(s, ln.location_id) or "",
+        serials=(sn,),
+        assigned=assigned_count(s, ln),
+        line_quantity=ln.quantity,
+    )
+
+
+def release_serials(s: Session, ids: Sequence[int]) -> None:
+    """Undo reservations: pending serials vanish, allocated go back to stock, others stay."""
+    for part in chunks(ids):
+        s.execute(
+            delete(SerialNumber)
+            .where(SerialNumber.id.in_(part), SerialNumber.status == "pending")
+            .execution_options(synchronize_session=False)
+        )
+        s.execute(
+            update(SerialNumber)
+            .where(SerialNumber.id.in_(part), SerialNumber.status == "allocated")
+            .values(status="in_stock", reserved_line_id=None)
+            .execution_options(synchronize_session=False)
+        )
+        s.execute(
+            update(SerialNumber)
+            .where(SerialNumber.id.in_(part))
+            .values(reserved_line_id=None)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,0 +1,118 @@
+"""Settings that decide how the document flows behave; changing them needs the setup role."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tracking_core.errors import DuplicateKey, InvalidInput, PermissionDenied
+from tracking_core.masks import Mask
+from tracking_core.models import SerialNumber, Setting, SettingChange
+
+AllocationOrder = Literal["fifo", "fefo", "lifo", "by_number"]
+Policy = Literal["refuse", "warn", "allow"]
+
+SETUP_ROLES = ("admin", "setup")
+
+
+@dataclass(frozen=True)
+class Settings:
+    use_serials: bool = True
+    use_lots: bool = True
+    allow_duplicate_serials: bool = False
+    allow_different_quantities: bool = False
+    allocation_order: AllocationOrder = "fifo"
+    expired_stock_policy: Policy = "refuse"
+    unexpected_serial_policy: Policy = "warn"
+    allow_unknown_returns: bool = False
+    quarantine_days_on_receipt: int = 0
+    default_serial_mask: str = "SN{YY}%%%%%%%"
+    default_lot_mask: str = "L{YYMMDD}-###"
+    sscc_company_prefix: str = "0614141"
+    sscc_extension: int = 0
+
+    @classmethod
+    def load(cls, s: Session) -> Settings:
+        stored: dict[str, Any] = dict(s.execute(select(Setting.key, Setting.value)).all())
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in stored.items() if k in known})
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "allocation_order": get_args(AllocationOrder),
+    "expired_stock_policy": get_args(Policy),
+    "unexpected_serial_policy": get_args(Policy),
+}
+
+
+def _validate(key: str, value: Any) -> Any:
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    if key not in fields:
+        raise InvalidInput(field=key, reason="no such setting")
+    default = fields[key].default
+    if key in _CHOICES:
+        if value not in _CHOICES[key]:
+            raise InvalidInput(field=key, reason=f"must be one of {', '.join(_CHOICES[key])}")
+    elif isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise InvalidInput(field=key, reason="must be true or false")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidInput(field=key, reason="must be a whole number >= 0")
+        if key == "sscc_extension" and value > 9:
+            raise InvalidInput(field=key, reason="must be a digit 0-9")
+    elif isinstance(default, str):
+        if not isinstance(value, str):
+            raise InvalidInput(field=key, reason="must be text")
+        if key.endswith("_mask"):
+            Mask.parse(value)
+        if key == "sscc_company_prefix" and not (value.isdigit() and 4 <= len(value) <= 12):
+            raise InvalidInput(field=key, reason="must be 4 to 12 digits")
+    return value
+
+
+def update_settings(
+    s: Session, changes: dict[str, Any], *, actor: str, role: str | None, now: dt.datetime
+) -> Settings:
+    """Apply and audit setting changes; the caller's role must be setup or admin."""
+    if role not in SETUP_ROLES:
+        raise PermissionDenied(action="changing settings", role=role, needed="setup")
+    current = Settings.load(s)
+    validated = {k: _validate(k, v) for k, v in changes.items()}
+    for key, value in validated.items():
+        old = getattr(current, key)
+        if old == value:
+            continue
+        if key == "allow_duplicate_serials":
+            _switch_duplicate_serials(s, allow=bool(value))
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        s.add(SettingChange(key=key, old_value=old, new_value=value, actor=actor, changed_at=now))
+    s.flush()
+    return Settings.load(s)
+
+
+def _switch_duplicate_serials(s: Session, *, allow: bool) -> None:
+    """Keep the database's cross-item uniqueness column in step with the setting."""
+    if allow:
+        s.execute(update(SerialNumber).values(unique_serial=None))
+        return
+    from sqlalchemy import func
+
+    dup = s.execute(
+        select(SerialNumber.serial).group_by(SerialNumber.serial).having(func.count() > 1).limit(1)
+    ).scalar()
+    if dup is not None:
+        raise DuplicateKey(entity="serial used by several items", key=dup)
+    s.execute(update(SerialNumber).values(unique_serial=SerialNumber.serial))

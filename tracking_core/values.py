@@ -1,0 +1,219 @@
+"""Plain frozen values the core's services return (never ORM objects)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    sku: str
+    description: str
+    tracking: Literal["none", "lot", "serial"]
+    uom: str
+    gtins: tuple[str, ...]
+    serial_mask: str | None
+    lot_mask: str | None
+    shelf_life_days: int | None
+    warranty_days: int | None
+    standard_cost: Decimal
+
+
+@dataclass(frozen=True)
+class LocationInfo:
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class PartnerInfo:
+    code: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """A document line as the ERP or a scanner creates it."""
+
+    item: str
+    quantity: int
+    location: str
+    unit_cost: Decimal | None = None
+    to_location: str | None = None
+    direction: Literal["in", "out"] | None = None  # adjustments only; others follow the type
+    expected_serials: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    line: int
+    item: str
+    tracking: str
+    direction: str
+    quantity: int
+    assigned: int
+    open: int
+    unit_cost: Decimal
+    location: str
+    to_location: str | None
+    expected: int
+    serials: tuple[str, ...] = ()
+    lots: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    number: str
+    doc_type: str
+    status: str
+    partner: str | None
+    reference: str | None
+    created_at: dt.datetime
+    posted_at: dt.datetime | None
+    reverses: str | None
+    lines: tuple[LineInfo, ...]
+
+    @property
+    def quantity(self) -> int:
+        return sum(ln.quantity for ln in self.lines)
+
+    @property
+    def assigned(self) -> int:
+        return sum(ln.assigned for ln in self.lines)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """What one generate/allocate/unassign step did to a document line."""
+
+    document: str
+    line: int
+    item: str
+    action: Literal["generate", "allocate", "unassign"]
+    location: str
+    serials: tuple[str, ...] = ()
+    lots: tuple[tuple[str, int], ...] = ()  # (lot, quantity)
+    expiry: dt.date | None = None
+    assigned: int = 0
+    line_quantity: int = 0
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def quantity(self) -> int:
+        return len(self.serials) + sum(q for _, q in self.lots)
+
+
+@dataclass(frozen=True)
+class PostResult:
+    document: str
+    doc_type: str
+    posted_at: dt.datetime
+    serial_records: int
+    lot_records: int
+    reverses: str | None = None
+
+
+@dataclass(frozen=True)
+class StockRow:
+    item: str
+    location: str
+    lot: str | None
+    on_hand: int
+    allocated: int
+    expiry: dt.date | None = None
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.allocated
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One transaction record, as inquiry and trace show it."""
+
+    id: int
+    posted_at: dt.datetime
+    document: str
+    doc_type: str
+    partner: str | None
+    from_location: str | None
+    to_location: str | None
+    quantity: int
+    cost: Decimal
+    operator: str | None
+    device: str | None
+    serial: str | None = None
+    lot: str | None = None
+    reversal_of: int | None = None
+
+
+@dataclass(frozen=True)
+class SerialInfo:
+    item: str
+    serial: str
+    status: str
+    location: str | None
+    held_by: str | None  # the open document holding it
+    lot: str | None
+    expiry: dt.date | None
+    production_date: dt.date | None
+    quarantine: bool
+    quarantine_until: dt.date | None
+    cost: Decimal
+    received_at: dt.datetime | None
+    warranty_until: dt.date | None
+    history: tuple[Movement, ...] = ()
+
+
+@dataclass(frozen=True)
+class LotInfo:
+    item: str
+    lot: str
+    status: str
+    expiry: dt.date | None
+    production_date: dt.date | None
+    quarantine_until: dt.date | None
+    recall_number: str | None
+    recall_date: dt.date | None
+    recall_reason: str | None
+    stock: tuple[StockRow, ...] = ()
+    history: tuple[Movement, ...] = ()
+
+    @property
+    def on_hand(self) -> int:
+        return sum(r.on_hand for r in self.stock)
+
+
+@dataclass(frozen=True)
+class TraceHit:
+    """Where a traced unit went (forward) or came from (backward)."""
+
+    item: str
+    serial: str | None
+    lot: str | None
+    document: str
+    doc_type: str
+    partner: str | None
+    partner_kind: str | None
+    quantity: int
+    posted_at: dt.datetime
+    location: str | None
+
+
+@dataclass(frozen=True)
+class Trace:
+    item: str
+    number: str
+    direction: Literal["forward", "backward"]
+    hits: tuple[TraceHit, ...] = field(default_factory=tuple)
+    movements: tuple[Movement, ...] = field(default_factory=tuple)
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        return tuple(sorted({h.partner for h in self.hits if h.partner}))

@@ -1,0 +1,1 @@
+"""scantrack's web layer: Flask app, REST API, Socket.IO handheld protocol, pages."""
