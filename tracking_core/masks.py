@@ -194,11 +194,8 @@ class Mask:
         if len(a) != len(b):
             return False
         return all(
-            (x is None
-            and (y is None or y.isdigit()))
-            or (y is None
-            and x is not None
-            and x.isdigit())
+            (x is None and (y is None or y.isdigit()))
+            or (y is None and x is not None and x.isdigit())
             or x == y
             for x, y in zip(a, b, strict=True)
         )

@@ -185,6 +185,7 @@ class SerialNumber(Base):
             name="located",
         ),
         Index("ix_serial_numbers_pick", "item_id", "location_id", "status"),
+        Index("ix_serial_numbers_serial", "serial"),  # inquiry by serial alone
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)

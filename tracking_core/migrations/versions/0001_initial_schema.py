@@ -249,6 +249,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('serial_numbers', schema=None) as batch_op:
         batch_op.create_index('ix_serial_numbers_pick', ['item_id', 'location_id', 'status'], unique=False)
+        batch_op.create_index('ix_serial_numbers_serial', ['serial'], unique=False)
         batch_op.create_index(batch_op.f('ix_serial_numbers_reserved_line_id'), ['reserved_line_id'], unique=False)
 
     op.create_table('serial_transactions',
@@ -327,6 +328,7 @@ def downgrade() -> None:
     with op.batch_alter_table('serial_numbers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_serial_numbers_reserved_line_id'))
         batch_op.drop_index('ix_serial_numbers_pick')
+        batch_op.drop_index('ix_serial_numbers_serial')
 
     op.drop_table('serial_numbers')
     with op.batch_alter_table('lot_transactions', schema=None) as batch_op:
