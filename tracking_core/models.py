@@ -26,8 +26,9 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # Stable constraint names: Alembic needs them, and errors are mapped from them.
 NAMING = {
@@ -348,3 +349,16 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+@event.listens_for(Session, "before_flush")
+def _ledger_append_only(session: Session, _ctx: object, _instances: object) -> None:
+    """The code has no path that changes a transaction record; this makes sure of it."""
+    from tracking_core.errors import LedgerImmutable
+
+    for obj in session.deleted:
+        if isinstance(obj, SerialTransaction | LotTransaction):
+            raise LedgerImmutable(table=obj.__tablename__)
+    for obj in session.dirty:
+        if isinstance(obj, SerialTransaction | LotTransaction) and session.is_modified(obj):
+            raise LedgerImmutable(table=obj.__tablename__)

@@ -129,3 +129,28 @@ def test_ledger_is_append_only_in_the_database(wh: Tracking) -> None:
             wh.db.run(lambda s, q=stmt: s.execute(text(q)))
         assert e.value.code == "ledger_immutable"
     assert [m.quantity for m in wh.ledger()] == [1]
+
+
+def test_ledger_rows_cannot_be_changed_through_the_orm(wh: Tracking) -> None:
+    from sqlalchemy import select
+
+    from tracking_core.models import LotTransaction
+
+    wh.receive(item="MILK", location="A1", quantity=2, lot="L")
+
+    def tamper(s, delete: bool):  # type: ignore[no-untyped-def]
+        row = s.execute(select(LotTransaction)).scalar_one()
+        if delete:
+            s.delete(row)
+        else:
+            row.quantity = 9
+        s.flush()
+
+    for delete in (False, True):
+        with pytest.raises(DomainError) as e:
+            wh.db.run(lambda s, d=delete: tamper(s, d))
+        assert (e.value.code, e.value.details()) == (
+            "ledger_immutable",
+            {"table": "lot_transactions"},
+        )
+    assert [m.quantity for m in wh.ledger()] == [2]
