@@ -14,7 +14,21 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from tracking_core import auth, catalog, documents, idempotency, inquiry, lots, posting, serials
+from tracking_core import (
+    auth,
+    catalog,
+    documents,
+    idempotency,
+    inquiry,
+    lots,
+    numbering,
+    posting,
+    serials,
+    validate,
+)
+from tracking_core.errors import MaskExhausted
+from tracking_core.masks import preview
+from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.codec import decode, encode
 from tracking_core.context import Ctx
 from tracking_core.db import Database
@@ -503,6 +517,42 @@ class Tracking:
 
     def ledger(self, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
         return self._read(lambda s: inquiry.ledger_rows(s, since_id=since_id, limit=limit))
+
+    # --- numbering -------------------------------------------------------------------
+
+    def preview_mask(self, mask: str, *, count: int = 5) -> list[str]:
+        """The next numbers a mask would give today, without using them."""
+        from tracking_core.masks import Mask
+
+        m = Mask.parse(mask)
+        today = self.clock().date()
+        start = self._read(lambda s: numbering.peek(s, m.counter_key(today))) + 1
+        return preview(m, count=validate.quantity(count), start=start, on=today)
+
+    def generate_ssccs(self, count: int = 1) -> list[str]:
+        """New SSCCs from the configured company prefix and extension digit."""
+
+        def gen(c: Ctx) -> list[str]:
+            n = validate.quantity(count)
+            st = c.settings
+            first = numbering.bump(
+                c.session, f"sscc:{st.sscc_extension}{st.sscc_company_prefix}", n
+            )
+            if first + n - 1 > sscc_capacity(st.sscc_company_prefix):
+                raise MaskExhausted(
+                    mask=f"SSCC {st.sscc_company_prefix}",
+                    capacity=sscc_capacity(st.sscc_company_prefix),
+                )
+            return [
+                make_sscc(
+                    company_prefix=st.sscc_company_prefix,
+                    extension=st.sscc_extension,
+                    serial_reference=ref,
+                )
+                for ref in range(first, first + n)
+            ]
+
+        return self._run(gen)
 
     # --- tokens ----------------------------------------------------------------------
 
