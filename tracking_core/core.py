@@ -26,13 +26,13 @@ from tracking_core import (
     serials,
     validate,
 )
-from tracking_core.errors import MaskExhausted
-from tracking_core.masks import preview
-from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.codec import decode, encode
 from tracking_core.context import Ctx
 from tracking_core.db import Database
+from tracking_core.errors import MaskExhausted
+from tracking_core.masks import preview
 from tracking_core.settings import Settings, update_settings
+from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.values import (
     Assignment,
     DocumentInfo,
