@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from tracking_core import validate
 from tracking_core.context import Ctx
+from tracking_core.settings import Settings
 from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
@@ -101,26 +102,26 @@ def location_info(s: Session, loc: Location) -> LocationInfo:
 # --- writes --------------------------------------------------------------------------
 
 
-def _check_mask_collisions(ctx: Ctx, item: Item) -> None:
-    """Refuse a serial mask that could generate another item's numbers.
+def check_mask_collisions(s: Session, settings: Settings, focus: str | None = None) -> None:
+    """Refuse serial masks of two items that could generate the same number.
 
-    Items sharing one mask text share one counter, so those never collide.
+    Items sharing one mask text share one counter, so those never collide. Only checked
+    while duplicate serials across items are not allowed; ``focus`` names the item just
+    changed, so the error speaks of it first.
     """
-    if ctx.settings.allow_duplicate_serials or not item.serial_mask:
+    if settings.allow_duplicate_serials:
         return
-    mine = Mask.parse(item.serial_mask)
-    default = ctx.settings.default_serial_mask
-    others = ctx.session.execute(
-        select(Item.sku, Item.serial_mask).where(Item.id != item.id, Item.tracking == "serial")
-    )
-    for sku, text in others:
-        other_text = text or default
-        if other_text == mine.text:
-            continue
-        if mine.could_collide(Mask.parse(other_text)):
-            raise MaskCollision(
-                mask=mine.text, item=item.sku, other_item=sku, other_mask=other_text
-            )
+    rows = s.execute(select(Item.sku, Item.serial_mask).where(Item.tracking == "serial")).all()
+    by_mask: dict[str, str] = {}
+    for sku, text in sorted(rows, key=lambda r: (r[0] != focus, r[0])):
+        by_mask.setdefault(text or settings.default_serial_mask, sku)
+    masks = [(sku, Mask.parse(text)) for text, sku in by_mask.items()]
+    for i, (sku, mine) in enumerate(masks):
+        for other_sku, other in masks[i + 1 :]:
+            if mine.could_collide(other):
+                raise MaskCollision(
+                    mask=mine.text, item=sku, other_item=other_sku, other_mask=other.text
+                )
 
 
 def create_item(
@@ -161,7 +162,7 @@ def create_item(
     s.flush()
     for g in gtins:
         add_gtin(ctx, item, g)
-    _check_mask_collisions(ctx, item)
+    check_mask_collisions(ctx.session, ctx.settings, item.sku)
     return item_info(s, item)
 
 
@@ -206,7 +207,7 @@ def update_item(ctx: Ctx, sku: str, changes: dict[str, Any]) -> ItemInfo:
         for g in gtins:
             add_gtin(ctx, item, g)
     ctx.session.flush()
-    _check_mask_collisions(ctx, item)
+    check_mask_collisions(ctx.session, ctx.settings, item.sku)
     return item_info(ctx.session, item)
 
 

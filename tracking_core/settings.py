@@ -100,7 +100,12 @@ def update_settings(
             row.value = value
         s.add(SettingChange(key=key, old_value=old, new_value=value, actor=actor, changed_at=now))
     s.flush()
-    return Settings.load(s)
+    new = Settings.load(s)
+    if {"allow_duplicate_serials", "default_serial_mask"} & validated.keys():
+        from tracking_core.catalog import check_mask_collisions
+
+        check_mask_collisions(s, new)
+    return new
 
 
 def _switch_duplicate_serials(s: Session, *, allow: bool) -> None:

@@ -71,3 +71,19 @@ def test_bulk_generation_reports_progress(wh: Tracking) -> None:
     assert seen == [(20_000, 45_000), (40_000, 45_000), (45_000, 45_000)]
     assert doc.lines[0].assigned == 45_000
     assert wh.stock(item="LAP")[0].on_hand == 45_000
+
+
+def test_settings_that_would_let_masks_collide_are_refused(wh: Tracking) -> None:
+    wh.update_settings({"allow_duplicate_serials": True}, actor="t", role="setup")
+    wh.create_item(sku="OTHER", tracking="serial", serial_mask="SN-26-%%%%%")
+    with pytest.raises(MaskCollision):
+        wh.update_settings({"allow_duplicate_serials": False}, actor="t", role="setup")
+    assert wh.settings().allow_duplicate_serials is True
+    wh.create_item(sku="PLAIN", tracking="serial")  # uses the default mask
+    with pytest.raises(MaskCollision) as e:
+        wh.update_settings(
+            {"allow_duplicate_serials": False, "default_serial_mask": "SN-{YY}-%%%%%"},
+            actor="t",
+            role="setup",
+        )
+    assert e.value.code == "mask_collision"
