@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from tracking_core import validate
 from tracking_core.context import Ctx
-from tracking_core.settings import Settings
 from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
@@ -30,6 +29,7 @@ from tracking_core.models import (
     Location,
     Partner,
 )
+from tracking_core.settings import Settings
 from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
 
 
