@@ -22,6 +22,7 @@ from tracking_core import (
     inquiry,
     lots,
     numbering,
+    outbox,
     posting,
     serials,
     validate,
@@ -31,6 +32,7 @@ from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.errors import MaskExhausted
 from tracking_core.masks import preview
+from tracking_core.outbox import LabelOutbox
 from tracking_core.settings import Settings, update_settings
 from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.values import (
@@ -76,6 +78,7 @@ class Tracking:
     def __init__(self, db: Database, *, clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.db = db
         self.clock = clock
+        self.outbox = LabelOutbox(db, clock)
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -529,8 +532,16 @@ class Tracking:
         start = self._read(lambda s: numbering.peek(s, m.counter_key(today))) + 1
         return preview(m, count=validate.quantity(count), start=start, on=today)
 
-    def generate_ssccs(self, count: int = 1) -> list[str]:
-        """New SSCCs from the configured company prefix and extension digit."""
+    def generate_ssccs(
+        self,
+        count: int = 1,
+        *,
+        label: bool = True,
+        contents: dict[str, Any] | None = None,
+        actor: Actor | None = None,
+    ) -> list[str]:
+        """New SSCCs from the configured company prefix and extension digit, with labels."""
+        contents = dict(contents or {})
 
         def gen(c: Ctx) -> list[str]:
             n = validate.quantity(count)
@@ -543,7 +554,7 @@ class Tracking:
                     mask=f"SSCC {st.sscc_company_prefix}",
                     capacity=sscc_capacity(st.sscc_company_prefix),
                 )
-            return [
+            codes = [
                 make_sscc(
                     company_prefix=st.sscc_company_prefix,
                     extension=st.sscc_extension,
@@ -551,8 +562,11 @@ class Tracking:
                 )
                 for ref in range(first, first + n)
             ]
+            if label:
+                outbox.enqueue(c, kind="sscc", payload={"ssccs": codes, **contents}, labels=n)
+            return codes
 
-        return self._run(gen)
+        return self._run(gen, actor=actor)
 
     # --- tokens ----------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import outbox, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import assigned_count, check_room, find_line, open_document
@@ -34,6 +34,7 @@ from tracking_core.rules import (
     quarantined,
     suggest_expired,
 )
+from tracking_core.serials import label_item
 from tracking_core.values import Assignment
 
 
@@ -147,6 +148,22 @@ def generate_lot(
                 raise LotRecalled(item=it.sku, lot=lot_number, recall_number=row.recall_number)
             warnings.append(f"lot {lot_number} is recalled ({row.recall_number})")
     _add_to_line(s, ln.id, row.id, qty)
+    if lot is None:  # a lot we numbered needs its label
+        outbox.enqueue(
+            ctx,
+            kind="lot",
+            payload={
+                **label_item(s, it),
+                "lot": lot_number,
+                "quantity": qty,
+                "expiry": row.expiry_date.isoformat() if row.expiry_date else None,
+                "production_date": (
+                    row.production_date.isoformat() if row.production_date else None
+                ),
+            },
+            labels=1,
+            document=doc.number,
+        )
     return Assignment(
         document=doc.number,
         line=ln.line_no,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -349,6 +350,56 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+LABEL_KINDS = ("serial", "lot", "sscc", "location")
+JOB_STATUSES = ("pending", "sending", "printed", "unconfirmed", "cancelled")
+
+
+class LabelJob(Base):
+    """The label outbox: written in the transaction that generated the numbers.
+
+    ``sending`` marks a claim; a job found ``sending`` without a live worker has an
+    unknown outcome and becomes ``unconfirmed`` (never resent silently).
+    """
+
+    __tablename__ = "label_jobs"
+    __table_args__ = (
+        CheckConstraint(_in("kind", LABEL_KINDS), name="kind"),
+        CheckConstraint(_in("status", JOB_STATUSES), name="status"),
+        CheckConstraint("copies >= 1", name="copies"),
+        Index("ix_label_jobs_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    payload: Mapped[Any] = mapped_column(JSON)
+    labels: Mapped[int] = mapped_column(Integer)  # how many labels the payload makes
+    copies: Mapped[int] = mapped_column(Integer, default=1)
+    document: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))  # routes to the station's printer
+    printer: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_labels: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    printed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LabelJobEvent(Base):
+    """Who did what to a label job and why (reprints, operator decisions)."""
+
+    __tablename__ = "label_job_events"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("label_jobs.id"), index=True)
+    event: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 @event.listens_for(Session, "before_flush")

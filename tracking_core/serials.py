@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import outbox, validate
 from tracking_core.context import Ctx
 from tracking_core.documents import assigned_count, check_room, find_line, open_document
 from tracking_core.errors import (
@@ -47,6 +47,16 @@ REUSABLE = {
     "customer_return": ("shipped",),
     "adjustment": ("scrapped", "reversed", "returned_to_vendor"),
 }
+
+
+def label_item(s: Session, it: Item) -> dict[str, Any]:
+    """What a label shows of the item: SKU, description and its first GTIN."""
+    from tracking_core.models import ItemGtin
+
+    gtin = s.execute(
+        select(ItemGtin.gtin).where(ItemGtin.item_id == it.id).order_by(ItemGtin.gtin).limit(1)
+    ).scalar()
+    return {"item": it.sku, "description": it.description, "gtin": gtin}
 
 
 def chunks(seq: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -169,6 +179,19 @@ def generate_serials(
             .execution_options(synchronize_session=False)
         )
     done = tuple(new) if wanted is None else tuple(wanted)
+    if wanted is None:  # numbers we made need labels; scanned ones are on the goods already
+        outbox.enqueue(
+            ctx,
+            kind="serial",
+            payload={
+                **label_item(s, it),
+                "serials": list(new),
+                "lot": lot_number,
+                "expiry": expiry.isoformat() if expiry else None,
+            },
+            labels=len(new),
+            document=doc.number,
+        )
     return Assignment(
         document=doc.number,
         line=ln.line_no,
