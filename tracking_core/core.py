@@ -32,6 +32,7 @@ from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.errors import MaskExhausted
 from tracking_core.masks import preview
+from tracking_core.models import DeviceSession
 from tracking_core.outbox import LabelOutbox
 from tracking_core.settings import Settings, update_settings
 from tracking_core.sscc import make_sscc, sscc_capacity
@@ -120,6 +121,58 @@ class Tracking:
             return result
 
         return self._run(step, actor=actor)
+
+    def run_scan(
+        self,
+        *,
+        device: str,
+        scan_id: str,
+        request: dict[str, Any],
+        handler: Callable[[Ctx, dict[str, Any]], tuple[Any, dict[str, Any]]],
+        operator: str | None = None,
+    ) -> tuple[Any, bool]:
+        """One scan in one transaction: the device's state, the step, the stored result.
+
+        ``handler(ctx, state) -> (result, new_state)`` runs the step with the core's
+        service functions; ``result`` must be JSON data. A replay of ``(device, scan_id)``
+        returns ``(stored result, True)`` and runs nothing. A domain error rolls back
+        everything, state included.
+        """
+        device, scan_id = idempotency.check_key(device, scan_id)
+        digest = idempotency.request_hash("scan", request)
+
+        def step(ctx: Ctx) -> tuple[Any, bool]:
+            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
+            if stored is not None:
+                return stored, True
+            row = ctx.session.get(DeviceSession, device, with_for_update=True)
+            state = dict(row.state) if row else {}
+            result, new_state = handler(ctx, state)
+            if row is None:
+                ctx.session.add(DeviceSession(device=device, state=new_state, updated_at=ctx.now))
+            else:
+                row.state, row.updated_at = new_state, ctx.now
+            idempotency.record(ctx.session, device, scan_id, digest, result, ctx.now)
+            return result, False
+
+        return self._run(step, actor=Actor(operator=operator, device=device))
+
+    def device_state(self, device: str) -> dict[str, Any]:
+        def read(s: Session) -> dict[str, Any]:
+            row = s.get(DeviceSession, device)
+            return dict(row.state) if row else {}
+
+        return self._read(read)
+
+    def set_device_state(self, device: str, state: dict[str, Any]) -> None:
+        def write(c: Ctx) -> None:
+            row = c.session.get(DeviceSession, device, with_for_update=True)
+            if row is None:
+                c.session.add(DeviceSession(device=device, state=state, updated_at=c.now))
+            else:
+                row.state, row.updated_at = state, c.now
+
+        self._run(write)
 
     # --- master data -----------------------------------------------------------------
 

@@ -402,6 +402,15 @@ class LabelJobEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class DeviceSession(Base):
+    """A scanning device's session state, so a restart or another process carries on."""
+
+    __tablename__ = "device_sessions"
+    device: Mapped[str] = mapped_column(String(64), primary_key=True)
+    state: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 @event.listens_for(Session, "before_flush")
 def _ledger_append_only(session: Session, _ctx: object, _instances: object) -> None:
     """The code has no path that changes a transaction record; this makes sure of it."""

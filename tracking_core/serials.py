@@ -359,11 +359,15 @@ def _check_allocatable(
         row = rows.get(sn)
         if row is None:
             raise UnknownSerial(item=it.sku, serial=sn)
-        if row.reserved_line_id is not None:
+        if row.status == "allocated" and row.reserved_line_id is not None:
             raise SerialAlreadyAllocated(
                 item=it.sku, serial=sn, document=_holder(s, row.reserved_line_id)
             )
-        if row.status != "in_stock" or row.location_id != ln.location_id:
+        if (
+            row.status != "in_stock"
+            or row.location_id != ln.location_id
+            or row.reserved_line_id is not None
+        ):
             raise SerialNotAvailable(
                 item=it.sku,
                 serial=sn,

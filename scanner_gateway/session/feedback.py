@@ -1,0 +1,58 @@
+"""Feedback: what the operator sees and hears after each scan.
+
+The one place where domain errors become feedback, so a serial scanner and a phone
+behave the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from tracking_core.errors import DomainError
+
+Status = Literal["ok", "warn", "error"]
+SOUNDS: dict[str, str] = {"ok": "beep", "warn": "double-beep", "error": "buzz"}
+
+
+@dataclass(frozen=True)
+class Feedback:
+    status: Status
+    code: str
+    message: str
+    prompt: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sound(self) -> str:
+        return SOUNDS[self.status]
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["sound"] = self.sound
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Feedback:
+        return cls(
+            status=data["status"],
+            code=data["code"],
+            message=data["message"],
+            prompt=data.get("prompt", ""),
+            data=dict(data.get("data") or {}),
+        )
+
+
+def from_error(err: DomainError, *, prompt: str = "") -> Feedback:
+    """A refused step: the error's stable code and data, and what to scan instead."""
+    return Feedback(
+        status="error",
+        code=err.code,
+        message=str(err),
+        prompt=prompt,
+        data={"error": err.details()},
+    )
+
+
+def error(code: str, message: str, *, prompt: str = "", **data: Any) -> Feedback:
+    return Feedback(status="error", code=code, message=message, prompt=prompt, data=data)
