@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 
 READY = (
@@ -71,6 +72,21 @@ class FakePrinter:
             if data and data != b"~HS":
                 with self._lock:
                     self.jobs.append(data)
+
+    def received(self, count: int, timeout: float = 3.0) -> list[bytes]:
+        """The jobs, once ``count`` have arrived (the server thread records them)."""
+        deadline = time.monotonic() + timeout
+        while len(self.jobs) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return list(self.jobs)
+
+    def settle(self, quiet: float = 0.3) -> list[bytes]:
+        """The jobs, once nothing new has arrived for ``quiet`` seconds."""
+        seen = -1
+        while seen != len(self.jobs):
+            seen = len(self.jobs)
+            time.sleep(quiet)
+        return list(self.jobs)
 
     def close(self) -> None:
         self._stop.set()

@@ -75,7 +75,7 @@ def test_kill_worker_at_random_points(db: Database, db_url: str) -> None:
         )
         while final.run_once():
             pass
-        time.sleep(0.3)  # let the fake printer record the last connections
+        printer.settle()  # let the fake printer record the last connections
     finally:
         printer.close()
 
