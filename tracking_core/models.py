@@ -26,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,
+    TypeDecorator,
     UniqueConstraint,
     event,
 )
@@ -64,6 +65,25 @@ ROLES = ("admin", "setup", "operator", "integration")
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every database (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -133,8 +153,8 @@ class Document(Base):
     reference: Mapped[str | None] = mapped_column(String(100))
     # One reversal per posted document: the unique constraint says so.
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    posted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    posted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     posted_by: Mapped[str | None] = mapped_column(String(64))
 
 
@@ -207,7 +227,7 @@ class SerialNumber(Base):
     quarantine: Mapped[bool] = mapped_column(Boolean, default=False)
     quarantine_until: Mapped[dt.date | None] = mapped_column(Date)
     cost: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
-    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Lot(Base):
@@ -227,8 +247,8 @@ class Lot(Base):
     recall_number: Mapped[str | None] = mapped_column(String(64))
     recall_date: Mapped[dt.date | None] = mapped_column(Date)
     recall_reason: Mapped[str | None] = mapped_column(String(200))
-    released_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    released_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class LotStock(Base):
@@ -271,7 +291,7 @@ class SerialTransaction(Base):
     from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     cost: Mapped[Decimal] = mapped_column(Money)
-    posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     operator: Mapped[str | None] = mapped_column(String(64))
     device: Mapped[str | None] = mapped_column(String(64))
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("serial_transactions.id"))
@@ -297,7 +317,7 @@ class LotTransaction(Base):
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     quantity: Mapped[int] = mapped_column(Integer)
     cost: Mapped[Decimal] = mapped_column(Money)  # unit cost x quantity
-    posted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     operator: Mapped[str | None] = mapped_column(String(64))
     device: Mapped[str | None] = mapped_column(String(64))
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("lot_transactions.id"))
@@ -326,7 +346,7 @@ class SettingChange(Base):
     old_value: Mapped[object] = mapped_column(JSON, nullable=True)
     new_value: Mapped[object] = mapped_column(JSON, nullable=True)
     actor: Mapped[str] = mapped_column(String(64))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class ScanResult(Base):
@@ -337,7 +357,7 @@ class ScanResult(Base):
     scan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     result: Mapped[object] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class ApiToken(Base):
@@ -348,8 +368,8 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 LABEL_KINDS = ("serial", "lot", "sscc", "location")
@@ -382,12 +402,12 @@ class LabelJob(Base):
     status: Mapped[str] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_labels: Mapped[int] = mapped_column(Integer, default=0)
-    not_before: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    not_before: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    printed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class LabelJobEvent(Base):
@@ -399,7 +419,7 @@ class LabelJobEvent(Base):
     event: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(String(200))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class DeviceSession(Base):
@@ -408,7 +428,7 @@ class DeviceSession(Base):
     __tablename__ = "device_sessions"
     device: Mapped[str] = mapped_column(String(64), primary_key=True)
     state: Mapped[Any] = mapped_column(JSON)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 @event.listens_for(Session, "before_flush")

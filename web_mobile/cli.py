@@ -433,6 +433,28 @@ def ledger_export(c: Ctx, output: Any, since_id: int) -> None:
         )
 
 
+@main.command("import")
+@click.argument("kind", type=click.Choice(["items", "locations", "partners"]))
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--skip-bad", is_flag=True, help="Import the good rows and report the bad ones.")
+@pass_ctx
+def import_(c: Ctx, kind: str, file: Any, skip_bad: bool) -> None:
+    """Import master data from CSV: nothing is imported when a row is bad (unless --skip-bad)."""
+    from tracking_core.csv_import import import_csv
+
+    lines = file.read().splitlines(keepends=True)
+    with click.progressbar(
+        length=max(0, len(lines) - 1), label=f"checking {kind}", file=sys.stderr
+    ) as bar:
+        report = import_csv(c.core.db, kind, lines, skip_bad=skip_bad, progress=bar.update)
+    for e in report.errors:
+        click.echo(f"row {e.row}: {e.code}: {e.message}", err=True)
+    click.echo(f"{report.imported} of {report.rows} {kind} imported")
+    if report.errors and not skip_bad:
+        click.echo("nothing imported: fix the rows above or use --skip-bad", err=True)
+        sys.exit(1)
+
+
 # --- settings, tokens, masks -----------------------------------------------------------
 
 

@@ -63,8 +63,12 @@ def serial(serial: str) -> Any:
     tag="inquiry",
 )
 def lot(item: str, lot: str) -> Any:
+    return jsonify(_lot_json(item, lot))
+
+
+def _lot_json(item: str, lot: str) -> dict[str, Any]:
     info = core().lot(lot, item=item)
-    return jsonify({**encode(info), "on_hand": info.on_hand})
+    return {**encode(info), "on_hand": info.on_hand}
 
 
 @endpoint(
@@ -127,7 +131,7 @@ def recall(item: str, lot: str, body: dict[str, Any]) -> Any:
     core().recall_lot(
         item=item, lot=lot, recall_number=body["recall_number"], reason=body.get("reason", "")
     )
-    return jsonify(encode(core().lot(lot, item=item)))
+    return jsonify(_lot_json(item, lot))
 
 
 @endpoint(
@@ -140,7 +144,7 @@ def recall(item: str, lot: str, body: dict[str, Any]) -> Any:
 )
 def release(item: str, lot: str) -> Any:
     core().release_lot(item=item, lot=lot)
-    return jsonify(encode(core().lot(lot, item=item)))
+    return jsonify(_lot_json(item, lot))
 
 
 QUARANTINE: Schema = {
@@ -174,7 +178,7 @@ def quarantine(body: dict[str, Any]) -> Any:
         c.release_quarantine(item=body["item"], serial=body.get("serial"), lot=body.get("lot"))
     if body.get("serial"):
         return jsonify(encode(c.serial(body["serial"], item=body["item"])))
-    return jsonify(encode(c.lot(body.get("lot") or "", item=body["item"])))
+    return jsonify(_lot_json(body["item"], body.get("lot") or ""))
 
 
 @endpoint(
