@@ -49,25 +49,29 @@ def _worker() -> str:
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> str:
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database to copy (SQLite) or truncate (PostgreSQL) for each test."""
     if PG_URL:
-        name = f"scantrack_test_{_worker()}"
+        # One database per test process, so parallel runs never share one.
+        name = f"scantrack_test_{_worker()}_{os.getpid()}"
         admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as c:
             c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             c.execute(text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
         url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
-        return url
+        yield url
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     engine.dispose()
-    return str(path)
+    yield str(path)
 
 
 @pytest.fixture
