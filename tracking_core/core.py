@@ -550,6 +550,23 @@ class Tracking:
             lambda c: posting.scrap_serial(c, item=item, serial=serial, reason=reason), actor=actor
         )
 
+    def adjust_cost(
+        self,
+        *,
+        item: str,
+        unit_cost: Any,
+        serial: str | None = None,
+        lot: str | None = None,
+        reason: str = "",
+        actor: Actor | None = None,
+    ) -> PostResult:
+        return self._run(
+            lambda c: posting.adjust_cost(
+                c, item=item, serial=serial, lot=lot, unit_cost=unit_cost, reason=reason
+            ),
+            actor=actor,
+        )
+
     # --- inquiry ---------------------------------------------------------------------
 
     def stock(

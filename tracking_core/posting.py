@@ -313,18 +313,23 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document) -> int:
     }
     for t in txs:
         sn = serials[t.serial_id]
-        # The serial must still be where this document left it, and held by nobody.
-        here = (
-            sn.status == "in_stock" and sn.location_id == t.to_location_id
-            if t.to_location_id is not None
-            else sn.status == OUT_STATUS.get(doc.doc_type)
-        )
-        if not here or sn.reserved_line_id is not None:
+        revalue = t.from_location_id is not None and t.from_location_id == t.to_location_id
+        if revalue:  # a cost adjustment: the serial only has to be where it was revalued
+            here = sn.location_id == t.to_location_id
+        else:  # the serial must still be where this document left it, and held by nobody
+            here = sn.reserved_line_id is None and (
+                sn.status == "in_stock" and sn.location_id == t.to_location_id
+                if t.to_location_id is not None
+                else sn.status == OUT_STATUS.get(doc.doc_type)
+            )
+        if not here:
             raise CannotReverse(
                 document=doc.number,
                 reason=f"serial {sn.serial} has moved on since (now {sn.status})",
             )
-        if t.from_location_id is not None:
+        if revalue:
+            sn.cost -= t.cost
+        elif t.from_location_id is not None:
             sn.status, sn.location_id = "in_stock", t.from_location_id
         elif doc.doc_type == "customer_return":
             sn.status, sn.location_id = "shipped", None
@@ -424,3 +429,124 @@ def scrap_serial(ctx: Ctx, *, item: str, serial: str, reason: str = "") -> PostR
     )
     allocate_serials(ctx, doc.number, line=1, serials=[serial])
     return post(ctx, doc.number)
+
+
+def adjust_cost(
+    ctx: Ctx,
+    *,
+    item: str,
+    serial: str | None = None,
+    lot: str | None = None,
+    unit_cost: Decimal | str | int,
+    reason: str = "",
+) -> PostResult:
+    """A cost adjustment: a posted adjustment whose records move nothing and carry the change.
+
+    A serial's record carries new minus old cost; a lot gets one record per location it is
+    at, carrying the change of value of the quantity there (its unit cost is the item's).
+    """
+    from tracking_core import validate
+    from tracking_core.errors import InvalidInput, UnknownLot
+    from tracking_core.lots import lot_row
+
+    s = ctx.session
+    it = item_row(s, item)
+    new = validate.money("unit_cost", unit_cost)
+    if (serial is None) == (lot is None):
+        raise InvalidInput(field="serial", reason="give a serial or a lot")
+    info = create_document(ctx, "adjustment", reference=(reason or "cost adjustment")[:100])
+    doc = document_row(s, info.number)
+    if serial is not None:
+        row = s.execute(
+            select(SerialNumber)
+            .where(SerialNumber.item_id == it.id, SerialNumber.serial == serial)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if row is None:
+            raise UnknownSerial(item=it.sku, serial=serial)
+        if row.status not in ("in_stock", "allocated") or row.location_id is None:
+            raise SerialNotAvailable(
+                item=it.sku, serial=serial, status=row.status, location=None, wanted_location=None
+            )
+        line = _cost_line(s, doc, it.id, row.location_id, new)
+        s.add(_serial_record(ctx, doc, line, row, row.location_id, new - row.cost))
+        row.cost = new
+        serial_records, lot_records = 1, 0
+    else:
+        lrow = lot_row(s, it, lot or "", lock=True)
+        if lrow is None:
+            raise UnknownLot(item=it.sku, lot=lot or "")
+        places = (
+            s.execute(select(LotStock).where(LotStock.lot_id == lrow.id, LotStock.on_hand > 0))
+            .scalars()
+            .all()
+        )
+        if not places:
+            raise InvalidInput(field="lot", reason=f"lot {lrow.lot} has no stock to revalue")
+        delta = new - it.standard_cost
+        for place in places:
+            line = _cost_line(s, doc, it.id, place.location_id, new)
+            s.add(
+                LotTransaction(
+                    lot_id=lrow.id,
+                    item_id=it.id,
+                    document_id=doc.id,
+                    line_id=line.id,
+                    doc_type="adjustment",
+                    partner_id=None,
+                    from_location_id=place.location_id,
+                    to_location_id=place.location_id,
+                    quantity=0,
+                    cost=(delta * place.on_hand).quantize(Decimal("0.0001")),
+                    posted_at=ctx.now,
+                    operator=ctx.operator,
+                    device=ctx.device,
+                )
+            )
+        serial_records, lot_records = 0, len(places)
+    doc.status, doc.posted_at, doc.posted_by = "posted", ctx.now, ctx.operator
+    s.flush()
+    return PostResult(
+        document=doc.number,
+        doc_type="adjustment",
+        posted_at=ctx.now,
+        serial_records=serial_records,
+        lot_records=lot_records,
+    )
+
+
+def _cost_line(
+    s: Session, doc: Document, item_id: int, location_id: int, cost: Decimal
+) -> DocumentLine:
+    n = len(s.execute(select(DocumentLine.id).where(DocumentLine.document_id == doc.id)).all())
+    line = DocumentLine(
+        document_id=doc.id,
+        line_no=n + 1,
+        item_id=item_id,
+        direction="in",
+        quantity=0,
+        unit_cost=cost,
+        location_id=location_id,
+    )
+    s.add(line)
+    s.flush()
+    return line
+
+
+def _serial_record(
+    ctx: Ctx, doc: Document, line: DocumentLine, row: SerialNumber, loc: int, cost: Decimal
+) -> SerialTransaction:
+    return SerialTransaction(
+        serial_id=row.id,
+        item_id=row.item_id,
+        document_id=doc.id,
+        line_id=line.id,
+        doc_type=doc.doc_type,
+        partner_id=None,
+        from_location_id=loc,
+        to_location_id=loc,
+        cost=cost,
+        posted_at=ctx.now,
+        operator=ctx.operator,
+        device=ctx.device,
+    )

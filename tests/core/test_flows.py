@@ -363,3 +363,24 @@ def test_quarantine_on_receipt(wh: Tracking, clock: Clock) -> None:
     assert e.value.until == "2026-11-26"
     clock.advance(days=2)
     wh.allocate_serials(s.number, line=1, serials=["Q1"])
+
+
+def test_cost_adjustment_of_a_serial_and_a_lot(wh: Tracking) -> None:
+    stock_in(wh, ["K1"])
+    r = wh.adjust_cost(item="LAP", serial="K1", unit_cost="130", reason="price list 2027")
+    assert (r.doc_type, r.serial_records) == ("adjustment", 1)
+    info = wh.serial("K1")
+    assert (info.cost, info.status, info.location) == (130, "in_stock", "A1")
+    last = info.history[-1]
+    assert (last.doc_type, last.from_location, last.to_location, last.cost) == (
+        "adjustment", "A1", "A1", 30
+    )
+    wh.reverse(r.document)
+    assert wh.serial("K1").cost == 100
+    wh.receive(item="MILK", location="A1", quantity=4, lot="LC")
+    wh.ship(item="MILK", location="A1", quantity=1, lot="LC", doc_type="transfer", to_location="A2")
+    r2 = wh.adjust_cost(item="MILK", lot="LC", unit_cost="2.5")
+    assert r2.lot_records == 2
+    moves = wh.lot("LC", item="MILK").history[-2:]
+    assert [(m.from_location, m.quantity, m.cost) for m in moves] == [("A1", 0, 7.5), ("A2", 0, 2.5)]
+    assert [r.on_hand for r in wh.lot("LC", item="MILK").stock] == [3, 1]
