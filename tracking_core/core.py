@@ -1,8 +1,10 @@
 """``Tracking``: the core's use cases, each one transaction, with idempotent scan steps.
 
->>> # doctest: +SKIP
->>> core = Tracking(Database.from_url("sqlite:///var/demo.db"))
->>> core.receive_serials("RC-000001", item="LAPTOP-14", count=5)
+Example (a database on disk, so not run as a doctest)::
+
+    core = Tracking(Database.from_url("sqlite:///var/scantrack.db"))
+    doc = core.receive(item="LAPTOP-14", location="DOCK-1", quantity=5)
+    core.serial(doc.lines[0].serials[0])  # doc from core.document(number, detail=True)
 """
 
 from __future__ import annotations

@@ -373,7 +373,10 @@ def test_cost_adjustment_of_a_serial_and_a_lot(wh: Tracking) -> None:
     assert (info.cost, info.status, info.location) == (130, "in_stock", "A1")
     last = info.history[-1]
     assert (last.doc_type, last.from_location, last.to_location, last.cost) == (
-        "adjustment", "A1", "A1", 30
+        "adjustment",
+        "A1",
+        "A1",
+        30,
     )
     wh.reverse(r.document)
     assert wh.serial("K1").cost == 100
@@ -382,5 +385,8 @@ def test_cost_adjustment_of_a_serial_and_a_lot(wh: Tracking) -> None:
     r2 = wh.adjust_cost(item="MILK", lot="LC", unit_cost="2.5")
     assert r2.lot_records == 2
     moves = wh.lot("LC", item="MILK").history[-2:]
-    assert [(m.from_location, m.quantity, m.cost) for m in moves] == [("A1", 0, 7.5), ("A2", 0, 2.5)]
+    assert [(m.from_location, m.quantity, m.cost) for m in moves] == [
+        ("A1", 0, 7.5),
+        ("A2", 0, 2.5),
+    ]
     assert [r.on_hand for r in wh.lot("LC", item="MILK").stock] == [3, 1]
