@@ -36,7 +36,12 @@ from tracking_core.errors import MaskExhausted
 from tracking_core.masks import preview
 from tracking_core.models import DeviceSession
 from tracking_core.outbox import LabelOutbox
-from tracking_core.settings import Settings, update_settings
+from tracking_core.settings import (
+    SettingChangeInfo,
+    Settings,
+    setting_changes,
+    update_settings,
+)
 from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.values import (
     Assignment,
@@ -211,6 +216,9 @@ class Tracking:
         return self._run(
             lambda c: update_settings(c.session, changes, actor=actor, role=role, now=c.now)
         )
+
+    def setting_changes(self, *, limit: int = 100) -> list[SettingChangeInfo]:
+        return self._read(lambda s: setting_changes(s, limit=limit))
 
     # --- documents -------------------------------------------------------------------
 

@@ -121,3 +121,20 @@ def _switch_duplicate_serials(s: Session, *, allow: bool) -> None:
     if dup is not None:
         raise DuplicateKey(entity="serial used by several items", key=dup)
     s.execute(update(SerialNumber).values(unique_serial=SerialNumber.serial))
+
+
+@dataclass(frozen=True)
+class SettingChangeInfo:
+    key: str
+    old_value: Any
+    new_value: Any
+    actor: str
+    changed_at: dt.datetime
+
+
+def setting_changes(s: Session, *, limit: int = 100) -> list[SettingChangeInfo]:
+    """The audit of setting changes, newest first."""
+    rows = s.execute(
+        select(SettingChange).order_by(SettingChange.id.desc()).limit(min(limit, 1000))
+    ).scalars()
+    return [SettingChangeInfo(r.key, r.old_value, r.new_value, r.actor, r.changed_at) for r in rows]

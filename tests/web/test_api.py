@@ -146,6 +146,13 @@ def test_auth_and_roles(setup: Api, role_api: Any, client: Any) -> None:
     setup_user = role_api("setup")
     status, s = setup_user("PATCH", "/settings", {"changes": {"allocation_order": "lifo"}})
     assert (status, s["allocation_order"]) == (200, "lifo")
+    (change,) = operator("GET", "/settings/changes")[1]["changes"]
+    assert {k: change[k] for k in ("key", "old_value", "new_value", "actor")} == {
+        "key": "allocation_order",
+        "old_value": "fifo",
+        "new_value": "lifo",
+        "actor": "setup-user",
+    }
     assert operator("GET", "/tokens")[0] == 403
     status, tok = setup("POST", "/tokens", {"name": "erp", "role": "integration"})
     assert status == 201 and tok["token"].startswith("st_")

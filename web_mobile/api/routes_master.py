@@ -109,6 +109,11 @@ def patch_settings(body: dict[str, Any]) -> Any:
     return jsonify(new.as_dict())
 
 
+@endpoint(bp, "GET", "/settings/changes", "The audit of setting changes", tag="settings")
+def settings_changes() -> Any:
+    return jsonify(changes=encode(core().setting_changes()))
+
+
 TOKEN: Schema = {
     "name": ("string", True, ""),
     "role": ("string", True, "admin | setup | operator | integration"),
