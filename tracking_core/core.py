@@ -26,9 +26,9 @@ from tracking_core import (
     numbering,
     outbox,
     posting,
-    serials,
     validate,
 )
+from tracking_core import serials as serial_steps  # methods take a `serials` argument
 from tracking_core.codec import decode, encode
 from tracking_core.context import Ctx
 from tracking_core.db import Database
@@ -279,7 +279,7 @@ class Tracking:
         return self._step(
             "generate_serials",
             Assignment,
-            lambda c: serials_mod.generate_serials(c, number, **args),  # type: ignore[arg-type]
+            lambda c: serial_steps.generate_serials(c, number, **args),  # type: ignore[arg-type]
             {"document": number, **args},
             scan,
             actor,
@@ -302,7 +302,7 @@ class Tracking:
         return self._step(
             "allocate_serials",
             Assignment,
-            lambda c: serials_mod.allocate_serials(c, number, **args),  # type: ignore[arg-type]
+            lambda c: serial_steps.allocate_serials(c, number, **args),  # type: ignore[arg-type]
             {"document": number, **args},
             scan,
             actor,
@@ -371,7 +371,7 @@ class Tracking:
         return self._step(
             "unassign_serial",
             Assignment,
-            lambda c: serials_mod.unassign_serial(c, number, serial=serial, item=item),
+            lambda c: serial_steps.unassign_serial(c, number, serial=serial, item=item),
             {"document": number, "serial": serial, "item": item},
             scan,
             actor,
@@ -448,7 +448,7 @@ class Tracking:
                 _in_batches(
                     quantity if serials is None else len(serials),
                     progress,
-                    lambda start, n: serials_mod.generate_serials(
+                    lambda start, n: serial_steps.generate_serials(
                         c,
                         doc.number,
                         line=1,
@@ -506,7 +506,7 @@ class Tracking:
                 _in_batches(
                     quantity if serials is None else len(serials),
                     progress,
-                    lambda start, n: serials_mod.allocate_serials(
+                    lambda start, n: serial_steps.allocate_serials(
                         c,
                         doc.number,
                         line=1,
@@ -667,7 +667,6 @@ class Tracking:
         return self._run(lambda c: auth.revoke_token(c.session, token_id, now=c.now))
 
 
-serials_mod = serials
 BATCH = 20_000
 
 
