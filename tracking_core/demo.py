@@ -1,4 +1,14 @@
-"""The demo warehouse that ``make run`` loads on first start."""
+"""The demo warehouse that ``make run`` loads on first start.
+
+Everything is written in one transaction, so a demo that cannot load (codes taken,
+tracking switched off in the settings) leaves the database as it was. Settings are
+never touched: the demo runs under whatever the operator configured.
+
+Example (needs a database, so not run as a doctest)::
+
+    summary = load_demo(Tracking(Database.from_url("sqlite:///var/demo.db")))
+    summary.open_documents  # ('RC-DEMO-1', 'SH-DEMO-1')
+"""
 
 from __future__ import annotations
 
@@ -6,8 +16,29 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tracking_core import catalog, documents, lots, posting, serials
+from tracking_core.context import Ctx
 from tracking_core.core import Tracking
+from tracking_core.models import Item, Location, Partner
 from tracking_core.values import LineSpec
+
+__all__ = ["DemoSummary", "load_demo"]
+
+LOCATIONS = (
+    ("DOCK-1", "Receiving dock", "dock"),
+    ("A-01-01", "Aisle A, bay 1, level 1", "bin"),
+    ("A-01-02", "Aisle A, bay 1, level 2", "bin"),
+    ("QUAR", "Quarantine cage", "quarantine"),
+    ("SHIP-1", "Shipping lane 1", "shipping"),
+)
+PARTNERS = (("V-ACME", "Acme Supplies", "vendor"), ("C-BETA", "Beta Retail", "customer"))
+# GTINs under the GS1 Global Office's 950 prefix (for demonstrations); check digits
+# verified with biip.
+LAPTOP_GTIN = "09506000134352"
+MILK_GTIN = "09506000134376"
 
 
 @dataclass(frozen=True)
@@ -15,65 +46,94 @@ class DemoSummary:
     loaded: bool
     items: int
     locations: int
-    documents: tuple[str, ...]
+    partners: int
+    serials: tuple[str, ...] = ()  # laptops in stock
+    lots: tuple[tuple[str, int, dt.date | None], ...] = ()  # milk: (lot, quantity, expiry)
+    posted_documents: tuple[str, ...] = ()
+    open_documents: tuple[str, ...] = ()
+
+
+def _counts(s: Session) -> tuple[int, int, int]:
+    def count(model: type[Item] | type[Location] | type[Partner]) -> int:
+        return s.scalar(select(func.count()).select_from(model)) or 0
+
+    return count(Item), count(Location), count(Partner)
 
 
 def load_demo(core: Tracking, *, if_empty: bool = False) -> DemoSummary:
-    """Items, locations, partners, some posted stock, an open receipt and an open shipment."""
-    if if_empty and core.items():
-        return DemoSummary(False, len(core.items()), len(core.locations()), ())
-    for code, name, kind in (
-        ("DOCK-1", "Receiving dock", "dock"),
-        ("A-01-01", "Aisle A bay 1 level 1", "bin"),
-        ("A-01-02", "Aisle A bay 1 level 2", "bin"),
-        ("QUAR", "Quarantine cage", "quarantine"),
-        ("SHIP-1", "Shipping lane 1", "shipping"),
-    ):
-        core.create_location(code=code, name=name, kind=kind)
-    core.create_partner(code="V-ACME", name="Acme Electronics", kind="vendor")
-    core.create_partner(code="C-BETA", name="Beta Retail", kind="customer")
-    core.create_item(
+    """Items, locations, partners, posted stock, an open receipt and an open shipment.
+
+    With ``if_empty`` nothing happens when the database has items already (so
+    ``make run`` can call it on every start).
+    """
+    now = core.clock()
+    return core.db.run(lambda s: _load(Ctx(s, now), if_empty=if_empty))
+
+
+def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
+    if if_empty and c.session.execute(select(Item.id).limit(1)).first():
+        return DemoSummary(False, *_counts(c.session))
+    for code, name, kind in LOCATIONS:
+        catalog.create_location(c, code=code, name=name, kind=kind)
+    for code, name, kind in PARTNERS:
+        catalog.create_partner(c, code=code, name=name, kind=kind)
+    catalog.create_item(
+        c,
         sku="LAPTOP-14",
-        description="Laptop 14 inch",
+        description='Laptop 14"',
         tracking="serial",
-        gtins=["09506000134352"],
+        gtins=[LAPTOP_GTIN],
         serial_mask="SN-{YY}-#####",
         warranty_days=365,
         standard_cost="640.00",
     )
-    core.create_item(
+    catalog.create_item(
+        c,
         sku="MILK-1L",
-        description="Milk 1 l",
+        description="Whole milk 1 l",
         tracking="lot",
-        gtins=["09506000134376"],
+        gtins=[MILK_GTIN],
         lot_mask="L{YYMMDD}-##",
         shelf_life_days=10,
         standard_cost="0.80",
     )
-    core.create_item(sku="CABLE-USB", description="USB-C cable", tracking="none")
-    today = core.clock().date()
-    core.receive(item="LAPTOP-14", location="A-01-01", quantity=5, partner="V-ACME")
-    core.receive(
-        item="MILK-1L",
-        location="A-01-02",
-        quantity=40,
+    catalog.create_item(c, sku="CABLE-USB", description="USB-C cable 1 m", tracking="none")
+
+    # Stock on the shelves: one posted delivery of 5 laptops (serials from the mask) and
+    # two milk lots produced on different days, so FEFO has something to choose.
+    milk = [(c.today - dt.timedelta(days=4), 40), (c.today - dt.timedelta(days=1), 24)]
+    delivery = documents.create_document(
+        c,
+        "receipt",
         partner="V-ACME",
-        lot="L-DEMO-1",
-        expiry=today + dt.timedelta(days=6),
+        reference="PO-4700",
+        lines=[
+            LineSpec("LAPTOP-14", 5, "A-01-01", unit_cost=Decimal("640.00")),
+            *(LineSpec("MILK-1L", qty, "A-01-02", unit_cost=Decimal("0.80")) for _, qty in milk),
+        ],
     )
-    core.receive(
-        item="MILK-1L",
-        location="A-01-02",
-        quantity=24,
-        partner="V-ACME",
-        lot="L-DEMO-2",
-        expiry=today + dt.timedelta(days=9),
-    )
-    receipt = core.create_document(
+    laptops = serials.generate_serials(c, delivery.number, line=1, count=5)
+    milk_lots = [
+        lots.generate_lot(
+            c,
+            delivery.number,
+            line=line,
+            quantity=qty,
+            # vendor lot numbers in the item's mask format, dated by production
+            lot=f"L{made:%y%m%d}-01",
+            production_date=made,
+        )
+        for line, (made, qty) in enumerate(milk, start=2)
+    ]
+    posting.post(c, delivery.number)
+
+    # An expected delivery with its ASN (the vendor's serials), and an order to pick.
+    receipt = documents.create_document(
+        c,
         "receipt",
         number="RC-DEMO-1",
         partner="V-ACME",
-        reference="PO-4711",
+        reference="ASN-ACME-7781",
         lines=[
             LineSpec(
                 "LAPTOP-14",
@@ -85,7 +145,8 @@ def load_demo(core: Tracking, *, if_empty: bool = False) -> DemoSummary:
             LineSpec("MILK-1L", 20, "DOCK-1", unit_cost=Decimal("0.80")),
         ],
     )
-    shipment = core.create_document(
+    shipment = documents.create_document(
+        c,
         "shipment",
         number="SH-DEMO-1",
         partner="C-BETA",
@@ -93,5 +154,10 @@ def load_demo(core: Tracking, *, if_empty: bool = False) -> DemoSummary:
         lines=[LineSpec("LAPTOP-14", 2, "A-01-01"), LineSpec("MILK-1L", 6, "A-01-02")],
     )
     return DemoSummary(
-        True, len(core.items()), len(core.locations()), (receipt.number, shipment.number)
+        True,
+        *_counts(c.session),
+        serials=laptops.serials,
+        lots=tuple((a.lots[0][0], a.lots[0][1], a.expiry) for a in milk_lots),
+        posted_documents=(delivery.number,),
+        open_documents=(receipt.number, shipment.number),
     )

@@ -1,0 +1,163 @@
+"""serial, lot, trace, stock and the ledger export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Cli, ok
+from tracking_core.core import Tracking
+from web_mobile.cli_stock import LEDGER_COLUMNS, MOVE_HEADERS
+
+pytestmark = pytest.mark.usefixtures("demo")
+
+
+@pytest.fixture
+def shipped(cli: Cli, live: Tracking) -> tuple[str, str]:
+    """One laptop and 6 milk (from the oldest lot) shipped to C-BETA: (serial, lot)."""
+    for item, location, qty in (("LAPTOP-14", "A-01-01", "1"), ("MILK-1L", "A-01-02", "6")):
+        ok(
+            cli(
+                "ship",
+                "--item",
+                item,
+                "--location",
+                location,
+                "--quantity",
+                qty,
+                "--partner",
+                "C-BETA",
+            )
+        )
+    serial = live.document("SH-000001", detail=True).lines[0].serials[0]
+    lot = live.document("SH-000002", detail=True).lines[0].lots[0][0]
+    return serial, lot
+
+
+def test_serial_status_and_history(cli: Cli, live: Tracking, shipped: tuple[str, str]) -> None:
+    serial, _ = shipped
+    info = live.serial(serial)
+    lines = ok(cli("serial", serial)).splitlines()
+    assert lines[0] == f"LAPTOP-14 {serial}: shipped"
+    assert lines[1] == f"warranty until {info.warranty_until}, cost 640.00"
+    assert lines[3].split() == MOVE_HEADERS
+    assert [ln.split()[3:5] for ln in lines[5:]] == [
+        ["RC-000001", "receipt"],
+        ["SH-000001", "shipment"],
+    ]
+    data = json.loads(ok(cli("serial", serial, "--item", "LAPTOP-14", "--json")))
+    assert (data["status"], data["cost"], len(data["history"])) == ("shipped", "640.0000", 2)
+    r = cli("serial", "NOPE", "--item", "LAPTOP-14")
+    assert (r.exit_code, r.stderr) == (
+        1,
+        "error: unknown_serial: Serial NOPE of LAPTOP-14 is not known\n",
+    )
+
+
+def test_lot_status_stock_and_history(cli: Cli, live: Tracking, shipped: tuple[str, str]) -> None:
+    _, lot = shipped
+    expiry = live.lot(lot, item="MILK-1L").expiry
+    out = ok(cli("lot", "MILK-1L", lot))
+    head, stock, history = out.split("\n\n")
+    assert head.splitlines()[0] == f"MILK-1L lot {lot}: available, 34 on hand, expiry {expiry}"
+    assert stock.splitlines()[1:] == [
+        "--------  -------  ---------",
+        "A-01-02        34          0",
+    ]
+    assert [ln.split()[3] for ln in history.splitlines()[2:]] == ["RC-000001", "SH-000002"]
+    data = json.loads(ok(cli("lot", "MILK-1L", lot, "--json")))
+    assert [(r["location"], r["on_hand"]) for r in data["stock"]] == [("A-01-02", 34)]
+
+
+def test_trace_forward_and_backward(cli: Cli, shipped: tuple[str, str]) -> None:
+    serial, lot = shipped
+    out = ok(cli("trace", "--item", "MILK-1L", "--lot", lot))
+    lines = out.splitlines()
+    assert lines[0] == f"forward trace of MILK-1L {lot}: partners C-BETA"
+    assert len(lines) == 4 and lines[3].split()[1:] == [
+        "SH-000002",
+        "shipment",
+        "C-BETA",
+        "customer",
+        lot,
+        "6",
+        "A-01-02",
+    ]
+    out = ok(cli("trace", "--item", "LAPTOP-14", "--serial", serial, "--backward"))
+    assert out.splitlines()[0] == f"backward trace of LAPTOP-14 {serial}: partners V-ACME"
+    data = json.loads(ok(cli("trace", "--item", "09506000134352", "--serial", serial, "--json")))
+    assert (data["direction"], [h["partner"] for h in data["hits"]]) == ("forward", ["C-BETA"])
+
+
+def test_stock_table_filters_and_json(cli: Cli, live: Tracking) -> None:
+    lots = [r.lot for r in live.stock(item="MILK-1L")]
+    expiries = [str(r.expiry) for r in live.stock(item="MILK-1L")]
+    assert ok(cli("stock", "--location", "A-01-02")).splitlines() == [
+        "item     location  lot         on hand  allocated  available  expiry",
+        "-------  --------  ----------  -------  ---------  ---------  ----------",
+        f"MILK-1L  A-01-02   {lots[0]}       40          0         40  {expiries[0]}",
+        f"MILK-1L  A-01-02   {lots[1]}       24          0         24  {expiries[1]}",
+    ]
+    data = json.loads(ok(cli("stock", "--item", "LAPTOP-14", "--json")))
+    assert data == [
+        {
+            "item": "LAPTOP-14",
+            "location": "A-01-01",
+            "lot": None,
+            "on_hand": 5,
+            "allocated": 0,
+            "expiry": None,
+        }
+    ]
+    assert ok(cli("stock", "--item", "CABLE-USB")).count("\n") == 2  # headers only
+
+
+def _parse(text: str) -> list[dict[str, str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    assert tuple(reader.fieldnames or ()) == LEDGER_COLUMNS
+    return list(reader)
+
+
+def test_ledger_export_parses_back(
+    cli: Cli, live: Tracking, shipped: tuple[str, str], tmp_path: Path
+) -> None:
+    serial, lot = shipped
+    rows = _parse(ok(cli("ledger", "export")))
+    assert [r["kind"] for r in rows] == ["serial"] * 6 + ["lot"] * 3
+    assert [m.id for m in live.ledger()] == [int(r["id"]) for r in rows]
+    last_serial = rows[5]
+    assert {k: last_serial[k] for k in ("document", "doc_type", "item", "serial", "lot")} == {
+        "document": "SH-000001",
+        "doc_type": "shipment",
+        "item": "LAPTOP-14",
+        "serial": serial,
+        "lot": "",
+    }
+    assert (last_serial["from_location"], last_serial["partner"], last_serial["cost"]) == (
+        "A-01-01",
+        "C-BETA",
+        "640.0000",
+    )
+    assert {(r["item"], r["lot"], r["quantity"]) for r in rows[6:]} >= {("MILK-1L", lot, "6")}
+    assert all(r["posted_at"].endswith("+00:00") for r in rows)
+
+    out = tmp_path / "ledger.csv"
+    assert (
+        ok(cli("ledger", "export", "--output", str(out), "--since-id", "2", "--kind", "lot")) == ""
+    )
+    rows = _parse(out.read_text())
+    assert [(r["id"], r["document"], r["quantity"]) for r in rows] == [("3", "SH-000002", "6")]
+
+
+def test_ledger_export_of_a_reversal_names_items_and_reversed_records(
+    cli: Cli, shipped: tuple[str, str]
+) -> None:
+    ok(cli("reverse", "SH-000002"))
+    rows = _parse(ok(cli("ledger", "export", "--kind", "lot", "--since-id", "3")))
+    assert [(r["document"], r["item"], r["quantity"], r["reversal_of"]) for r in rows] == [
+        ("SH-000003", "MILK-1L", "6", "3")
+    ]

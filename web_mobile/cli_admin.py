@@ -1,0 +1,99 @@
+"""``scantrack`` commands for settings, API tokens and number masks."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from tracking_core.models import ROLES
+from web_mobile.cli_common import State, emit, json_option, pass_state, table
+
+
+@click.group()
+def settings() -> None:
+    """Settings that decide how the document flows behave (changes are audited)."""
+
+
+@settings.command("show")
+@json_option
+@pass_state
+def settings_show(state: State, as_json: bool) -> None:
+    values = state.core.settings().as_dict()
+    emit(as_json, values, lambda: table(sorted(values.items()), ["setting", "value"]))
+
+
+@settings.command("set")
+@click.argument("key")
+@click.argument("value")
+@click.option("--actor", required=True, help="Who makes the change, for the audit trail.")
+@pass_state
+def settings_set(state: State, key: str, value: str, actor: str) -> None:
+    """Change one setting; VALUE is read as JSON when it parses (true, 3, "x"), else as text."""
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    core = state.core
+    old = core.settings().as_dict().get(key)
+    # Whoever can run the CLI against the database can change it anyway: the CLI
+    # operator has the setup role.
+    new = core.update_settings({key: parsed}, actor=actor, role="setup").as_dict()[key]
+    click.echo(f"{key}: {json.dumps(old)} -> {json.dumps(new)}")
+
+
+@click.group()
+def token() -> None:
+    """API tokens (for the REST API, Socket.IO and integrations)."""
+
+
+@token.command("create")
+@click.option("--name", required=True, help="Who or what uses it, e.g. erp.")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@pass_state
+def token_create(state: State, name: str, role: str) -> None:
+    """Create a token; it is printed once (stdout holds only the token)."""
+    secret, info = state.core.create_token(name=name, role=role)
+    click.echo(secret)
+    click.echo(
+        f"token {info.id} {info.name!r} ({info.role}) created; it is stored only as a hash, "
+        "keep it now",
+        err=True,
+    )
+
+
+@token.command("list")
+@json_option
+@pass_state
+def token_list(state: State, as_json: bool) -> None:
+    tokens = state.core.tokens()
+    rows = [
+        (t.id, t.name, t.role, t.created_at.strftime("%Y-%m-%d %H:%M"), t.revoked) for t in tokens
+    ]
+    emit(as_json, tokens, lambda: table(rows, ["id", "name", "role", "created", "revoked"]))
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_state
+def token_revoke(state: State, token_id: int) -> None:
+    info = state.core.revoke_token(token_id)
+    click.echo(f"token {info.id} {info.name!r} revoked")
+
+
+@click.group()
+def masks() -> None:
+    """Number masks for generated serials and lots."""
+
+
+@masks.command("preview")
+@click.argument("mask")
+@click.option("--count", default=5, show_default=True, type=click.IntRange(min=1))
+@pass_state
+def masks_preview(state: State, mask: str, count: int) -> None:
+    """The next numbers MASK would make today, without using them."""
+    for number in state.core.preview_mask(mask, count=count):
+        click.echo(number)
+
+
+COMMANDS = (settings, token, masks)

@@ -1,0 +1,468 @@
+"""``scantrack`` commands for documents (receive, ship, post, ...) and inquiry."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+import click
+
+from tracking_core.core import Tracking
+from tracking_core.values import DocumentInfo, Movement
+from web_mobile.cli_common import State, cell, emit, json_option, pass_state, progress, table
+
+# Up to this many serial/lot numbers are listed after a receive or ship.
+SHOW_NUMBERS = 20
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def _document_text(info: DocumentInfo) -> str:
+    head = f"{info.doc_type} {info.number}: {info.status}"
+    if info.partner:
+        head += f", partner {info.partner}"
+    if info.reference:
+        head += f", reference {info.reference}"
+    if info.reverses:
+        head += f", reverses {info.reverses}"
+    headers = ["line", "item", "dir", "qty", "assigned", "expected", "location", "to"]
+    rows: list[list[Any]] = [
+        [
+            ln.line,
+            ln.item,
+            ln.direction,
+            ln.quantity,
+            ln.assigned,
+            ln.expected,
+            ln.location,
+            ln.to_location,
+        ]
+        for ln in info.lines
+    ]
+    # Columns that say nothing for this document (no ASN, no transfer) are left out.
+    keep = [
+        i for i, h in enumerate(headers) if h not in ("expected", "to") or any(r[i] for r in rows)
+    ]
+    rows = [[r[i] for i in keep] for r in rows]
+    out = [head, table(rows, [headers[i] for i in keep])]
+    for ln in info.lines:
+        numbers = list(ln.serials) + [f"{lot} ({qty})" for lot, qty in ln.lots]
+        if numbers and len(numbers) <= SHOW_NUMBERS:
+            out.append(f"line {ln.line}: {', '.join(numbers)}")
+        elif numbers:
+            out.append(f"line {ln.line}: {', '.join(numbers[:3])}, ... ({len(numbers)} numbers)")
+    return "\n".join(out)
+
+
+def _serials(given: Sequence[str], files: Sequence[IO[str]]) -> list[str] | None:
+    """Serials from ``--serial`` and ``--serials-file`` (one a line), in that order."""
+    out = list(given)
+    for f in files:
+        out.extend(s.strip() for s in f if s.strip())
+    return out or None
+
+
+def _quantity(quantity: int | None, serials: list[str] | None) -> int:
+    if quantity is not None:
+        return quantity
+    if serials:
+        return len(serials)
+    raise click.UsageError("give --quantity, or the serials with --serial/--serials-file")
+
+
+def _serial_count(core: Tracking, item: str, quantity: int, serials: list[str] | None) -> int:
+    """How many serials a flow will make or take: what the progress bar counts."""
+    if core.item(item).tracking != "serial":
+        return 0
+    return len(serials) if serials else quantity
+
+
+def serial_options(fn: Any) -> Any:
+    """``--serial`` (repeatable) and ``--serials-file``, shared by receive and ship."""
+    fn = click.option(
+        "--serials-file",
+        type=click.File("r", encoding="utf-8-sig"),
+        multiple=True,
+        help="A file with one serial a line (repeatable).",
+    )(fn)
+    return click.option("--serial", "serial_args", multiple=True, help="A serial (repeatable).")(fn)
+
+
+@click.command()
+@click.option("--item", required=True, help="SKU or GTIN.")
+@click.option("--location", required=True)
+@click.option("--quantity", type=int, help="Default: the number of serials given.")
+@click.option("--partner", help="The vendor.")
+@serial_options
+@click.option("--lot", help="The lot number on the goods (default: from the item's mask).")
+@click.option("--expiry", type=DATE, help="YYYY-MM-DD (default: from the shelf life).")
+@click.option("--production-date", type=DATE, help="YYYY-MM-DD.")
+@click.option("--unit-cost", help="Default: the item's standard cost.")
+@click.option("--no-post", is_flag=True, help="Leave the receipt open.")
+@pass_state
+def receive(
+    state: State,
+    item: str,
+    location: str,
+    quantity: int | None,
+    partner: str | None,
+    serial_args: tuple[str, ...],
+    serials_file: tuple[IO[str], ...],
+    lot: str | None,
+    expiry: dt.datetime | None,
+    production_date: dt.datetime | None,
+    unit_cost: str | None,
+    no_post: bool,
+) -> None:
+    """Receive stock in one receipt: serials given or made by the item's mask, or a lot."""
+    serials = _serials(serial_args, serials_file)
+    qty = _quantity(quantity, serials)
+    core = state.core
+    with progress("receiving serials", _serial_count(core, item, qty, serials)) as bar:
+        info = core.receive(
+            item=item,
+            location=location,
+            quantity=qty,
+            partner=partner,
+            serials=serials,
+            lot=lot,
+            expiry=expiry.date() if expiry else None,
+            production_date=production_date.date() if production_date else None,
+            unit_cost=unit_cost,
+            post=not no_post,
+            progress=bar.at if bar else None,
+        )
+    # read back with the numbers, so the operator sees which were made or taken
+    click.echo(_document_text(core.document(info.number, detail=True)))
+
+
+@click.command()
+@click.option("--item", required=True, help="SKU or GTIN.")
+@click.option("--location", required=True)
+@click.option("--quantity", type=int, help="Default: the number of serials given.")
+@click.option("--partner", help="The customer.")
+@serial_options
+@click.option("--lot", help="Take this lot (default: by the allocation order).")
+@click.option("--no-post", is_flag=True, help="Leave the shipment open.")
+@pass_state
+def ship(
+    state: State,
+    item: str,
+    location: str,
+    quantity: int | None,
+    partner: str | None,
+    serial_args: tuple[str, ...],
+    serials_file: tuple[IO[str], ...],
+    lot: str | None,
+    no_post: bool,
+) -> None:
+    """Ship stock in one shipment: the serials or lot given, or the allocation order's."""
+    serials = _serials(serial_args, serials_file)
+    qty = _quantity(quantity, serials)
+    core = state.core
+    with progress("allocating serials", _serial_count(core, item, qty, serials)) as bar:
+        info = core.ship(
+            item=item,
+            location=location,
+            quantity=qty,
+            partner=partner,
+            serials=serials,
+            lot=lot,
+            post=not no_post,
+            progress=bar.at if bar else None,
+        )
+    # read back with the numbers, so the operator sees which were made or taken
+    click.echo(_document_text(core.document(info.number, detail=True)))
+
+
+@click.command()
+@click.argument("number")
+@json_option
+@pass_state
+def document(state: State, number: str, as_json: bool) -> None:
+    """A document with its lines and their serial/lot numbers."""
+    info = state.core.document(number, detail=True)
+    emit(as_json, info, lambda: _document_text(info))
+
+
+@click.command()
+@click.argument("number")
+@pass_state
+def post(state: State, number: str) -> None:
+    """Post an open document: its assignments become stock movements."""
+    r = state.core.post(number)
+    click.echo(
+        f"{r.doc_type} {r.document} posted: {r.serial_records} serial and "
+        f"{r.lot_records} lot transaction records"
+    )
+
+
+@click.command()
+@click.argument("number")
+@pass_state
+def cancel(state: State, number: str) -> None:
+    """Cancel an open document, releasing its reservations and pending numbers."""
+    click.echo(_document_text(state.core.cancel(number)))
+
+
+@click.command()
+@click.argument("number")
+@pass_state
+def reverse(state: State, number: str) -> None:
+    """Undo a posted document with a reversal document."""
+    r = state.core.reverse(number)
+    click.echo(
+        f"{r.doc_type} {r.document} reverses {r.reverses}: {r.serial_records} serial and "
+        f"{r.lot_records} lot transaction records"
+    )
+
+
+# --- inquiry -------------------------------------------------------------------------
+
+MOVE_HEADERS = [
+    "id",
+    "posted",
+    "document",
+    "type",
+    "partner",
+    "from",
+    "to",
+    "qty",
+    "cost",
+    "undoes",
+]
+
+
+def _moves(history: Iterable[Movement]) -> str:
+    rows = [
+        (
+            m.id,
+            m.posted_at.strftime("%Y-%m-%d %H:%M"),
+            m.document,
+            m.doc_type,
+            m.partner,
+            m.from_location,
+            m.to_location,
+            m.quantity,
+            m.cost,
+            m.reversal_of,
+        )
+        for m in history
+    ]
+    return table(rows, MOVE_HEADERS)
+
+
+@click.command()
+@click.argument("serial")
+@click.option("--item", help="Needed when several items use the same serial.")
+@json_option
+@pass_state
+def serial(state: State, serial: str, item: str | None, as_json: bool) -> None:
+    """A serial's status and history."""
+    info = state.core.serial(serial, item=item)
+
+    def text() -> str:
+        head = f"{info.item} {info.serial}: {info.status}"
+        if info.location:
+            head += f" at {info.location}"
+        if info.held_by:
+            head += f", held by {info.held_by}"
+        if info.quarantine:
+            head += f", in quarantine until {info.quarantine_until or 'released'}"
+        facts = [
+            ("lot", info.lot),
+            ("expiry", info.expiry),
+            ("warranty until", info.warranty_until),
+            ("cost", info.cost),
+        ]
+        details = ", ".join(f"{k} {cell(v)}" for k, v in facts if v is not None)
+        return "\n".join([head, *([details] if details else []), "", _moves(info.history)])
+
+    emit(as_json, info, text)
+
+
+@click.command()
+@click.argument("item")
+@click.argument("lot")
+@json_option
+@pass_state
+def lot(state: State, item: str, lot: str, as_json: bool) -> None:
+    """A lot's status, quantity per location and history."""
+    info = state.core.lot(lot, item=item)
+
+    def text() -> str:
+        head = f"{info.item} lot {info.lot}: {info.status}, {info.on_hand} on hand"
+        if info.expiry:
+            head += f", expiry {info.expiry}"
+        if info.recall_number:
+            head += f", recall {info.recall_number} ({info.recall_reason or 'no reason given'})"
+        stock_rows = [(r.location, r.on_hand, r.allocated) for r in info.stock]
+        stock_table = table(stock_rows, ["location", "on hand", "allocated"])
+        return "\n\n".join([head, stock_table, _moves(info.history)])
+
+    emit(as_json, info, text)
+
+
+@click.command()
+@click.option("--item", required=True, help="SKU or GTIN.")
+@click.option("--serial")
+@click.option("--lot")
+@click.option("--backward", is_flag=True, help="Where it came from, not where it went.")
+@json_option
+@pass_state
+def trace(
+    state: State, item: str, serial: str | None, lot: str | None, backward: bool, as_json: bool
+) -> None:
+    """Recall trace: every customer a serial or lot reached, or the vendors it came from."""
+    if (serial is None) == (lot is None):
+        raise click.UsageError("give exactly one of --serial and --lot")
+    t = state.core.trace(item=item, serial=serial, lot=lot, forward=not backward)
+
+    def text() -> str:
+        rows = [
+            (
+                h.posted_at.strftime("%Y-%m-%d"),
+                h.document,
+                h.doc_type,
+                h.partner,
+                h.partner_kind,
+                h.serial or h.lot,
+                h.quantity,
+                h.location,
+            )
+            for h in t.hits
+        ]
+        head = f"{t.direction} trace of {t.item} {t.number}: "
+        head += f"partners {', '.join(t.partners)}" if t.partners else "no partners"
+        headers = ["date", "document", "type", "partner", "kind", "number", "qty", "location"]
+        return head + "\n" + table(rows, headers)
+
+    emit(as_json, t, text)
+
+
+@click.command()
+@click.option("--item", help="SKU or GTIN.")
+@click.option("--location")
+@click.option("--lot")
+@json_option
+@pass_state
+def stock(
+    state: State, item: str | None, location: str | None, lot: str | None, as_json: bool
+) -> None:
+    """On hand and allocated by item, location and lot."""
+    rows = state.core.stock(item=item, location=location, lot=lot)
+    emit(
+        as_json,
+        rows,
+        lambda: table(
+            [
+                (r.item, r.location, r.lot, r.on_hand, r.allocated, r.available, r.expiry)
+                for r in rows
+            ],
+            ["item", "location", "lot", "on hand", "allocated", "available", "expiry"],
+        ),
+    )
+
+
+# --- ledger export -------------------------------------------------------------------
+
+LEDGER_COLUMNS = (
+    "id",
+    "kind",
+    "posted_at",
+    "document",
+    "doc_type",
+    "item",
+    "serial",
+    "lot",
+    "partner",
+    "from_location",
+    "to_location",
+    "quantity",
+    "cost",
+    "operator",
+    "device",
+    "reversal_of",
+)
+
+
+class _ItemOf:
+    """The item of a ledger record, read from its document's lines.
+
+    ``Movement`` does not carry the item, and a serial or lot number alone does not
+    name one (numbers may repeat across items); the document's lines do. One read per
+    document, cached, since records come grouped by document.
+    """
+
+    def __init__(self, core: Tracking) -> None:
+        self.core = core
+        self.docs: dict[str, dict[tuple[str, str], str]] = {}
+
+    def __call__(self, m: Movement) -> str | None:
+        key = ("serial", m.serial) if m.serial is not None else ("lot", m.lot or "")
+        return self._numbers(m.document).get(key)
+
+    def _numbers(self, number: str) -> dict[tuple[str, str], str]:
+        numbers = self.docs.get(number)
+        if numbers is None:
+            info = self.core.document(number, detail=True)
+            # A reversal's lines may not list the lots it took back: the original's do.
+            numbers = dict(self._numbers(info.reverses)) if info.reverses else {}
+            for ln in info.lines:
+                numbers.update({("serial", s): ln.item for s in ln.serials})
+                numbers.update({("lot", lot): ln.item for lot, _ in ln.lots})
+            self.docs[number] = numbers
+        return numbers
+
+
+@click.group()
+def ledger() -> None:
+    """Transaction records."""
+
+
+@ledger.command("export")
+@click.option(
+    "--output", type=click.File("w", encoding="utf-8"), default="-", help="A file, or - for stdout."
+)
+@click.option(
+    "--since-id",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Only records with a greater id (serial and lot records are numbered apart).",
+)
+@click.option("--kind", type=click.Choice(["serial", "lot"]), help="Only this kind of record.")
+@pass_state
+def ledger_export(state: State, output: IO[str], since_id: int, kind: str | None) -> None:
+    """Every transaction record as CSV: serial records, then lot records."""
+    core = state.core
+    item_of = _ItemOf(core)
+    w = csv.writer(output, lineterminator="\n")
+    w.writerow(LEDGER_COLUMNS)
+    for m in core.ledger(since_id=since_id):
+        record_kind = "serial" if m.serial is not None else "lot"
+        if kind and record_kind != kind:
+            continue
+        w.writerow(
+            [
+                m.id,
+                record_kind,
+                m.posted_at.isoformat(),
+                m.document,
+                m.doc_type,
+                item_of(m),
+                m.serial,
+                m.lot,
+                m.partner,
+                m.from_location,
+                m.to_location,
+                m.quantity,
+                m.cost,
+                m.operator,
+                m.device,
+                m.reversal_of,
+            ]
+        )
+
+
+COMMANDS = (receive, ship, document, post, cancel, reverse, serial, lot, trace, stock, ledger)
