@@ -90,18 +90,20 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
             tx.device,
             number_col,
             tx.reversal_of_id,
+            Item.sku,
         )
         .join(Document, Document.id == tx.document_id)
         .outerjoin(Partner, Partner.id == tx.partner_id)
         .outerjoin(FromLoc, FromLoc.id == tx.from_location_id)
         .outerjoin(ToLoc, ToLoc.id == tx.to_location_id)
+        .join(Item, Item.id == tx.item_id)
     )
 
 
 def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
     out = []
     for row in s.execute(q):
-        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev) = row
+        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku) = row
         out.append(
             Movement(
                 id=int(id_),
@@ -118,6 +120,7 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
                 serial=num if kind == "serial" else None,
                 lot=num if kind == "lot" else None,
                 reversal_of=rev,
+                item=sku,
             )
         )
     return tuple(out)

@@ -151,6 +151,7 @@ class Movement:
     serial: str | None = None
     lot: str | None = None
     reversal_of: int | None = None
+    item: str | None = None
 
 
 @dataclass(frozen=True)
