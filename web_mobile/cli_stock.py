@@ -387,35 +387,6 @@ LEDGER_COLUMNS = (
 )
 
 
-class _ItemOf:
-    """The item of a ledger record, read from its document's lines.
-
-    ``Movement`` does not carry the item, and a serial or lot number alone does not
-    name one (numbers may repeat across items); the document's lines do. One read per
-    document, cached, since records come grouped by document.
-    """
-
-    def __init__(self, core: Tracking) -> None:
-        self.core = core
-        self.docs: dict[str, dict[tuple[str, str], str]] = {}
-
-    def __call__(self, m: Movement) -> str | None:
-        key = ("serial", m.serial) if m.serial is not None else ("lot", m.lot or "")
-        return self._numbers(m.document).get(key)
-
-    def _numbers(self, number: str) -> dict[tuple[str, str], str]:
-        numbers = self.docs.get(number)
-        if numbers is None:
-            info = self.core.document(number, detail=True)
-            # A reversal's lines may not list the lots it took back: the original's do.
-            numbers = dict(self._numbers(info.reverses)) if info.reverses else {}
-            for ln in info.lines:
-                numbers.update({("serial", s): ln.item for s in ln.serials})
-                numbers.update({("lot", lot): ln.item for lot, _ in ln.lots})
-            self.docs[number] = numbers
-        return numbers
-
-
 @click.group()
 def ledger() -> None:
     """Transaction records."""
@@ -436,7 +407,6 @@ def ledger() -> None:
 def ledger_export(state: State, output: IO[str], since_id: int, kind: str | None) -> None:
     """Every transaction record as CSV: serial records, then lot records."""
     core = state.core
-    item_of = _ItemOf(core)
     w = csv.writer(output, lineterminator="\n")
     w.writerow(LEDGER_COLUMNS)
     for m in core.ledger(since_id=since_id):
@@ -450,7 +420,7 @@ def ledger_export(state: State, output: IO[str], since_id: int, kind: str | None
                 m.posted_at.isoformat(),
                 m.document,
                 m.doc_type,
-                item_of(m),
+                m.item,
                 m.serial,
                 m.lot,
                 m.partner,
