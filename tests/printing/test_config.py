@@ -34,7 +34,8 @@ def test_printers_file(tmp_path: Path) -> None:
         ('[printers.p]\nurl = "tcp://h"\ndpi = 150\n', "printers.p.dpi must be one of"),
         ('[printers.p]\nurl = "tcp://h"\ncolour = 1\n', "printers.p: unknown key 'colour'"),
         (
-            '[printers.a]\nurl = "tcp://h"\ndefault = true\n[printers.b]\nurl = "tcp://h"\ndefault = true\n',
+            '[printers.a]\nurl = "tcp://h"\ndefault = true\n'
+            '[printers.b]\nurl = "tcp://h"\ndefault = true\n',
             "more than one printer has default = true",
         ),
         ("printers = 3\n", "[printers] must be a table"),
