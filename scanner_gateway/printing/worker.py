@@ -17,7 +17,8 @@ from scanner_gateway.printing.transports import NotSent, Printer, UnknownOutcome
 from tracking_core.outbox import JobInfo, LabelOutbox
 
 log = logging.getLogger(__name__)
-Render = Callable[[JobInfo], list[bytes]]
+# (job, printer name) -> one print-ready payload per label, copies included
+Render = Callable[[JobInfo, str], list[bytes]]
 
 
 @dataclass
@@ -33,6 +34,22 @@ class Routing:
         if job.device and job.device in self.stations:
             return self.stations[job.device]
         return self.default
+
+
+def zpl_renderer(dpi: Mapping[str, int], *, template_dir: str | None = None) -> Render:
+    """ZPL for each job at its printer's resolution (203 dpi unless configured)."""
+    from scanner_gateway.labels import zpl_for_job
+
+    def render(job: JobInfo, printer: str) -> list[bytes]:
+        return zpl_for_job(
+            job.kind,
+            job.payload,
+            copies=job.copies,
+            dpi=dpi.get(printer, 203),
+            template_dir=template_dir,
+        )
+
+    return render
 
 
 @dataclass
@@ -67,7 +84,7 @@ class PrintWorker:
     def handle(self, job: JobInfo) -> None:
         name = self.route(job)
         printer = self.printers.get(name) if name else None
-        if printer is None:
+        if name is None or printer is None:
             self.outbox.release(
                 job.id,
                 worker=self.worker_id,
@@ -76,7 +93,7 @@ class PrintWorker:
             )
             return
         try:
-            labels = self.render(job)
+            labels = self.render(job, name)
         except Exception as exc:  # a label that cannot be made needs a person, not a retry loop
             log.warning("job %s cannot be rendered: %s", job.id, exc)
             self.outbox.unconfirmed(job.id, worker=self.worker_id, error=f"cannot render: {exc}")
@@ -96,7 +113,7 @@ class PrintWorker:
             # operator can see how far a job got.
             for start in range(0, len(labels), self.chunk):
                 part = labels[start : start + self.chunk]
-                printer.send(b"".join(part) * job.copies)
+                printer.send(b"".join(part))
                 sent += len(part)
                 if sent < len(labels):
                     self.outbox.progress(job.id, worker=self.worker_id, sent_labels=sent)

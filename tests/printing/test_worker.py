@@ -15,7 +15,7 @@ from tracking_core.core import Actor, Tracking
 from tracking_core.outbox import JobInfo
 
 
-def zpl(job: JobInfo) -> list[bytes]:
+def zpl(job: JobInfo, printer: str = "zebra") -> list[bytes]:
     numbers = job.payload.get("serials") or job.payload.get("ssccs") or [job.payload.get("lot")]
     return [f"^XA^FD{n}^FS^XZ".encode() for n in numbers]
 
@@ -91,7 +91,7 @@ def test_connection_broken_mid_send_is_unconfirmed(core: Tracking) -> None:
         w = PrintWorker(
             outbox=core.outbox,
             printers={"zebra": open_printer("zebra", p.url + "&status=0")},
-            render=lambda job: [b"^XA^GFA" + b"0" * 2_000_000 + b"^XZ"] * 3,
+            render=lambda job, printer: [b"^XA^GFA" + b"0" * 2_000_000 + b"^XZ"] * 3,
             route=Routing(default="zebra"),
         )
         w.run_once()
@@ -124,7 +124,7 @@ def test_station_routing(core: Tracking) -> None:
 def test_render_failure_needs_an_operator(core: Tracking, printer: FakePrinter) -> None:
     core.generate_ssccs(1)
 
-    def broken(job: JobInfo) -> list[bytes]:
+    def broken(job: JobInfo, printer: str) -> list[bytes]:
         raise ValueError("field does not fit")
 
     w = PrintWorker(
@@ -144,3 +144,22 @@ def test_parse_hs() -> None:
     assert parse_hs(READY).ready
     assert parse_hs(PAPER_OUT).reason == "paper out"
     assert parse_hs(b"").reason == "no status from the printer"
+
+
+def test_real_zpl_reaches_the_printer(core: Tracking, printer: FakePrinter) -> None:
+    from scanner_gateway.printing.worker import zpl_renderer
+
+    core.create_location(code="A1")
+    core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%", gtins=["09506000134352"])
+    core.receive(item="LAP", location="A1", quantity=2)
+    w = PrintWorker(
+        outbox=core.outbox,
+        printers={"zebra": open_printer("zebra", printer.url)},
+        render=zpl_renderer({"zebra": 300}),
+        route=Routing(default="zebra"),
+    )
+    w.run_once()
+    (data,) = printer.received(1)
+    text = data.decode()
+    assert text.count("^XA") == text.count("^XZ") == 2
+    assert "SN0001" in text and "SN0002" in text and "^PW1200" in text  # 100 mm at 300 dpi

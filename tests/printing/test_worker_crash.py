@@ -24,7 +24,7 @@ from tracking_core.outbox import JobInfo
 KILLS = 110
 
 
-def zpl(job: JobInfo) -> list[bytes]:
+def zpl(job: JobInfo, printer: str = "zebra") -> list[bytes]:
     return [f"^XA^FD{n}^FS^XZ".encode() for n in job.payload["serials"]]
 
 
