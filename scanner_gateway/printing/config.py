@@ -14,7 +14,7 @@ dpi = 300
 url = "spool:///var/spool/scantrack"
 ```
 
-The same file may hold the stations (``[[stations]]``); each station names its printer.
+The same file may hold the stations (``[stations.NAME]``); each station names its printer.
 """
 
 from __future__ import annotations
