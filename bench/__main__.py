@@ -12,9 +12,13 @@ import sys
 import time
 from pathlib import Path
 
-from bench import core_bench, labels_bench
+from bench import core_bench, labels_bench, printing_bench
 
-SUITES = {"core": core_bench.run, "labels": labels_bench.run}
+SUITES = {
+    "core": core_bench.run,
+    "labels": labels_bench.run,
+    "printing": printing_bench.run,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
