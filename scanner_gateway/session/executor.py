@@ -72,8 +72,8 @@ def progress(info: DocumentInfo) -> dict[str, Any]:
     }
 
 
-def prompt(ctx: Ctx, state: SessionState) -> str:
-    """What to scan next, in the operator's words."""
+def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> str:
+    """What to scan next, in the operator's words (``info``: the document, if read already)."""
     mode = state.mode
     if mode == "inquiry":
         return "Scan anything to see what it is"
@@ -92,7 +92,7 @@ def prompt(ctx: Ctx, state: SessionState) -> str:
     it = catalog.item_row(ctx.session, state.item)
     where = f" at {state.location}" if state.location else ""
     if state.document:
-        info = _doc(ctx, state.document)
+        info = info or _doc(ctx, state.document)
         line = next((ln for ln in info.lines if ln.item == it.sku and ln.open), None)
         if line is not None:
             if it.tracking == "serial":
@@ -110,9 +110,10 @@ def _doc(ctx: Ctx, number: str) -> DocumentInfo:
 def _answer(ctx: Ctx, state: SessionState, fb: Feedback) -> tuple[Feedback, SessionState]:
     data = dict(fb.data)
     data.setdefault("mode", state.mode)
-    if state.document and "document" not in data:
-        data["progress"] = progress(_doc(ctx, state.document))
-    return Feedback(fb.status, fb.code, fb.message, prompt(ctx, state), data), state
+    info = _doc(ctx, state.document) if state.document else None
+    if info is not None and "document" not in data:
+        data["progress"] = progress(info)
+    return Feedback(fb.status, fb.code, fb.message, prompt(ctx, state, info), data), state
 
 
 # --- the steps ---------------------------------------------------------------------
