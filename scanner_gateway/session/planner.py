@@ -211,9 +211,9 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         if item is None:
             return Refuse("unknown_item", f"No item has the GTIN {b.gtin}")
     elif getattr(b, "item", None):  # a vendor rule may name the item by SKU
-        item = lookup(str(getattr(b, "item")))
+        item = lookup(str(b.item))
         if item is None:
-            return Refuse("unknown_item", f"No item {getattr(b, 'item')!r}")
+            return Refuse("unknown_item", f"No item {b.item!r}")
     serial, lot = b.serial, b.lot
     if kind in ("plain", "vendor", "hibc") and item is None and not (serial or lot):
         # A plain code is an item when one has that SKU, else a number for the current item.
