@@ -210,10 +210,10 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         item = lookup(b.gtin)
         if item is None:
             return Refuse("unknown_item", f"No item has the GTIN {b.gtin}")
-    elif getattr(b, "item", None):  # a vendor rule may name the item by SKU
-        item = lookup(str(b.item))
+    elif sku := getattr(b, "item", None):  # a vendor rule may name the item by SKU
+        item = lookup(str(sku))
         if item is None:
-            return Refuse("unknown_item", f"No item {b.item!r}")
+            return Refuse("unknown_item", f"No item {sku!r}")
     serial, lot = b.serial, b.lot
     if kind in ("plain", "vendor", "hibc") and item is None and not (serial or lot):
         # A plain code is an item when one has that SKU, else a number for the current item.
