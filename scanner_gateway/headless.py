@@ -51,17 +51,24 @@ class StationGateway:
     config: StationConfig
     feedback: FeedbackSink = field(default_factory=LogFeedback)
     handled: int = 0
+    _ready: set[str] = field(default_factory=set)
 
-    def prepare(self) -> None:
-        """A station's device starts in the station's mode and location."""
-        for st in self.config.stations:
-            state = self.gateway.state(st.device_id)
-            if state == SessionState():
-                self.gateway.core.set_device_state(
-                    st.device_id, SessionState(mode=st.mode, location=st.location).to_json()
-                )
+    def prepare(self, device: str) -> None:
+        """A station's device starts in the station's mode and location.
+
+        Network scanners without a fixed address arrive as ``STATION@ADDRESS``: their
+        station is found when their first scan comes.
+        """
+        self._ready.add(device)
+        st = self.config.station_for(device)
+        if st is not None and self.gateway.state(device) == SessionState():
+            self.gateway.core.set_device_state(
+                device, SessionState(mode=st.mode, location=st.location).to_json()
+            )
 
     def __call__(self, scan: RawScan) -> None:
+        if scan.device_id not in self._ready:
+            self.prepare(scan.device_id)
         fb = self.gateway.scan(ScanRequest(scan.device_id, scan.scan_id, scan.raw, scan.symbology))
         self.handled += 1
         self.feedback.publish(scan.device_id, scan, fb)
@@ -77,7 +84,8 @@ def run_stations(
 ) -> StationGateway:
     """Run until ``stop`` is set; every scan read before that is handled."""
     sink = StationGateway(gateway, config, feedback or LogFeedback())
-    sink.prepare()
+    for st in config.stations:
+        sink.prepare(st.device_id)
     with SourceRunner(config.open_sources(), sink) as runner:
         if started:
             started(runner)

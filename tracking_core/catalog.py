@@ -50,6 +50,7 @@ def check_gtin(value: object) -> str:
 
 def item_row(s: Session, key: str) -> Item:
     """An item by SKU, or by any of its GTINs."""
+    key = validate.code("item", key)  # callers pass raw input; PostgreSQL refuses NUL
     row = s.execute(select(Item).where(Item.sku == key)).scalar_one_or_none()
     if row is None and key.isdigit() and len(key) in (8, 12, 13, 14):
         row = s.execute(

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tracking_core.db import DEFAULT_URL, database_url
 from tracking_core.errors import DomainError
-from web_mobile import cli_admin, cli_labels, cli_stock
+from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock
 from web_mobile.cli_common import CliError, State, pass_state, progress
 
 
@@ -58,7 +58,12 @@ def main(ctx: click.Context, database_url: str) -> None:
     ctx.call_on_close(state.close)
 
 
-for _command in (*cli_stock.COMMANDS, *cli_admin.COMMANDS, *cli_labels.COMMANDS):
+for _command in (
+    *cli_stock.COMMANDS,
+    *cli_admin.COMMANDS,
+    *cli_labels.COMMANDS,
+    *cli_gateway.COMMANDS,
+):
     main.add_command(_command)
 
 

@@ -1,0 +1,80 @@
+"""``scantrack gateway``: run the stations' scanners headless."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Any
+
+import click
+
+from web_mobile.cli_common import CliError, State, pass_state
+
+
+@click.command("gateway")
+@click.option(
+    "--config",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The stations file ([stations.NAME] tables, optional [printers.NAME]).",
+)
+@click.option(
+    "--print/--no-print",
+    "print_labels",
+    default=True,
+    show_default=True,
+    help="Run the print worker in-process for the file's printers.",
+)
+@pass_state
+def gateway(state: State, config: str, print_labels: bool) -> None:
+    """Read every station's scanner and run each scan through the gateway until Ctrl+C."""
+    from scanner_gateway.headless import run_stations
+    from scanner_gateway.interpret import interpret
+    from scanner_gateway.session import Gateway
+    from scanner_gateway.stations import StationConfig, StationConfigError
+
+    try:
+        stations = StationConfig.load(config)
+    except StationConfigError as exc:
+        raise CliError("invalid_config", str(exc)) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    core = state.core
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    worker_thread = _start_printing(state, config, stop) if print_labels else None
+    names = ", ".join(s.device_id for s in stations.stations)
+    click.echo(f"gateway: stations {names}; Ctrl+C stops", err=True)
+    sink = run_stations(Gateway(core, interpret), stations, stop)
+    if worker_thread is not None:
+        worker_thread.join(timeout=10)
+    click.echo(f"gateway stopped after {sink.handled} scan(s)", err=True)
+
+
+def _start_printing(state: State, config: str, stop: threading.Event) -> Any:
+    """The print worker beside the stations, when the file names printers."""
+    from scanner_gateway.printing.config import PrinterConfigError, load_printers
+    from scanner_gateway.printing.worker import PrintWorker, Routing, zpl_renderer
+    from web_mobile.cli_labels import _station_printers
+
+    try:
+        ps = load_printers(config)
+    except PrinterConfigError as exc:
+        raise CliError("invalid_config", str(exc)) from None
+    if not ps.configs:
+        return None
+    worker = PrintWorker(
+        outbox=state.core.outbox,
+        printers=ps.open_all(),
+        render=zpl_renderer({n: c.dpi for n, c in ps.configs.items()}),
+        route=Routing(default=ps.default, stations=_station_printers(config)),
+        worker_id="gateway-printer",
+    )
+    t = threading.Thread(target=worker.run, args=(stop,), name="printer-worker", daemon=True)
+    t.start()
+    return t
+
+
+COMMANDS = (gateway,)
