@@ -12,10 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import core_bench, labels_bench, printing_bench
+from bench import core_bench, gateway_bench, interpret_bench, labels_bench, printing_bench
 
 SUITES = {
     "core": core_bench.run,
+    "gateway": gateway_bench.run,
+    "interpret": interpret_bench.run,
     "labels": labels_bench.run,
     "printing": printing_bench.run,
 }

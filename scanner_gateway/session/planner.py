@@ -202,7 +202,7 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         return SetLocation(str(getattr(b, "location", None) or b.value))
     if kind == "document":
         return SetDocument(str(getattr(b, "document", None) or b.value))
-    if kind == "sscc":
+    if getattr(b, "sscc", None) and not b.gtin:  # a pallet or case label, not a unit
         return Refuse("unexpected_sscc", "An SSCC was scanned; scan the item or unit label")
 
     item: ItemRef | None = None

@@ -1,11 +1,12 @@
-"""Bearer tokens with roles."""
+"""Bearer tokens with roles: who is calling, and may they."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from tracking_core.auth import TokenInfo
-from tracking_core.core import Tracking
+from tracking_core.core import Actor, Tracking
+from tracking_core.errors import PermissionDenied
 from web_mobile.api.errors import ApiError
 
 
@@ -14,19 +15,31 @@ def core() -> Tracking:
     return tracking
 
 
-def authenticate(roles: tuple[str, ...]) -> TokenInfo:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "unauthorized", "send Authorization: Bearer TOKEN", {})
-    info = core().authenticate(token.strip())
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate(roles: tuple[str, ...], action: str) -> TokenInfo:
+    """The caller's token; 401 without a valid one, 403 when its role may not ``action``."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized("Send Authorization: Bearer TOKEN")
+    info = core().authenticate(token)
     if info is None:
-        raise ApiError(401, "unauthorized", "unknown or revoked token", {})
+        raise _unauthorized("Unknown or revoked token")
     if info.role not in roles:
-        raise ApiError(
-            403,
-            "permission_denied",
-            f"this needs one of the roles {', '.join(roles)}",
-            {"role": info.role, "needed": list(roles)},
-        )
+        # the core's own error, so 403s look the same whichever layer refuses
+        raise PermissionDenied(action=action, role=info.role, needed=" or ".join(roles))
+    g.scantrack_token = info
     return info
+
+
+def current_token() -> TokenInfo:
+    info: TokenInfo = g.scantrack_token
+    return info
+
+
+def actor(device: str | None = None) -> Actor:
+    """Who the ledger records: the token's name, and the device of a scan step."""
+    return Actor(operator=current_token().name, device=device)

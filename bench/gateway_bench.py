@@ -1,0 +1,44 @@
+"""A receive flow through the gateway: raw scans -> sessions -> core, on SQLite."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.core_bench import _fresh, _ms, _pct
+from scanner_gateway.interpret import interpret
+from scanner_gateway.session import Gateway
+from scanner_gateway.session.gateway import ScanRequest
+from tracking_core.values import LineSpec
+
+
+def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, Any]]:
+    n = 200 if quick else 1000
+    core = _fresh(database_url, work, "gateway")
+    core.update_item("LAP", gtins=["09506000134352"])
+    doc = core.create_document("receipt", lines=[LineSpec("LAP", n, "A1")])
+    gw = Gateway(core, interpret, double_read_window=0)
+    scans = ["CMD:MODE:RECEIVE", f"DOC:{doc.number}"]
+    scans += ["]C10109506000134352" + f"21BENCH-{i:06d}" for i in range(n)]
+    samples = []
+    statuses: dict[str, int] = {}
+    start = time.perf_counter()
+    for i, raw in enumerate(scans):
+        t = time.perf_counter()
+        fb = gw.scan(ScanRequest("HH-BENCH", f"b{i}", raw))
+        samples.append(time.perf_counter() - t)
+        statuses[fb.status] = statuses.get(fb.status, 0) + 1
+    total = time.perf_counter() - start
+    assigned = core.document(doc.number).assigned
+    core.db.dispose()
+    return [
+        {
+            "name": f"receive flow, {n:,} GS1 serial scans",
+            "value": round(len(scans) / total),
+            "unit": "scans/s",
+        },
+        {"name": "gateway scan p50", "value": _ms(_pct(samples, 0.5)), "unit": "ms"},
+        {"name": "gateway scan p99", "value": _ms(_pct(samples, 0.99)), "unit": "ms"},
+        {"name": "serials received (check)", "value": assigned, "unit": f"of {n}"},
+    ]

@@ -1,0 +1,66 @@
+"""``scantrack gateway``: a real process, a network scanner on loopback, a real database."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.cli.conftest import Cli, ok
+from tracking_core.core import Tracking
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_gateway_runs_a_network_scanner_station(
+    cli: Cli, demo: None, db_url: str, live: Tracking, tmp_path: Path
+) -> None:
+    port = free_port()
+    config = tmp_path / "stations.toml"
+    config.write_text(
+        f'[stations.dock-1]\nsource = "tcp://127.0.0.1:{port}?framing=lf"\n'
+        'mode = "receive"\nlocation = "DOCK-1"\n'
+    )
+    exe = Path(sys.executable).with_name("scantrack")
+    proc = subprocess.Popen(
+        [str(exe), "--database-url", db_url, "gateway", "--config", str(config)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "gateway did not listen"
+                time.sleep(0.1)
+        with conn:
+            for raw in ("DOC:RC-DEMO-1", "]C10109506000134352" + "21ACME-0001", "ACME-0002"):
+                conn.sendall(raw.encode() + b"\n")
+                time.sleep(0.3)  # a person scanning, not a double read
+        deadline = time.monotonic() + 20
+        while live.document("RC-DEMO-1").assigned < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert live.document("RC-DEMO-1", detail=True).lines[0].serials == (
+            "ACME-0001",
+            "ACME-0002",
+        )
+        # a network scanner without a fixed address is the station at its address
+        assert live.device_state("dock-1@127.0.0.1")["mode"] == "receive"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "gateway stopped after 3 scan(s)" in err
+    ok(cli("serial", "ACME-0001"))  # pending on the open receipt, known to inquiry

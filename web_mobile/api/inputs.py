@@ -1,0 +1,161 @@
+"""Request bodies and query strings, checked before anything reaches the core.
+
+Bodies are checked against the OpenAPI schemas (the subset of JSON Schema they use):
+type, enum, minimum/maximum, format date, properties, required, additionalProperties,
+items, $ref. Dates come back as ``datetime.date``. Every refusal is a 422
+``invalid_request`` naming the field, e.g. ``lines[0].quantity``.
+
+>>> check([{"item": "A", "quantity": 2, "location": "B"}], {"type": "array",
+...       "items": {"$ref": "#/components/schemas/Line"}}, "lines")
+[{'item': 'A', 'quantity': 2, 'location': 'B'}]
+>>> check("2026-13-01", {"type": "string", "format": "date"}, "expiry")
+Traceback (most recent call last):
+...
+web_mobile.api.errors.ApiError: Invalid expiry: must be a date YYYY-MM-DD, got '2026-13-01'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import request
+
+from web_mobile.api.errors import invalid_request
+from web_mobile.api.openapi import SCHEMAS
+
+_NAMES = {"object": "an object", "array": "an array", "integer": "an integer"}
+INT64 = 2**63 - 1
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "integer" if value.is_integer() else "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "null"
+
+
+def _expected(types: Sequence[str]) -> str:
+    return " or ".join(_NAMES.get(t, f"a {t}") for t in types)
+
+
+def check(value: Any, schema: Mapping[str, Any], where: str) -> Any:
+    """``value`` if it fits ``schema`` (dates parsed), else raise naming ``where``."""
+    if "$ref" in schema:
+        schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
+    declared = schema["type"]
+    types = [declared] if isinstance(declared, str) else list(declared)
+    kind = _kind(value)
+    if kind not in types and not (kind == "integer" and "number" in types):
+        got = "null" if value is None else kind
+        raise invalid_request(where, f"must be {_expected(types)}, got {got}")
+    if "enum" in schema and value not in schema["enum"]:
+        raise invalid_request(where, f"must be one of {', '.join(schema['enum'])}")
+    if kind == "integer" and "integer" in types:
+        return _integer(int(value), schema, where)
+    if kind == "string" and schema.get("format") == "date":
+        return parse_date(value, where)
+    if kind == "array" and "items" in schema:
+        return [check(v, schema["items"], f"{where}[{i}]") for i, v in enumerate(value)]
+    if kind == "object" and "properties" in schema:
+        return _object(value, schema, where)
+    return value
+
+
+def _integer(value: int, schema: Mapping[str, Any], where: str) -> int:
+    low, high = schema.get("minimum", -INT64), schema.get("maximum", INT64)
+    if not low <= value <= high:
+        raise invalid_request(where, f"must be from {low} to {high}, got {value}")
+    return value
+
+
+def _object(value: dict[str, Any], schema: Mapping[str, Any], where: str) -> dict[str, Any]:
+    props: Mapping[str, Any] = schema["properties"]
+    prefix = f"{where}." if where else ""
+    unknown = sorted(set(value) - set(props))
+    if unknown and schema.get("additionalProperties") is False:
+        raise invalid_request(prefix + unknown[0], "unknown field")
+    for name in schema.get("required", ()):
+        if name not in value:
+            raise invalid_request(prefix + name, "is required")
+    return {k: check(v, props[k], prefix + k) for k, v in value.items()}
+
+
+def parse_date(value: str, where: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise invalid_request(where, f"must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def _json_body() -> Any:
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
+        raise invalid_request("body", "not valid JSON") from None
+
+
+def parse_body(schema_name: str | None) -> dict[str, Any]:
+    """The JSON object of the request, checked; an empty body is ``{}``.
+
+    Without a schema the endpoint takes no body: only nothing or ``{}`` is accepted.
+    """
+    data = _json_body()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise invalid_request("body", f"must be an object, got {_kind(data)}")
+    if schema_name is None:
+        if data:
+            raise invalid_request(sorted(data)[0], "unknown field; this request takes no body")
+        return {}
+    result: dict[str, Any] = check(data, SCHEMAS[schema_name], "")
+    return result
+
+
+def plain(name: str, value: str) -> str:
+    """A path or query value: no control characters (the database cannot even hold NUL)."""
+    bad = next((c for c in value if not c.isprintable()), None)
+    if bad is not None:
+        raise invalid_request(name, f"control character U+{ord(bad):04X} not allowed")
+    return value
+
+
+def arg(name: str) -> str | None:
+    value = request.args.get(name)
+    return None if value is None or value == "" else plain(name, value)
+
+
+def choice_arg(name: str, choices: Sequence[str], default: str | None = None) -> str | None:
+    value = arg(name)
+    if value is None:
+        return default
+    if value not in choices:
+        raise invalid_request(name, f"must be one of {', '.join(choices)}")
+    return value
+
+
+def int_arg(name: str, default: int, *, low: int = 0, high: int = INT64) -> int:
+    value = arg(name)
+    if value is None:
+        return default
+    if not value.isascii() or not value.isdigit():
+        raise invalid_request(name, f"must be a whole number, got {value!r}")
+    number = int(value)
+    if not low <= number <= high:
+        raise invalid_request(name, f"must be from {low} to {high}, got {number}")
+    return number

@@ -1,0 +1,578 @@
+"""The OpenAPI 3.1 document of REST API v1, written as data.
+
+Request bodies are checked against these same schemas (``web_mobile.api.inputs``), so
+what the document says a body may hold is what the API accepts. A test checks that the
+document and the registered routes name the same paths, methods, roles and bodies.
+
+>>> doc = document()
+>>> doc["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+{'$ref': '#/components/schemas/ItemCreate'}
+>>> SCHEMAS["ItemCreate"]["required"]
+['sku', 'tracking']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import typing
+from typing import Any
+
+from tracking_core.models import (
+    DOC_STATUSES,
+    DOC_TYPES,
+    LOCATION_KINDS,
+    PARTNER_KINDS,
+    ROLES,
+    TRACKING,
+)
+from tracking_core.settings import SETUP_ROLES, Settings
+
+Schema = dict[str, Any]
+
+# Who may call what (the brief's role rules); routes use these same tuples.
+ANY_ROLE: tuple[str, ...] = ROLES
+MASTER = ("admin", "setup", "integration")  # master data, documents, stock control
+SCAN = ("admin", "operator", "integration")  # scan-sized steps on documents
+SETUP: tuple[str, ...] = SETUP_ROLES  # the core decides who may change settings
+ADMIN = ("admin",)
+
+# Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
+INT32_MAX = 2**31 - 1
+
+
+def _s(description: str = "", **kw: Any) -> Schema:
+    out: Schema = {"type": "string", **kw}
+    if description:
+        out["description"] = description
+    return out
+
+
+def _int(description: str = "", **kw: Any) -> Schema:
+    out: Schema = {"type": "integer", "maximum": INT32_MAX, **kw}
+    if description:
+        out["description"] = description
+    return out
+
+
+def _date(description: str = "") -> Schema:
+    return _s(description or "ISO date YYYY-MM-DD", format="date")
+
+
+def _nullable(schema: Schema, why: str) -> Schema:
+    return {**schema, "type": [schema["type"], "null"], "description": why}
+
+
+def _obj(props: dict[str, Schema], *required: str) -> Schema:
+    out: Schema = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        out["required"] = list(required)
+    return out
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _setting_schema(hint: Any) -> Schema:
+    if typing.get_origin(hint) is typing.Literal:
+        return {"type": "string", "enum": list(typing.get_args(hint))}
+    kind = {bool: "boolean", int: "integer", str: "string"}[hint]
+    return {"type": kind}
+
+
+def _settings_patch() -> Schema:
+    """Every setting the core knows, so a new setting shows up here by itself."""
+    hints = typing.get_type_hints(Settings)
+    props = {f.name: _setting_schema(hints[f.name]) for f in dataclasses.fields(Settings)}
+    return {
+        **_obj(props),
+        "description": "only the settings to change; needs the setup or admin role",
+    }
+
+
+_ITEM_FIELDS: dict[str, Schema] = {
+    "description": _s("free text, up to 200 characters"),
+    "uom": _s("unit of measure, default EA"),
+    "gtins": {
+        "type": "array",
+        "items": _s("GTIN-8/12/13/14 with its check digit"),
+        "description": "added to the item's GTINs",
+    },
+    "serial_mask": _s("e.g. SN{YY}-#####; default: the setting default_serial_mask"),
+    "lot_mask": _s("e.g. L{YYMMDD}-##; default: the setting default_lot_mask"),
+    "shelf_life_days": _int("expiry of stock received without one on its label", minimum=0),
+    "warranty_days": _int(minimum=0),
+    "standard_cost": {
+        "type": ["number", "string"],
+        "description": "decimal; a string keeps every digit",
+    },
+}
+
+SCAN_KEY: dict[str, Schema] = {
+    "device": _s("with scan_id: the step is idempotent, a replay answers the same JSON"),
+    "scan_id": _s("unique per scan of the device"),
+}
+
+SCHEMAS: dict[str, Schema] = {
+    "ItemCreate": _obj(
+        {
+            "sku": _s("stock keeping unit, unique"),
+            "tracking": {"type": "string", "enum": list(TRACKING)},
+            **_ITEM_FIELDS,
+        },
+        "sku",
+        "tracking",
+    ),
+    "ItemPatch": _obj(
+        {
+            **_ITEM_FIELDS,
+            "serial_mask": _nullable(_ITEM_FIELDS["serial_mask"], "null: use the default"),
+            "lot_mask": _nullable(_ITEM_FIELDS["lot_mask"], "null: use the default"),
+            "shelf_life_days": _nullable(_ITEM_FIELDS["shelf_life_days"], "null: none"),
+            "warranty_days": _nullable(_ITEM_FIELDS["warranty_days"], "null: none"),
+        }
+    ),
+    "LocationCreate": _obj(
+        {
+            "code": _s("unique, printed on the location label"),
+            "name": _s(),
+            "kind": {"type": "string", "enum": list(LOCATION_KINDS), "default": "bin"},
+            "parent": _s("code of the parent location"),
+        },
+        "code",
+    ),
+    "PartnerCreate": _obj(
+        {
+            "code": _s("unique"),
+            "name": _s(),
+            "kind": {"type": "string", "enum": list(PARTNER_KINDS)},
+        },
+        "code",
+        "kind",
+    ),
+    "SettingsPatch": _settings_patch(),
+    "TokenCreate": _obj(
+        {"name": _s("who uses the token"), "role": {"type": "string", "enum": list(ROLES)}},
+        "name",
+        "role",
+    ),
+    "Line": _obj(
+        {
+            "item": _s("SKU or GTIN"),
+            "quantity": _int("whole units, at least 1"),
+            "location": _s("where stock arrives or leaves"),
+            "unit_cost": {"type": ["number", "string"], "description": "default: standard cost"},
+            "to_location": _s("transfers only: the destination"),
+            "direction": {
+                "type": "string",
+                "enum": ["in", "out"],
+                "description": "adjustments only",
+            },
+            "expected_serials": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "inbound serialized lines: the advance ship notice",
+            },
+        },
+        "item",
+        "quantity",
+        "location",
+    ),
+    "DocumentCreate": _obj(
+        {
+            "type": {"type": "string", "enum": list(DOC_TYPES)},
+            "number": _s("default: the next number of the type"),
+            "partner": _s("partner code"),
+            "reference": _s("the ERP's reference, up to 100 characters"),
+            "lines": {"type": "array", "items": _ref("Line")},
+        },
+        "type",
+    ),
+    "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
+    "SerialStep": _obj(
+        {
+            "action": {"type": "string", "enum": ["generate", "allocate"]},
+            "line": _int("line number; or give item", minimum=1),
+            "item": _s("SKU or GTIN: its first line with room"),
+            "serials": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "the scanned serials; or give count",
+            },
+            "count": _int("generate from the mask, or allocate by suggestion"),
+            "lot": _s("generate only: the lot printed beside the serial"),
+            "expiry": _date("generate only"),
+            "production_date": _date("generate only"),
+            **SCAN_KEY,
+        },
+        "action",
+    ),
+    "Scan": _obj(
+        {
+            "device": _s("the scanning device's id"),
+            "scan_id": _s("unique per scan: a replay answers the stored feedback"),
+            "raw": _s("what the scanner sent, with or without an AIM identifier"),
+            "symbology": _s("the AIM identifier when sent apart from the data, e.g. ]C1"),
+        },
+        "device",
+        "scan_id",
+        "raw",
+    ),
+    "Command": _obj(
+        {
+            "device": _s("the scanning device's id"),
+            "scan_id": _s("unique per command"),
+            "command": {
+                "type": "string",
+                "enum": ["mode", "confirm", "undo", "cancel", "new", "generate", "quantity"],
+            },
+            "argument": _s("the mode name, or N for generate and quantity"),
+        },
+        "device",
+        "scan_id",
+        "command",
+    ),
+    "LotStep": _obj(
+        {
+            "action": {"type": "string", "enum": ["generate", "allocate"]},
+            "line": _int("line number; or give item", minimum=1),
+            "item": _s("SKU or GTIN: its first line with room"),
+            "lot": _s("generate: default a new lot from the mask; allocate: by suggestion"),
+            "quantity": _int("whole units"),
+            "expiry": _date("generate only"),
+            "production_date": _date("generate only"),
+            **SCAN_KEY,
+        },
+        "action",
+        "quantity",
+    ),
+    "Recall": _obj({"recall_number": _s(), "reason": _s("up to 200 characters")}, "recall_number"),
+    "Quarantine": _obj(
+        {
+            "item": _s("SKU or GTIN"),
+            "serial": _s("a serial, or"),
+            "lot": _s("a lot"),
+            "on": {"type": "boolean", "description": "true: quarantine; false: release"},
+            "until": _date("the quarantine ends by itself on this date"),
+        },
+        "item",
+        "on",
+    ),
+    "Scrap": _obj({"item": _s("SKU or GTIN"), "reason": _s()}, "item"),
+    "Error": {
+        "type": "object",
+        "properties": {
+            "error": {
+                "type": "object",
+                "properties": {
+                    "code": _s("stable, e.g. serial_already_allocated, invalid_request"),
+                    "message": _s("for people"),
+                    "details": {"type": "object", "description": "the error's data"},
+                },
+                "required": ["code", "message", "details"],
+            }
+        },
+        "required": ["error"],
+    },
+}
+
+
+def _q(name: str, schema: Schema, description: str = "", *, required: bool = False) -> Schema:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+def op(
+    summary: str,
+    tag: str,
+    roles: tuple[str, ...],
+    *,
+    body: str | None = None,
+    query: tuple[Schema, ...] = (),
+    status: int = 200,
+) -> Schema:
+    """One operation: who may call it, its query, body and answers."""
+    out: Schema = {
+        "summary": summary,
+        "tags": [tag],
+        "x-roles": list(roles),
+        "description": f"Roles: {', '.join(roles)}.",
+        "responses": {
+            str(status): {
+                "description": "OK",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "4XX": {"$ref": "#/components/responses/Error"},
+            "5XX": {"$ref": "#/components/responses/Error"},
+        },
+    }
+    if query:
+        out["parameters"] = list(query)
+    if body:
+        out["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(body)}},
+        }
+    return out
+
+
+_SCAN_QUERY = (
+    _q("item", _s(), "SKU or GTIN, when several items share the number"),
+    _q("device", _s(), "with scan_id: the step is idempotent"),
+    _q("scan_id", _s()),
+)
+
+PATHS: dict[str, dict[str, Schema]] = {
+    "/openapi.json": {
+        "get": {
+            **op("This document", "meta", ANY_ROLE),
+            "security": [],
+            "x-roles": [],
+            "description": "No token needed.",
+        }
+    },
+    "/items": {
+        "get": op("List items", "master data", ANY_ROLE),
+        "post": op("Create an item", "master data", MASTER, body="ItemCreate", status=201),
+    },
+    "/items/{key}": {
+        "get": op("An item by SKU or GTIN", "master data", ANY_ROLE),
+        "patch": op("Change an item", "master data", MASTER, body="ItemPatch"),
+    },
+    "/locations": {
+        "get": op("List locations", "master data", ANY_ROLE),
+        "post": op("Create a location", "master data", MASTER, body="LocationCreate", status=201),
+    },
+    "/partners": {
+        "get": op("List partners", "master data", ANY_ROLE),
+        "post": op("Create a partner", "master data", MASTER, body="PartnerCreate", status=201),
+    },
+    "/settings": {
+        "get": op("The settings", "settings", ANY_ROLE),
+        "patch": op("Change settings (audited)", "settings", SETUP, body="SettingsPatch"),
+    },
+    "/settings/changes": {
+        "get": op(
+            "The audit of setting changes, newest first",
+            "settings",
+            ANY_ROLE,
+            query=(_q("limit", _int(minimum=1), "at most 1000, default 100"),),
+        )
+    },
+    "/tokens": {
+        "get": op("List API tokens", "tokens", ADMIN),
+        "post": op(
+            "Create an API token; the answer is the only time it is shown",
+            "tokens",
+            ADMIN,
+            body="TokenCreate",
+            status=201,
+        ),
+    },
+    "/tokens/{token_id}": {"delete": op("Revoke an API token", "tokens", ADMIN)},
+    "/documents": {
+        "get": op(
+            "List documents, newest first",
+            "documents",
+            ANY_ROLE,
+            query=(
+                _q("type", {"type": "string", "enum": list(DOC_TYPES)}),
+                _q("status", {"type": "string", "enum": list(DOC_STATUSES)}),
+                _q("limit", _int(minimum=1), "at most 1000, default 100"),
+            ),
+        ),
+        "post": op(
+            "Create a document with its lines",
+            "documents",
+            MASTER,
+            body="DocumentCreate",
+            status=201,
+        ),
+    },
+    "/documents/{number}": {
+        "get": op("A document with its lines, numbers and progress", "documents", ANY_ROLE)
+    },
+    "/documents/{number}/lines": {
+        "post": op("Add a line to an open document", "documents", MASTER, body="Line", status=201)
+    },
+    "/documents/{number}/post": {"post": op("Post an open document", "documents", MASTER)},
+    "/documents/{number}/cancel": {"post": op("Cancel an open document", "documents", MASTER)},
+    "/documents/{number}/reverse": {
+        "post": op(
+            "Reverse a posted document with a new document",
+            "documents",
+            MASTER,
+            body="Reverse",
+            status=201,
+        )
+    },
+    "/documents/{number}/serials": {
+        "post": op(
+            "Generate or allocate serials on a line",
+            "scan steps",
+            SCAN,
+            body="SerialStep",
+            status=201,
+        )
+    },
+    "/documents/{number}/serials/{serial}": {
+        "delete": op("Take a serial off a document", "scan steps", SCAN, query=_SCAN_QUERY)
+    },
+    "/documents/{number}/lots": {
+        "post": op(
+            "Generate or allocate a lot quantity on a line",
+            "scan steps",
+            SCAN,
+            body="LotStep",
+            status=201,
+        )
+    },
+    "/documents/{number}/lots/{lot}": {
+        "delete": op(
+            "Take a lot quantity off a document",
+            "scan steps",
+            SCAN,
+            query=(*_SCAN_QUERY, _q("quantity", _int(), "default: all of it")),
+        )
+    },
+    "/stock": {
+        "get": op(
+            "On hand, allocated and available by item, location and lot",
+            "inquiry",
+            ANY_ROLE,
+            query=(_q("item", _s()), _q("location", _s()), _q("lot", _s())),
+        )
+    },
+    "/serials/{serial}": {
+        "get": op(
+            "A serial's status and history",
+            "inquiry",
+            ANY_ROLE,
+            query=(_q("item", _s(), "needed when several items share the serial"),),
+        )
+    },
+    "/lots/{item}/{lot}": {
+        "get": op("A lot's status, quantity per location and history", "inquiry", ANY_ROLE)
+    },
+    "/trace": {
+        "get": op(
+            "Where a serial or lot went (forward) or came from (backward)",
+            "inquiry",
+            ANY_ROLE,
+            query=(
+                _q("item", _s(), "SKU or GTIN", required=True),
+                _q("serial", _s(), "a serial, or"),
+                _q("lot", _s(), "a lot"),
+                _q("direction", {"type": "string", "enum": ["forward", "backward"]}),
+            ),
+        )
+    },
+    "/ledger": {
+        "get": op(
+            "Transaction records with an id above since_id, oldest first",
+            "inquiry",
+            ANY_ROLE,
+            query=(
+                _q(
+                    "kind",
+                    {"type": "string", "enum": ["serial", "lot"]},
+                    "serial and lot records are numbered apart: page each kind on its own",
+                ),
+                _q("since_id", {"type": "integer", "minimum": 0}, "default 0"),
+                _q("limit", _int(minimum=1), "per kind; default 1000, at most 10000"),
+            ),
+        )
+    },
+    "/lots/{item}/{lot}/recall": {
+        "post": op("Recall a lot", "stock control", MASTER, body="Recall")
+    },
+    "/lots/{item}/{lot}/release": {
+        "post": op("Lift a lot's recall or quarantine", "stock control", MASTER)
+    },
+    "/quarantine": {
+        "post": op(
+            "Put a serial or lot into quarantine, or release it",
+            "stock control",
+            MASTER,
+            body="Quarantine",
+        )
+    },
+    "/scans": {"post": op("Handle one scan: answers a Feedback", "scanning", SCAN, body="Scan")},
+    "/commands": {
+        "post": op(
+            "A command from a button (mode, confirm, undo, ...)", "scanning", SCAN, body="Command"
+        )
+    },
+    "/devices/{device}/session": {"get": op("A device's scan session state", "scanning", ANY_ROLE)},
+    "/serials/{serial}/scrap": {
+        "post": op(
+            "Scrap a serial (a posted adjustment)",
+            "stock control",
+            MASTER,
+            body="Scrap",
+            status=201,
+        )
+    },
+}
+
+
+_PATH_TYPES: dict[str, Schema] = {
+    "token_id": {"type": "integer", "minimum": 0, "maximum": INT32_MAX}
+}
+
+
+def openapi_path(flask_path: str) -> str:
+    """``/tokens/<int(max=9):token_id>`` -> ``/tokens/{token_id}``."""
+    return re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", flask_path)
+
+
+def _path_parameters(path: str) -> list[Schema]:
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": _PATH_TYPES.get(name, {"type": "string"}),
+        }
+        for name in re.findall(r"{(\w+)}", path)
+    ]
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for path, ops in PATHS.items():
+        item: dict[str, Any] = dict(ops)
+        params = _path_parameters(path)
+        if params:
+            item["parameters"] = params
+        paths[path] = item
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "scantrack REST API",
+            "version": "1",
+            "description": (
+                "Serialized inventory and lot tracking. JSON only; dates are ISO strings; "
+                "decimals are strings. Errors are {error: {code, message, details}}."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "responses": {
+                "Error": {
+                    "description": "An error; the code says which",
+                    "content": {"application/json": {"schema": _ref("Error")}},
+                }
+            },
+            "schemas": SCHEMAS,
+        },
+    }

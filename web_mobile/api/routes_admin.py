@@ -1,0 +1,46 @@
+"""Settings (audited) and API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracking_core.codec import encode
+from web_mobile.api import blueprint as bp
+from web_mobile.api.auth import core, current_token
+from web_mobile.api.inputs import int_arg
+from web_mobile.api.openapi import ADMIN, ANY_ROLE, INT32_MAX, SETUP
+from web_mobile.api.routing import endpoint
+
+
+@endpoint(bp, "GET", "/settings", roles=ANY_ROLE)
+def get_settings() -> Any:
+    return core().settings().as_dict()
+
+
+@endpoint(bp, "PATCH", "/settings", roles=SETUP, body="SettingsPatch")
+def patch_settings(body: dict[str, Any]) -> Any:
+    token = current_token()
+    # The core checks the role as well: settings never change without setup rights.
+    return core().update_settings(body, actor=token.name, role=token.role).as_dict()
+
+
+@endpoint(bp, "GET", "/settings/changes", roles=ANY_ROLE)
+def setting_changes() -> Any:
+    limit = int_arg("limit", 100, low=1, high=INT32_MAX)
+    return {"changes": encode(core().setting_changes(limit=limit))}
+
+
+@endpoint(bp, "GET", "/tokens", roles=ADMIN)
+def list_tokens() -> Any:
+    return {"tokens": encode(core().tokens())}
+
+
+@endpoint(bp, "POST", "/tokens", roles=ADMIN, body="TokenCreate", status=201)
+def create_token(body: dict[str, Any]) -> Any:
+    secret, info = core().create_token(name=body["name"], role=body["role"])
+    return {"token": secret, **encode(info)}
+
+
+@endpoint(bp, "DELETE", f"/tokens/<int(max={INT32_MAX}):token_id>", roles=ADMIN)
+def revoke_token(token_id: int) -> Any:
+    return encode(core().revoke_token(token_id))

@@ -1,0 +1,39 @@
+"""POST /scans and /commands: a scan over HTTP takes the same gateway path as a device.
+
+The answer is the gateway's Feedback (``status`` ok|warn|error with a 200): a bad scan is
+an answer for the operator, not an HTTP error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from scanner_gateway.session import Gateway
+from scanner_gateway.session.gateway import ScanRequest
+from web_mobile.api import blueprint as bp
+from web_mobile.api.openapi import ANY_ROLE, SCAN
+from web_mobile.api.routing import endpoint
+
+
+def gateway() -> Gateway:
+    gw: Gateway = current_app.extensions["scantrack.gateway"]
+    return gw
+
+
+@endpoint(bp, "POST", "/scans", roles=SCAN, body="Scan")
+def scan(body: dict[str, Any]) -> Any:
+    req = ScanRequest(body["device"], body["scan_id"], body["raw"], body.get("symbology"))
+    return gateway().scan(req).to_json()
+
+
+@endpoint(bp, "POST", "/commands", roles=SCAN, body="Command")
+def command(body: dict[str, Any]) -> Any:
+    fb = gateway().command(body["device"], body["scan_id"], body["command"], body.get("argument"))
+    return fb.to_json()
+
+
+@endpoint(bp, "GET", "/devices/<device>/session", roles=ANY_ROLE)
+def session(device: str) -> Any:
+    return gateway().state(device).to_json()
