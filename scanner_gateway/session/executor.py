@@ -6,6 +6,7 @@ the step and the state change back together.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -40,7 +41,7 @@ from tracking_core.errors import (
     UnknownLine,
     WrongDocumentType,
 )
-from tracking_core.models import DocumentLine, SerialNumber
+from tracking_core.models import DocumentLine, Item, SerialNumber
 from tracking_core.values import Assignment, DocumentInfo, LineSpec
 
 
@@ -64,6 +65,7 @@ def progress(info: DocumentInfo) -> dict[str, Any]:
                 "done": ln.assigned,
                 "open": ln.open,
                 "location": ln.location,
+                "expected": ln.expected,  # serials on the advance ship notice
             }
             for ln in info.lines
         ],
@@ -97,10 +99,24 @@ def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> s
         if line is not None:
             if it.tracking == "serial":
                 return f"Scan serial {line.assigned + 1} of {line.quantity} for {it.sku}{where}"
+            suggested = None if state.inbound else _suggested_lot(ctx, info.number, line.line)
+            if suggested:
+                return f"Scan lot {suggested} for {it.sku}{where} ({line.open} open)"
             return f"Scan a lot for {it.sku}{where} ({line.open} open)"
         if not state.adhoc:
             return f"{it.sku} is complete on {state.document}: scan the next item or confirm"
     return f"Scan a {it.tracking} for {it.sku}{where}"
+
+
+def _suggested_lot(ctx: Ctx, number: str, line_no: int) -> str | None:
+    """The lot the allocation order would pick next for an outbound line."""
+    doc = documents.document_row(ctx.session, number)
+    ln = documents.line_row(ctx.session, doc, line_no)
+    it = ctx.session.get(Item, ln.item_id)
+    if it is None or it.tracking != "lot" or ln.direction != "out":
+        return None
+    first = next(iter(lots.suggest_lots(ctx, doc, ln, it)), None)
+    return first[1] if first else None
 
 
 def _doc(ctx: Ctx, number: str) -> DocumentInfo:
@@ -254,7 +270,12 @@ def _assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, Sess
                 production_date=step.production_date,
             )
         else:
+            suggested = _suggested_lot(ctx, number, line)
             a = lots.allocate_lot(ctx, number, line=line, lot=step.lot, quantity=step.quantity)
+            if suggested and step.lot != suggested:
+                # Another lot than the allocation order's is allowed, but said out loud.
+                note = f"lot {step.lot} picked; the allocation order suggests {suggested}"
+                a = replace(a, warnings=(*a.warnings, note))
         entry = {
             "kind": "lot",
             "document": number,

@@ -172,3 +172,53 @@ def test_count_mode_reports_differences(gw: Gateway, hand: Hand, core: Tracking)
         ["C2"],
         ["C9"],
     )
+
+
+def test_picking_shows_the_suggested_lot_and_warns_on_another(
+    gw: Gateway, hand: Hand, core: Tracking
+) -> None:
+    core.update_settings({"allocation_order": "fefo"}, actor="t", role="setup")
+    core.receive(item="MILK", location="A1", quantity=5, lot="LATE", expiry=dt.date(2027, 3, 1))
+    core.receive(item="MILK", location="A1", quantity=5, lot="SOON", expiry=dt.date(2027, 1, 1))
+    doc = core.create_document("shipment", lines=[LineSpec("MILK", 4, "A1")])
+    hand("CMD:MODE:PICK")
+    hand(f"DOC:{doc.number}")
+    fb = hand("MILK")
+    assert fb.prompt == "Scan lot SOON for MILK at A1 (4 open)"
+    hand("CMD:QTY:2")
+    fb = hand("LATE")
+    assert (fb.status, fb.data["warnings"]) == (
+        "warn",
+        ["lot LATE picked; the allocation order suggests SOON"],
+    )
+    hand("CMD:QTY:2")
+    assert hand("SOON").status == "ok"
+
+
+def test_a_document_of_the_wrong_kind_is_refused(gw: Gateway, hand: Hand, core: Tracking) -> None:
+    ship = core.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    hand("CMD:MODE:RECEIVE")
+    fb = hand(f"DOC:{ship.number}")
+    assert (fb.status, fb.code, fb.data["error"]["expected"]) == (
+        "error",
+        "wrong_document_type",
+        "receipt",
+    )
+    assert gw.state("HH-1").document is None
+
+
+def test_progress_counts_expected_serials(gw: Gateway, hand: Hand, core: Tracking) -> None:
+    doc = core.create_document(
+        "receipt", lines=[LineSpec("LAP", 2, "DOCK", expected_serials=("E1", "E2"))]
+    )
+    hand("CMD:MODE:RECEIVE")
+    hand(f"DOC:{doc.number}")
+    hand("LAP")
+    fb = hand("E1")
+    (line,) = fb.data["progress"]["lines"]
+    assert (line["expected"], line["done"], line["open"]) == (2, 1, 1)
+    fb = hand("E7")
+    assert (fb.status, fb.data["warnings"]) == (
+        "warn",
+        [f"serial E7 was not expected on {doc.number}"],
+    )
