@@ -106,13 +106,23 @@ def db_current(state: State) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--stations",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Also run these stations' scanners (and printers) in-process.",
+)
 @pass_state
-def serve(state: State, host: str, port: int) -> None:
+def serve(state: State, host: str, port: int, stations: str | None) -> None:
     """Migrate, then serve the web app, the API and the handheld protocol."""
     # Imported here so the other commands start fast and need no web stack.
     from web_mobile.app import create_app
 
     app = create_app({"DATABASE_URL": state.url, "MIGRATE": True})
+    if stations:
+        from web_mobile.cli_gateway import start_in_background
+
+        start_in_background(state, app.extensions["scantrack.gateway"], stations)
     click.echo(f"scantrack on http://{host}:{port}/ (database {_safe(state.url)})", err=True)
     socketio = app.extensions.get("socketio")
     if socketio is not None:

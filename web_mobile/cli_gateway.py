@@ -53,6 +53,23 @@ def gateway(state: State, config: str, print_labels: bool) -> None:
     click.echo(f"gateway stopped after {sink.handled} scan(s)", err=True)
 
 
+def start_in_background(state: State, gw: Any, config: str) -> threading.Event:
+    """``serve --stations``: the stations and the print worker beside the web server."""
+    from scanner_gateway.headless import run_stations
+    from scanner_gateway.stations import StationConfig, StationConfigError
+
+    try:
+        stations = StationConfig.load(config)
+    except StationConfigError as exc:
+        raise CliError("invalid_config", str(exc)) from None
+    stop = threading.Event()
+    _start_printing(state, config, stop)
+    threading.Thread(
+        target=run_stations, args=(gw, stations, stop), name="stations", daemon=True
+    ).start()
+    return stop
+
+
 def _start_printing(state: State, config: str, stop: threading.Event) -> Any:
     """The print worker beside the stations, when the file names printers."""
     from scanner_gateway.printing.config import PrinterConfigError, load_printers

@@ -64,3 +64,51 @@ def test_gateway_runs_a_network_scanner_station(
     assert proc.returncode == 0, err
     assert "gateway stopped after 3 scan(s)" in err
     ok(cli("serial", "ACME-0001"))  # pending on the open receipt, known to inquiry
+
+
+def test_serve_runs_stations_in_process(
+    cli: Cli, demo: None, db_url: str, live: Tracking, tmp_path: Path
+) -> None:
+    import urllib.request
+
+    port, http = free_port(), free_port()
+    config = tmp_path / "stations.toml"
+    config.write_text(
+        f'[stations.door]\nsource = "tcp://127.0.0.1:{port}?framing=lf"\nmode = "inquiry"\n'
+        'peer = "127.0.0.1"\n'
+    )
+    exe = Path(sys.executable).with_name("scantrack")
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "--database-url",
+            db_url,
+            "serve",
+            "--port",
+            str(http),
+            "--stations",
+            str(config),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                conn = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "no listener"
+                time.sleep(0.1)
+        with conn:
+            conn.sendall(b"CMD:MODE:RECEIVE\n")
+        deadline = time.monotonic() + 20
+        while live.device_state("door").get("mode") != "receive" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert live.device_state("door")["mode"] == "receive"
+        with urllib.request.urlopen(f"http://127.0.0.1:{http}/healthz", timeout=5) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
