@@ -56,3 +56,26 @@ def test_spool_printer_writes_whole_files(tmp_path: Path) -> None:
     (job,) = tmp_path.glob("job-*.zpl")
     assert job.read_bytes() == b"^XA^FDone^FS^XZ"
     assert list(tmp_path.glob(".job-*")) == []
+
+
+def test_cups_queue_through_lp(tmp_path: Path) -> None:
+    from scanner_gateway.printing import NotSent
+
+    out = tmp_path / "spooled.zpl"
+    lp = tmp_path / "lp"
+    # A stand-in for CUPS' lp: checks its arguments, keeps the job, or refuses an unknown queue.
+    lp.write_text(
+        "#!/bin/sh\n"
+        '[ "$1 $3 $4" = "-d -o raw" ] || exit 2\n'
+        '[ "$2" = "Zebra" ] || { echo "lp: The printer or class does not exist." >&2; '
+        "exit 1; }\n"
+        f'cat > "{out}"\n'
+    )
+    lp.chmod(0o755)
+    CupsPrinter("zebra", "Zebra", lp=str(lp)).send(b"^XA^FDhi^FS^XZ")
+    assert out.read_bytes() == b"^XA^FDhi^FS^XZ"
+    with pytest.raises(NotSent) as e:
+        CupsPrinter("nope", "Nope", lp=str(lp)).send(b"^XA^XZ")
+    assert "does not exist" in str(e.value)
+    with pytest.raises(NotSent):
+        CupsPrinter("x", "Zebra", lp=str(tmp_path / "missing-lp")).send(b"^XA^XZ")
