@@ -69,7 +69,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from scanner_gateway.session.state import MODES
+from scanner_gateway.modes import MODES
 from scanner_gateway.sources import Source, SourceConfigError, open_source, scheme_of
 from scanner_gateway.sources.tcp import TcpListenerSource, normalize_ip
 

@@ -31,6 +31,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
+from scanner_gateway.modes import MODES
+
 __all__ = [
     "DEFAULT_MODES",
     "DEFAULT_PROFILE",
@@ -41,18 +43,8 @@ __all__ = [
     "VendorRuleKind",
 ]
 
-#: The scan session's modes (``scanner_gateway.session.state.MODES``); a mode command
-#: names one of them.
-DEFAULT_MODES: tuple[str, ...] = (
-    "receive",
-    "pick",
-    "ship",
-    "customer_return",
-    "vendor_return",
-    "transfer",
-    "count",
-    "inquiry",
-)
+#: The scan session's modes; a mode command names one of them.
+DEFAULT_MODES: tuple[str, ...] = MODES
 
 #: GS1 AI encodable character set 82: a separator replacement must not be one of these,
 #: or it would cut a lot or serial that contains it.

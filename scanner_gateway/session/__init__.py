@@ -4,8 +4,9 @@
 Feedback``; domain errors become feedback in exactly one place (``feedback.from_error``).
 """
 
+from scanner_gateway.modes import MODES
 from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.session.gateway import Gateway
-from scanner_gateway.session.state import MODES, SessionState
+from scanner_gateway.session.state import SessionState
 
 __all__ = ["MODES", "Feedback", "Gateway", "SessionState"]

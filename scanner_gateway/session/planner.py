@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from scanner_gateway.session.state import MODES, SessionState
+from scanner_gateway.modes import MODES
+from scanner_gateway.session.state import SessionState
 
 
 class ScanData(Protocol):

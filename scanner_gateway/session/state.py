@@ -6,16 +6,6 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-MODES = (
-    "receive",
-    "pick",
-    "ship",
-    "customer_return",
-    "vendor_return",
-    "transfer",
-    "count",
-    "inquiry",
-)
 # The document type each mode works on, and whether its scans generate or allocate.
 DOC_TYPE = {
     "receive": "receipt",

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.cli.conftest import Cli, ok
@@ -19,6 +20,23 @@ def free_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def connect(port: int, proc: subprocess.Popen[str]) -> socket.socket:
+    """The station's listener, once the process has opened it."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return socket.create_connection(("127.0.0.1", port), timeout=1)
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "no listener came up"
+            time.sleep(0.1)
+
+
+def wait_for(check: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 20
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def test_gateway_runs_a_network_scanner_station(
@@ -37,21 +55,11 @@ def test_gateway_runs_a_network_scanner_station(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=1)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "gateway did not listen"
-                time.sleep(0.1)
-        with conn:
+        with connect(port, proc) as conn:
             for raw in ("DOC:RC-DEMO-1", "]C10109506000134352" + "21ACME-0001", "ACME-0002"):
                 conn.sendall(raw.encode() + b"\n")
                 time.sleep(0.3)  # a person scanning, not a double read
-        deadline = time.monotonic() + 20
-        while live.document("RC-DEMO-1").assigned < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: live.document("RC-DEMO-1").assigned >= 2)
         assert live.document("RC-DEMO-1", detail=True).lines[0].serials == (
             "ACME-0001",
             "ACME-0002",
@@ -93,19 +101,9 @@ def test_serve_runs_stations_in_process(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                conn = socket.create_connection(("127.0.0.1", port), timeout=1)
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "no listener"
-                time.sleep(0.1)
-        with conn:
+        with connect(port, proc) as conn:
             conn.sendall(b"CMD:MODE:RECEIVE\n")
-        deadline = time.monotonic() + 20
-        while live.device_state("door").get("mode") != "receive" and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for(lambda: live.device_state("door").get("mode") == "receive")
         assert live.device_state("door")["mode"] == "receive"
         with urllib.request.urlopen(f"http://127.0.0.1:{http}/healthz", timeout=5) as r:
             assert r.status == 200
