@@ -291,6 +291,39 @@ def _copy_lines(s: Session, doc: Document, rev: Document) -> dict[int, int]:
     return mapping
 
 
+def _moved_on(s: Session, txs: list[SerialTransaction]) -> set[int]:
+    """Serials with a movement after the given records that has not been undone since.
+
+    A serial shipped, returned and shipped again has its first shipment's status, but
+    not its place: reversing that shipment would shelve a unit a customer holds.
+    Cost adjustments (from = to) move nothing and do not count.
+    """
+    after = {t.serial_id: t.id for t in txs}
+    moved: set[int] = set()
+    ids = list(after)
+    for i in range(0, len(ids), 5000):
+        part = ids[i : i + 5000]
+        later = s.execute(
+            select(
+                SerialTransaction.id,
+                SerialTransaction.serial_id,
+                SerialTransaction.reversal_of_id,
+                SerialTransaction.from_location_id,
+                SerialTransaction.to_location_id,
+            ).where(
+                SerialTransaction.serial_id.in_(part),
+                SerialTransaction.id > min(after[x] for x in part),
+            )
+        ).all()
+        undone = {r.reversal_of_id for r in later if r.reversal_of_id is not None}
+        for r in later:
+            revalue = r.from_location_id is not None and r.from_location_id == r.to_location_id
+            undone_since = r.reversal_of_id is not None or r.id in undone
+            if r.id > after[r.serial_id] and not undone_since and not revalue:
+                moved.add(r.serial_id)
+    return moved
+
+
 def _reverse_serials(ctx: Ctx, doc: Document, rev: Document) -> int:
     s = ctx.session
     lines = _copy_lines(s, doc, rev)
@@ -311,16 +344,21 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document) -> int:
             .with_for_update()
         ).scalars()
     }
+    moved = _moved_on(s, txs)
     for t in txs:
         sn = serials[t.serial_id]
         revalue = t.from_location_id is not None and t.from_location_id == t.to_location_id
         if revalue:  # a cost adjustment: the serial only has to be where it was revalued
             here = sn.location_id == t.to_location_id
         else:  # the serial must still be where this document left it, and held by nobody
-            here = sn.reserved_line_id is None and (
-                sn.status == "in_stock" and sn.location_id == t.to_location_id
-                if t.to_location_id is not None
-                else sn.status == OUT_STATUS.get(doc.doc_type)
+            here = (
+                sn.reserved_line_id is None
+                and t.serial_id not in moved
+                and (
+                    sn.status == "in_stock" and sn.location_id == t.to_location_id
+                    if t.to_location_id is not None
+                    else sn.status == OUT_STATUS.get(doc.doc_type)
+                )
             )
         if not here:
             raise CannotReverse(

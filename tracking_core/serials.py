@@ -45,7 +45,8 @@ CHUNK = 5000
 REUSABLE = {
     "receipt": ("returned_to_vendor", "reversed"),
     "customer_return": ("shipped",),
-    "adjustment": ("scrapped", "reversed", "returned_to_vendor"),
+    # not "scrapped": the schema lets no line hold a scrapped serial (reverse the scrap)
+    "adjustment": ("reversed", "returned_to_vendor"),
 }
 
 
