@@ -70,6 +70,12 @@ def location_row(s: Session, code: str) -> Location:
     return row
 
 
+def location_code(s: Session, loc_id: int | None) -> str | None:
+    """The code of a location id (from the session's identity map when already loaded)."""
+    loc = s.get(Location, loc_id) if loc_id else None
+    return loc.code if loc else None
+
+
 def partner_row(s: Session, code: str) -> Partner:
     row = s.execute(select(Partner).where(Partner.code == code)).scalar_one_or_none()
     if row is None:

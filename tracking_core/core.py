@@ -33,7 +33,7 @@ from tracking_core.codec import decode, encode
 from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.errors import MaskExhausted
-from tracking_core.masks import preview
+from tracking_core.masks import Mask, preview
 from tracking_core.models import DeviceSession
 from tracking_core.outbox import LabelOutbox
 from tracking_core.settings import (
@@ -433,47 +433,43 @@ class Tracking:
         actor: Actor | None = None,
     ) -> DocumentInfo:
         """A whole receipt in one transaction: serials given or from the mask, or a lot."""
+        spec = LineSpec(
+            item=item,
+            quantity=quantity,
+            location=location,
+            unit_cost=unit_cost,
+            direction="in" if doc_type == "adjustment" else None,
+        )
 
-        def flow(c: Ctx) -> DocumentInfo:
-            spec = LineSpec(
-                item=item,
-                quantity=quantity,
-                location=location,
-                unit_cost=unit_cost,
-                direction="in" if doc_type == "adjustment" else None,
-            )
-            doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
-            it = catalog.item_row(c.session, item)
-            if it.tracking == "serial":
-                _in_batches(
-                    quantity if serials is None else len(serials),
+        def assign(c: Ctx, number: str, tracking: str) -> None:
+            if tracking == "serial":
+                _serial_batches(
+                    quantity,
+                    serials,
                     progress,
-                    lambda start, n: serial_steps.generate_serials(
+                    lambda batch, n: serial_steps.generate_serials(
                         c,
-                        doc.number,
+                        number,
                         line=1,
-                        serials=None if serials is None else list(serials)[start : start + n],
-                        count=n if serials is None else None,
+                        serials=batch,
+                        count=n,
                         lot=lot,
                         expiry=expiry,
                         production_date=production_date,
                     ),
                 )
-            elif it.tracking == "lot":
+            elif tracking == "lot":
                 lots.generate_lot(
                     c,
-                    doc.number,
+                    number,
                     line=1,
                     quantity=quantity,
                     lot=lot,
                     expiry=expiry,
                     production_date=production_date,
                 )
-            if post:
-                posting.post(c, doc.number)
-            return documents.document_info(c.session, documents.document_row(c.session, doc.number))
 
-        return self._run(flow, actor=actor)
+        return self._whole_document(doc_type, spec, partner, assign, post=post, actor=actor)
 
     def ship(
         self,
@@ -491,31 +487,44 @@ class Tracking:
         actor: Actor | None = None,
     ) -> DocumentInfo:
         """A whole outbound document in one transaction: given serials/lot, or suggestions."""
+        spec = LineSpec(
+            item=item,
+            quantity=quantity,
+            location=location,
+            to_location=to_location,
+            direction="out" if doc_type == "adjustment" else None,
+        )
 
-        def flow(c: Ctx) -> DocumentInfo:
-            spec = LineSpec(
-                item=item,
-                quantity=quantity,
-                location=location,
-                to_location=to_location,
-                direction="out" if doc_type == "adjustment" else None,
-            )
-            doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
-            it = catalog.item_row(c.session, item)
-            if it.tracking == "serial":
-                _in_batches(
-                    quantity if serials is None else len(serials),
+        def assign(c: Ctx, number: str, tracking: str) -> None:
+            if tracking == "serial":
+                _serial_batches(
+                    quantity,
+                    serials,
                     progress,
-                    lambda start, n: serial_steps.allocate_serials(
-                        c,
-                        doc.number,
-                        line=1,
-                        serials=None if serials is None else list(serials)[start : start + n],
-                        count=n if serials is None else None,
+                    lambda batch, n: serial_steps.allocate_serials(
+                        c, number, line=1, serials=batch, count=n
                     ),
                 )
-            elif it.tracking == "lot":
-                lots.allocate_lot(c, doc.number, line=1, quantity=quantity, lot=lot)
+            elif tracking == "lot":
+                lots.allocate_lot(c, number, line=1, quantity=quantity, lot=lot)
+
+        return self._whole_document(doc_type, spec, partner, assign, post=post, actor=actor)
+
+    def _whole_document(
+        self,
+        doc_type: str,
+        spec: LineSpec,
+        partner: str | None,
+        assign: Callable[[Ctx, str, str], None],
+        *,
+        post: bool,
+        actor: Actor | None,
+    ) -> DocumentInfo:
+        """Create a one-line document, assign its numbers, post it: one transaction."""
+
+        def flow(c: Ctx) -> DocumentInfo:
+            doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
+            assign(c, doc.number, catalog.item_row(c.session, spec.item).tracking)
             if post:
                 posting.post(c, doc.number)
             return documents.document_info(c.session, documents.document_row(c.session, doc.number))
@@ -605,7 +614,6 @@ class Tracking:
 
     def preview_mask(self, mask: str, *, count: int = 5) -> list[str]:
         """The next numbers a mask would give today, without using them."""
-        from tracking_core.masks import Mask
 
         m = Mask.parse(mask)
         today = self.clock().date()
@@ -670,14 +678,26 @@ class Tracking:
 BATCH = 20_000
 
 
-def _in_batches(
-    total: int, progress: Callable[[int, int], None] | None, step: Callable[[int, int], Assignment]
+def _serial_batches(
+    quantity: int,
+    serials: Sequence[str] | None,
+    progress: Callable[[int, int], None] | None,
+    step: Callable[[list[str] | None, int | None], Assignment],
 ) -> None:
-    """Long generations in slices, so a progress bar can follow; still one transaction."""
+    """Long serial steps in slices, so a progress bar can follow; still one transaction.
+
+    ``step(batch, None)`` for given serials, ``step(None, n)`` for n from the mask or by
+    suggestion.
+    """
+    given = None if serials is None else list(serials)
+    total = quantity if given is None else len(given)
     done = 0
     while done < total:
         n = min(BATCH, total - done)
-        step(done, n)
+        if given is None:
+            step(None, n)
+        else:
+            step(given[done : done + n], None)
         done += n
         if progress:
             progress(done, total)

@@ -27,6 +27,7 @@ from tracking_core.models import (
     Item,
     LineLot,
     Location,
+    Lot,
     LotTransaction,
     Partner,
     SerialNumber,
@@ -292,8 +293,6 @@ def line_info(s: Session, doc: Document, line: DocumentLine, *, detail: bool = F
                 ).scalars()
             )
     if detail and item.tracking == "lot":
-        from tracking_core.models import Lot
-
         lots = tuple(
             (str(n), int(q))
             for n, q in s.execute(

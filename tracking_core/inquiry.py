@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracking_core import validate
 from tracking_core.catalog import item_row, location_row
-from tracking_core.errors import UnknownLot, UnknownSerial
+from tracking_core.errors import InvalidInput, UnknownLot, UnknownSerial
 from tracking_core.lots import effective_status, lot_row
 from tracking_core.models import (
     Document,
@@ -239,8 +239,6 @@ def trace(
     """
     it = item_row(s, item)
     if (serial is None) == (lot is None):
-        from tracking_core.errors import InvalidInput
-
         raise InvalidInput(field="serial", reason="give a serial or a lot")
     if serial is not None:
         info = serial_info(s, item=it.sku, serial=serial)

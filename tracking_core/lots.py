@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracking_core import outbox, validate
-from tracking_core.catalog import item_row
+from tracking_core.catalog import item_row, location_code
 from tracking_core.context import Ctx
 from tracking_core.documents import assigned_count, check_room, find_line, open_document
 from tracking_core.errors import (
@@ -25,7 +25,7 @@ from tracking_core.errors import (
     WrongDocumentType,
 )
 from tracking_core.masks import Mask
-from tracking_core.models import Document, DocumentLine, Item, LineLot, Location, Lot, LotStock
+from tracking_core.models import Document, DocumentLine, Item, LineLot, Lot, LotStock, SerialNumber
 from tracking_core.numbering import next_numbers
 from tracking_core.rules import (
     TAKES_BLOCKED,
@@ -71,11 +71,6 @@ def _add_to_line(s: Session, line_id: int, lot_id: int, qty: int) -> None:
     else:
         row.quantity += qty
     s.flush()
-
-
-def _loc(s: Session, loc_id: int | None) -> str:
-    loc = s.get(Location, loc_id) if loc_id else None
-    return loc.code if loc else ""
 
 
 def generate_lot(
@@ -169,7 +164,7 @@ def generate_lot(
         line=ln.line_no,
         item=it.sku,
         action="generate",
-        location=_loc(s, ln.location_id),
+        location=location_code(s, ln.location_id) or "",
         lots=((lot_number, qty),),
         expiry=row.expiry_date,
         assigned=assigned + qty,
@@ -246,7 +241,7 @@ def allocate_lot(
             raise InsufficientLotQuantity(
                 item=it.sku,
                 lot=lot_number,
-                location=_loc(s, ln.location_id),
+                location=location_code(s, ln.location_id) or "",
                 requested=qty,
                 available=available,
             )
@@ -265,14 +260,17 @@ def allocate_lot(
                 break
         if left:
             raise InsufficientStock(
-                item=it.sku, location=_loc(s, ln.location_id), requested=qty, available=qty - left
+                item=it.sku,
+                location=location_code(s, ln.location_id) or "",
+                requested=qty,
+                available=qty - left,
             )
     return Assignment(
         document=doc.number,
         line=ln.line_no,
         item=it.sku,
         action="allocate",
-        location=_loc(s, ln.location_id),
+        location=location_code(s, ln.location_id) or "",
         lots=tuple(taken),
         assigned=assigned + qty,
         line_quantity=ln.quantity,
@@ -350,7 +348,7 @@ def unassign_lot(
         line=ln.line_no,
         item=it.sku if it else "",
         action="unassign",
-        location=_loc(s, ln.location_id),
+        location=location_code(s, ln.location_id) or "",
         lots=((lot_number, qty),),
         assigned=assigned_count(s, ln),
         line_quantity=ln.quantity,
@@ -390,8 +388,6 @@ def set_quarantine(
     if (serial is None) == (lot is None):
         raise InvalidInput(field="serial", reason="give a serial or a lot")
     if serial is not None:
-        from tracking_core.models import SerialNumber
-
         sn = validate.code("serial", serial)
         row = s.execute(
             select(SerialNumber)

@@ -32,6 +32,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from tracking_core.errors import LedgerImmutable
+
 # Stable constraint names: Alembic needs them, and errors are mapped from them.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -434,8 +436,6 @@ class DeviceSession(Base):
 @event.listens_for(Session, "before_flush")
 def _ledger_append_only(session: Session, _ctx: object, _instances: object) -> None:
     """The code has no path that changes a transaction record; this makes sure of it."""
-    from tracking_core.errors import LedgerImmutable
-
     for obj in session.deleted:
         if isinstance(obj, SerialTransaction | LotTransaction):
             raise LedgerImmutable(table=obj.__tablename__)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import Numeric, case, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
+from tracking_core import validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
@@ -20,10 +21,13 @@ from tracking_core.errors import (
     AlreadyReversed,
     CannotReverse,
     DocumentNotPosted,
+    InvalidInput,
     LineIncomplete,
     SerialNotAvailable,
+    UnknownLot,
     UnknownSerial,
 )
+from tracking_core.lots import lot_row, release_line_lot
 from tracking_core.models import (
     Document,
     DocumentLine,
@@ -229,8 +233,6 @@ def cancel(ctx: Ctx, number: str) -> DocumentInfo:
         )
         release_serials(s, ids)
         for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
-            from tracking_core.lots import release_line_lot
-
             release_line_lot(s, ln, ll, ll.quantity)
     doc.status = "cancelled"
     s.flush()
@@ -255,8 +257,9 @@ def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> Pos
     rev.reverses_id = doc.id
     rev.partner_id = doc.partner_id
     rev.reference = f"reversal of {doc.number}"
-    serial_records = _reverse_serials(ctx, doc, rev)
-    lot_records = _reverse_lots(ctx, doc, rev)
+    lines = _copy_lines(s, doc, rev)
+    serial_records = _reverse_serials(ctx, doc, rev, lines)
+    lot_records = _reverse_lots(ctx, doc, rev, lines)
     rev.status = "posted"
     rev.posted_at = ctx.now
     rev.posted_by = ctx.operator
@@ -272,7 +275,10 @@ def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> Pos
 
 
 def _copy_lines(s: Session, doc: Document, rev: Document) -> dict[int, int]:
-    """The reversal gets the original's lines (so its records point at real lines)."""
+    """The reversal gets the original's lines (so its records point at real lines).
+
+    Returns original line id -> the reversal's line id.
+    """
     mapping: dict[int, int] = {}
     for ln in s.execute(select(DocumentLine).where(DocumentLine.document_id == doc.id)).scalars():
         copy = DocumentLine(
@@ -324,9 +330,8 @@ def _moved_on(s: Session, txs: list[SerialTransaction]) -> set[int]:
     return moved
 
 
-def _reverse_serials(ctx: Ctx, doc: Document, rev: Document) -> int:
+def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]) -> int:
     s = ctx.session
-    lines = _copy_lines(s, doc, rev)
     txs = list(
         s.execute(
             select(SerialTransaction)
@@ -394,18 +399,8 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document) -> int:
     return len(txs)
 
 
-def _reverse_lots(ctx: Ctx, doc: Document, rev: Document) -> int:
+def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]) -> int:
     s = ctx.session
-    rev_lines = dict(
-        s.execute(
-            select(DocumentLine.line_no, DocumentLine.id).where(DocumentLine.document_id == rev.id)
-        ).all()
-    )
-    orig_line_no = dict(
-        s.execute(
-            select(DocumentLine.id, DocumentLine.line_no).where(DocumentLine.document_id == doc.id)
-        ).all()
-    )
     txs = list(
         s.execute(select(LotTransaction).where(LotTransaction.document_id == doc.id)).scalars()
     )
@@ -428,7 +423,7 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document) -> int:
                 lot_id=t.lot_id,
                 item_id=t.item_id,
                 document_id=rev.id,
-                line_id=rev_lines[orig_line_no[t.line_id]],
+                line_id=lines[t.line_id],
                 doc_type=rev.doc_type,
                 partner_id=t.partner_id,
                 from_location_id=t.to_location_id,
@@ -483,10 +478,6 @@ def adjust_cost(
     A serial's record carries new minus old cost; a lot gets one record per location it is
     at, carrying the change of value of the quantity there (its unit cost is the item's).
     """
-    from tracking_core import validate
-    from tracking_core.errors import InvalidInput, UnknownLot
-    from tracking_core.lots import lot_row
-
     s = ctx.session
     it = item_row(s, item)
     new = validate.money("unit_cost", unit_cost)

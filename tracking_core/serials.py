@@ -10,9 +10,11 @@ from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracking_core import outbox, validate
+from tracking_core.catalog import item_row, location_code
 from tracking_core.context import Ctx
 from tracking_core.documents import assigned_count, check_room, find_line, open_document
 from tracking_core.errors import (
+    InsufficientStock,
     InvalidInput,
     NoMask,
     SerialAlreadyAllocated,
@@ -32,7 +34,7 @@ from tracking_core.models import (
     DocumentLine,
     ExpectedSerial,
     Item,
-    Location,
+    ItemGtin,
     SerialNumber,
 )
 from tracking_core.numbering import next_numbers
@@ -52,8 +54,6 @@ REUSABLE = {
 
 def label_item(s: Session, it: Item) -> dict[str, Any]:
     """What a label shows of the item: SKU, description and its first GTIN."""
-    from tracking_core.models import ItemGtin
-
     gtin = s.execute(
         select(ItemGtin.gtin).where(ItemGtin.item_id == it.id).order_by(ItemGtin.gtin).limit(1)
     ).scalar()
@@ -92,11 +92,6 @@ def _holder(s: Session, line_id: int | None) -> str | None:
         .join(DocumentLine, DocumentLine.document_id == Document.id)
         .where(DocumentLine.id == line_id)
     ).scalar_one_or_none()
-
-
-def _location_code(s: Session, loc_id: int | None) -> str | None:
-    loc = s.get(Location, loc_id) if loc_id else None
-    return loc.code if loc else None
 
 
 def _serial_list(serials: Sequence[str]) -> list[str]:
@@ -198,7 +193,7 @@ def generate_serials(
         line=ln.line_no,
         item=it.sku,
         action="generate",
-        location=_location_code(s, ln.location_id) or "",
+        location=location_code(s, ln.location_id) or "",
         serials=done,
         expiry=expiry,
         assigned=assigned + n,
@@ -294,11 +289,9 @@ def allocate_serials(
     if wanted is None:
         picked = suggest_serials(ctx, doc, ln, it, n)
         if len(picked) < n:
-            from tracking_core.errors import InsufficientStock
-
             raise InsufficientStock(
                 item=it.sku,
-                location=_location_code(s, ln.location_id) or "",
+                location=location_code(s, ln.location_id) or "",
                 requested=n,
                 available=len(picked),
             )
@@ -328,7 +321,7 @@ def allocate_serials(
         line=ln.line_no,
         item=it.sku,
         action="allocate",
-        location=_location_code(s, ln.location_id) or "",
+        location=location_code(s, ln.location_id) or "",
         serials=done,
         assigned=assigned + n,
         line_quantity=ln.quantity,
@@ -355,7 +348,7 @@ def _check_allocatable(
         )
         rows.update((r.serial, r) for r in s.execute(q).scalars())
     ids: list[int] = []
-    wanted_loc = _location_code(s, ln.location_id)
+    wanted_loc = location_code(s, ln.location_id)
     for sn in wanted:
         row = rows.get(sn)
         if row is None:
@@ -373,7 +366,7 @@ def _check_allocatable(
                 item=it.sku,
                 serial=sn,
                 status=row.status,
-                location=_location_code(s, row.location_id),
+                location=location_code(s, row.location_id),
                 wanted_location=wanted_loc,
             )
         check_quarantine(
@@ -447,8 +440,6 @@ def unassign_serial(ctx: Ctx, number: str, *, serial: str, item: str | None = No
         .where(DocumentLine.document_id == doc.id, SerialNumber.serial == sn)
     )
     if item:
-        from tracking_core.catalog import item_row
-
         q = q.where(SerialNumber.item_id == item_row(s, item).id)
     found = s.execute(q.with_for_update(of=SerialNumber)).first()
     if found is None:
@@ -461,7 +452,7 @@ def unassign_serial(ctx: Ctx, number: str, *, serial: str, item: str | None = No
         line=ln.line_no,
         item=it.sku if it else "",
         action="unassign",
-        location=_location_code(s, ln.location_id) or "",
+        location=location_code(s, ln.location_id) or "",
         serials=(sn,),
         assigned=assigned_count(s, ln),
         line_quantity=ln.quantity,

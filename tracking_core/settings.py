@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracking_core.errors import DuplicateKey, InvalidInput, PermissionDenied
@@ -102,7 +102,7 @@ def update_settings(
     s.flush()
     new = Settings.load(s)
     if {"allow_duplicate_serials", "default_serial_mask"} & validated.keys():
-        from tracking_core.catalog import check_mask_collisions
+        from tracking_core.catalog import check_mask_collisions  # catalog imports settings
 
         check_mask_collisions(s, new)
     return new
@@ -113,8 +113,6 @@ def _switch_duplicate_serials(s: Session, *, allow: bool) -> None:
     if allow:
         s.execute(update(SerialNumber).values(unique_serial=None))
         return
-    from sqlalchemy import func
-
     dup = s.execute(
         select(SerialNumber.serial).group_by(SerialNumber.serial).having(func.count() > 1).limit(1)
     ).scalar()

@@ -72,23 +72,11 @@ def start_in_background(state: State, gw: Any, config: str) -> threading.Event:
 
 def _start_printing(state: State, config: str, stop: threading.Event) -> Any:
     """The print worker beside the stations, when the file names printers."""
-    from scanner_gateway.printing.config import PrinterConfigError, load_printers
-    from scanner_gateway.printing.worker import PrintWorker, Routing, zpl_renderer
-    from web_mobile.cli_labels import _station_printers
+    from web_mobile.cli_labels import print_worker
 
-    try:
-        ps = load_printers(config)
-    except PrinterConfigError as exc:
-        raise CliError("invalid_config", str(exc)) from None
-    if not ps.configs:
+    worker = print_worker(state, config, worker_id="gateway-printer")
+    if not worker.printers:
         return None
-    worker = PrintWorker(
-        outbox=state.core.outbox,
-        printers=ps.open_all(),
-        render=zpl_renderer({n: c.dpi for n, c in ps.configs.items()}),
-        route=Routing(default=ps.default, stations=_station_printers(config)),
-        worker_id="gateway-printer",
-    )
     t = threading.Thread(target=worker.run, args=(stop,), name="printer-worker", daemon=True)
     t.start()
     return t

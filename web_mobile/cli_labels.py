@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from web_mobile.cli_common import CliError, State, emit, json_option, pass_state, table
+
+if TYPE_CHECKING:  # the printing stack is imported only by the commands that print
+    from scanner_gateway.printing.worker import PrintWorker
 
 CONFIG_HELP = "A TOML file with [printers.NAME] tables (and [stations.NAME] for routing)."
 
@@ -221,16 +224,11 @@ def printer_worker(
     import os
     import socket
 
-    from scanner_gateway.printing.worker import PrintWorker, Routing, zpl_renderer
-
-    ps = _printers(config)
-    stations = _station_printers(config)
-    worker = PrintWorker(
-        outbox=state.core.outbox,
-        printers=ps.open_all(),
-        render=zpl_renderer({n: c.dpi for n, c in ps.configs.items()}, template_dir=template_dir),
-        route=Routing(default=ps.default, stations=stations),
+    worker = print_worker(
+        state,
+        config,
         worker_id=worker_id or f"printer-worker@{socket.gethostname()}:{os.getpid()}",
+        template_dir=template_dir,
     )
     if once:
         total = 0
@@ -238,7 +236,7 @@ def printer_worker(
             total += n
         click.echo(f"{total} job(s) handled")
         return
-    click.echo(f"printing to {', '.join(ps.configs) or 'no printers'}; Ctrl+C stops", err=True)
+    click.echo(f"printing to {', '.join(worker.printers) or 'no printers'}; Ctrl+C stops", err=True)
     stop = threading.Event()
     try:
         worker.run(stop)
@@ -246,18 +244,35 @@ def printer_worker(
         stop.set()
 
 
+def print_worker(
+    state: State, config: str, *, worker_id: str, template_dir: str | None = None
+) -> PrintWorker:
+    """The print worker for a config file's printers, routed by its stations."""
+    from scanner_gateway.printing.worker import PrintWorker, Routing, zpl_renderer
+
+    ps = _printers(config)
+    return PrintWorker(
+        outbox=state.core.outbox,
+        printers=ps.open_all(),
+        render=zpl_renderer({n: c.dpi for n, c in ps.configs.items()}, template_dir=template_dir),
+        route=Routing(default=ps.default, stations=_station_printers(config)),
+        worker_id=worker_id,
+    )
+
+
 def _station_printers(config: str) -> dict[str, str]:
     """Which printer each station's device prints on, from the same file's stations."""
     import tomllib
 
-    data = tomllib.loads(Path(config).read_text(encoding="utf-8"))
-    default = (data.get("defaults") or {}).get("printer")
-    out: dict[str, str] = {}
-    for device, st in (data.get("stations") or {}).items():
-        printer = (st or {}).get("printer") or default
-        if printer:
-            out[device] = printer
-    return out
+    from scanner_gateway.stations import StationConfig, StationConfigError
+
+    if "stations" not in tomllib.loads(Path(config).read_text(encoding="utf-8")):
+        return {}  # a printers-only file
+    try:
+        stations = StationConfig.load(config)
+    except StationConfigError as exc:
+        raise CliError("invalid_config", str(exc)) from None
+    return {st.device_id: st.printer for st in stations.stations if st.printer}
 
 
 COMMANDS = (labels, printers, printer_worker)
