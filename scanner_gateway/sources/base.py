@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
@@ -233,3 +234,53 @@ def deliver(sink: Sink, scan: RawScan, logger: logging.Logger) -> None:
         sink(scan)
     except Exception:
         logger.exception("sink failed for %r", scan)
+
+
+def keep_reopening(
+    *,
+    device_id: str,
+    what: str,
+    status: SourceStatus,
+    backoff: Backoff,
+    stop: threading.Event,
+    open_: Callable[[], T],
+    use: Callable[[T], None],
+    close: Callable[[T], None],
+    open_errors: tuple[type[BaseException], ...],
+    gone_errors: tuple[type[BaseException], ...],
+    logger: logging.Logger,
+    hint: Callable[[BaseException], str] = lambda e: "",
+) -> None:
+    """Open a device, use it until it goes away, reopen it with backoff; until ``stop``.
+
+    The first failure to open is a warning; retries for a missing device are debug. A
+    device that stayed open for a while starts the backoff over.
+    """
+    failing = False
+    while not stop.is_set():
+        try:
+            handle = open_()
+        except open_errors as e:
+            level = logging.DEBUG if failing else logging.WARNING
+            logger.log(level, "%s: cannot open %s (%s)%s; retrying", device_id, what, e, hint(e))
+            failing = True
+            status.update(connected=False, last_error=str(e))
+            stop.wait(backoff.next_delay())
+            continue
+        failing = False
+        opened = time.monotonic()
+        logger.info("%s: opened %s", device_id, what)
+        status.update(connected=True)
+        status.add("opens")
+        try:
+            use(handle)
+        except gone_errors as e:
+            logger.warning("%s: %s went away (%s); reopening", device_id, what, e)
+            status.update(last_error=str(e))
+        finally:
+            status.update(connected=False)
+            close(handle)
+        if time.monotonic() - opened >= HEALTHY_AFTER:
+            backoff.reset()
+        if not stop.is_set():
+            stop.wait(backoff.next_delay())

@@ -31,13 +31,13 @@ from typing import Literal, Protocol, cast
 from urllib.parse import urlsplit
 
 from scanner_gateway.sources.base import (
-    HEALTHY_AFTER,
     Backoff,
     Sink,
     SourceConfigError,
     SourceStatus,
     UrlOptions,
     deliver,
+    keep_reopening,
 )
 from scanner_gateway.sources.keyboard import (
     BUILTIN_SEPARATORS,
@@ -250,42 +250,33 @@ class HidSource:
         return cls(path, device_id=device_id, url=url, options=options, grab=grab, backoff=backoff)
 
     def run(self, sink: Sink, stop: threading.Event) -> None:
-        backoff = Backoff(self.backoff.initial, self.backoff.maximum)
-        failing = False
-        while not stop.is_set():
-            try:
-                stream = self._opener(self.path)
-            except OSError as e:
-                level = logging.DEBUG if failing else logging.WARNING
-                denied = isinstance(e, PermissionError)
-                hint = " (is the gateway's user in the 'input' group?)" if denied else ""
-                log.log(
-                    level, "%s: cannot open %s (%s)%s; retrying", self.device_id, self.path, e, hint
-                )
-                failing = True
-                self._status.update(connected=False, last_error=str(e))
-                stop.wait(backoff.next_delay())
-                continue
-            failing = False
-            opened = time.monotonic()
-            log.info("%s: opened %s", self.device_id, self.path)
-            self._status.update(connected=True)
-            self._status.add("opens")
+        def use(stream: KeyEventStream) -> None:
             decoder = KeyboardDecoder(self.options, on_discard=self._discarded)
             try:
                 self._read(stream, decoder, sink, stop)
-                decoder.reset("stopped")
-            except OSError as e:
-                log.warning("%s: %s went away (%s); reopening", self.device_id, self.path, e)
-                self._status.update(last_error=str(e))
+            except OSError:
                 decoder.reset("device went away")
-            finally:
-                self._status.update(connected=False)
-                stream.close()
-            if time.monotonic() - opened >= HEALTHY_AFTER:
-                backoff.reset()  # a device that worked for a while starts the backoff over
-            if not stop.is_set():
-                stop.wait(backoff.next_delay())
+                raise
+            decoder.reset("stopped")
+
+        keep_reopening(
+            device_id=self.device_id,
+            what=self.path,
+            status=self._status,
+            backoff=Backoff(self.backoff.initial, self.backoff.maximum),
+            stop=stop,
+            open_=lambda: self._opener(self.path),
+            use=use,
+            close=lambda stream: stream.close(),
+            open_errors=(OSError,),
+            gone_errors=(OSError,),
+            logger=log,
+            hint=lambda e: (
+                " (is the gateway's user in the 'input' group?)"
+                if isinstance(e, PermissionError)
+                else ""
+            ),
+        )
 
     def _read(
         self,

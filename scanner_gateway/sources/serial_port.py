@@ -30,13 +30,13 @@ from urllib.parse import urlencode, urlsplit
 import serial
 
 from scanner_gateway.sources.base import (
-    HEALTHY_AFTER,
     Backoff,
     Sink,
     SourceConfigError,
     SourceStatus,
     UrlOptions,
     deliver,
+    keep_reopening,
 )
 from scanner_gateway.sources.framing import StreamOptions
 
@@ -171,36 +171,19 @@ class SerialSource:
         return cls(port, device_id=device_id, url=url, settings=settings, stream=stream)
 
     def run(self, sink: Sink, stop: threading.Event) -> None:
-        backoff = Backoff(self.stream.backoff.initial, self.stream.backoff.maximum)
-        failing = False
-        while not stop.is_set():
-            try:
-                port = open_port(self.port, self.settings)
-            except (serial.SerialException, OSError, ValueError) as e:
-                # The first failure is a warning; retries for a missing device are debug.
-                level = logging.DEBUG if failing else logging.WARNING
-                log.log(level, "%s: cannot open %s (%s); retrying", self.device_id, self.port, e)
-                failing = True
-                self._status.update(connected=False, last_error=str(e))
-                stop.wait(backoff.next_delay())
-                continue
-            failing = False
-            opened = time.monotonic()
-            log.info("%s: opened %s", self.device_id, self.port)
-            self._status.update(connected=True)
-            self._status.add("opens")
-            try:
-                self._read(port, sink, stop)
-            except (serial.SerialException, OSError) as e:
-                log.warning("%s: %s went away (%s); reopening", self.device_id, self.port, e)
-                self._status.update(last_error=str(e))
-            finally:
-                self._status.update(connected=False)
-                self._close(port)
-            if time.monotonic() - opened >= HEALTHY_AFTER:
-                backoff.reset()
-            if not stop.is_set():
-                stop.wait(backoff.next_delay())
+        keep_reopening(
+            device_id=self.device_id,
+            what=self.port,
+            status=self._status,
+            backoff=Backoff(self.stream.backoff.initial, self.stream.backoff.maximum),
+            stop=stop,
+            open_=lambda: open_port(self.port, self.settings),
+            use=lambda port: self._read(port, sink, stop),
+            close=self._close,
+            open_errors=(serial.SerialException, OSError, ValueError),
+            gone_errors=(serial.SerialException, OSError),
+            logger=log,
+        )
 
     def _read(self, port: serial.Serial, sink: Sink, stop: threading.Event) -> None:
         reader = self.stream.reader(
