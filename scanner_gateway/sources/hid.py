@@ -157,7 +157,10 @@ class ReplayStream:
         return cls(load_events(path), speed=speed)
 
     def now(self) -> float:
-        return self._t0 + (self._wall() - self._start) * self._speed
+        # Never past an event not yet read: otherwise a reader delayed between ``read`` and
+        # the decoder's ``tick`` would see a gap in the recording that is not there.
+        t = self._t0 + (self._wall() - self._start) * self._speed
+        return t if self._next is None else min(t, self._next.timestamp())
 
     def read(self, timeout: float) -> Sequence[KeyEventLike]:
         due: list[KeyEventLike] = []

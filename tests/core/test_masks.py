@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -175,17 +174,15 @@ def test_render_many_equals_render(text: str) -> None:
     assert m.render_many(5, 0, DAY) == []
 
 
-def test_render_many_is_fast() -> None:
+def test_render_many_renders_100_000_numbers() -> None:
+    # Its speed is measured by the benchmarks, not asserted here.
     m = Mask.parse("SN-{YYMMDD}-%%%%%%%%")
-    started = time.perf_counter()
     numbers = m.render_many(1, 100_000, DAY)
-    elapsed = time.perf_counter() - started
     assert (numbers[0], numbers[-1], len(set(numbers))) == (
         "SN-261124-00000001",
         "SN-261124-00100000",
         100_000,
     )
-    assert elapsed < 0.5  # ~15 ms on a laptop; generous for slow CI machines
 
 
 @pytest.mark.parametrize(

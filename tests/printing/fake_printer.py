@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 READY = (
@@ -13,6 +14,8 @@ READY = (
     b"\x021234,0\x03\r\n"
 )
 PAPER_OUT = READY.replace(b"\x02030,0,0", b"\x02030,1,0", 1)
+SENTINEL = b"--fake-printer-sentinel--"  # the test's own last connection, never a job
+WAIT = 30.0  # only so a broken test cannot hang forever; conditions normally hold in ms
 
 
 @dataclass
@@ -29,6 +32,8 @@ class FakePrinter:
         self.port = self.sock.getsockname()[1]
         self._stop = threading.Event()
         self._lock = threading.Lock()
+        self._open = 0  # accepted connections not yet read to their end
+        self._sentinels = 0
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -43,11 +48,20 @@ class FakePrinter:
                 conn, _ = self.sock.accept()
             except OSError:
                 continue
+            with self._lock:
+                self._open += 1
             threading.Thread(target=self._client, args=(conn,), daemon=True).start()
 
     def _client(self, conn: socket.socket) -> None:
+        try:
+            self._read(conn)
+        finally:
+            with self._lock:
+                self._open -= 1
+
+    def _read(self, conn: socket.socket) -> None:
         with conn:
-            conn.settimeout(3)
+            conn.settimeout(WAIT)
             data = b""
             try:
                 while True:
@@ -69,26 +83,44 @@ class FakePrinter:
                         return  # RST: the sender sees the connection break mid-send
             except OSError:
                 return
-            if data and data != b"~HS":
+            if data == SENTINEL:
+                with self._lock:
+                    self._sentinels += 1
+            elif data and data != b"~HS":
                 with self._lock:
                     self.jobs.append(data)
 
-    def received(self, count: int, timeout: float = 3.0) -> list[bytes]:
+    def _wait(self, done: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + WAIT
+        while True:
+            with self._lock:
+                if done():
+                    return
+            assert time.monotonic() < deadline, f"fake printer: {what} after {WAIT} s"
+            time.sleep(0.005)
+
+    def received(self, count: int) -> list[bytes]:
         """The jobs, once ``count`` have arrived (the server thread records them)."""
-        deadline = time.monotonic() + timeout
-        while len(self.jobs) < count and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self._wait(lambda: len(self.jobs) >= count, f"fewer than {count} job(s)")
         return list(self.jobs)
 
-    def settle(self, quiet: float = 0.3) -> list[bytes]:
-        """The jobs, once nothing new has arrived for ``quiet`` seconds."""
-        seen = -1
-        while seen != len(self.jobs):
-            seen = len(self.jobs)
-            time.sleep(quiet)
+    def settle(self) -> list[bytes]:
+        """The jobs, once every connection made before this call has been read to its end.
+
+        Connections are accepted in the order they were made, so when our own last one has
+        been read and none is open, every earlier one has been recorded.
+        """
+        with self._lock:
+            expected = self._sentinels + 1
+        with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as s:
+            s.sendall(SENTINEL)
+        self._wait(
+            lambda: self._sentinels >= expected and self._open == 0,
+            "connections still open",
+        )
         return list(self.jobs)
 
     def close(self) -> None:
         self._stop.set()
         self.sock.close()
-        self.thread.join(timeout=2)
+        self.thread.join(timeout=WAIT)
