@@ -1,33 +1,46 @@
 # make run / make test set themselves up: the first call creates .venv and installs.
+# `make run` installs only what running needs; `make test`, `lint` and `bench` add the
+# test and lint tools (and PostgreSQL/Redis drivers, the HID library evdev, which needs gcc
+# and the kernel headers). Each stamp says what is installed, so nothing installs twice.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: run test bench lint install clean
 
-$(STAMP): pyproject.toml
+$(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+# The full set includes everything `run` needs, so it counts as the run install too.
+$(DEV_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[postgres,redis,test,lint]'
-	touch $(STAMP)
+	touch $(DEV_STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(VENV)/bin/scantrack db upgrade
 	$(VENV)/bin/scantrack demo load --if-empty
+	@echo "admin API token (T=\$$(cat var/admin.token)):"
+	@$(VENV)/bin/scantrack token admin --file var/admin.token
 	$(VENV)/bin/scantrack serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(PY) -m bench
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports

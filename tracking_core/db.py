@@ -21,24 +21,54 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from tracking_core.errors import DomainError, LedgerImmutable, StorageError
+from tracking_core.errors import (
+    DatabaseDirectoryMissing,
+    DomainError,
+    LedgerImmutable,
+    StorageError,
+)
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DEFAULT_URL = "sqlite:///var/scantrack.db"
 # PostgreSQL SQLSTATEs worth a retry: serialization failure, deadlock, lock timeout.
 _RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
 
 
+def data_dir() -> Path:
+    """Where the default database and the admin token file live, whatever the current directory.
+
+    In a source checkout (``make run``) that is its ``var/``; an installed scantrack uses
+    ``$XDG_DATA_HOME/scantrack`` (``~/.local/share/scantrack``).
+    """
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "tracking_core").is_dir():
+        return checkout / "var"
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "scantrack"
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'scantrack.db'}"
+
+
 def database_url() -> str:
-    return os.environ.get("SCANTRACK_DATABASE_URL") or DEFAULT_URL
+    return os.environ.get("SCANTRACK_DATABASE_URL") or default_url()
 
 
 def _sqlite_engine(url: str, **kw: Any) -> Engine:
     parsed = make_url(url)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith(
+        "file:"
+    ):
+        path = Path(parsed.database)
+        if path.parent == data_dir() and url == default_url():
+            path.parent.mkdir(parents=True, exist_ok=True)  # our own folder, made on first use
+        elif not path.parent.is_dir():
+            # Never make folders for a URL someone typed: a typo would hide the database.
+            raise DatabaseDirectoryMissing(
+                path=str(path.absolute()), directory=str(path.parent.absolute())
+            )
     engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False}, **kw)
 
     @event.listens_for(engine, "connect")

@@ -83,7 +83,9 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
         description='Laptop 14"',
         tracking="serial",
         gtins=[LAPTOP_GTIN],
-        serial_mask="SN-{YY}-#####",
+        # No date in the mask: the demo's numbers are the same whenever it is loaded
+        # (SN-000001...), and there is room for the README's 100,000-serial receipt.
+        serial_mask="SN-%%%%%%",
         warranty_days=365,
         standard_cost="640.00",
     )
@@ -101,7 +103,10 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
 
     # Stock on the shelves: one posted delivery of 5 laptops (serials from the mask) and
     # two milk lots produced on different days, so FEFO has something to choose.
-    milk = [(c.today - dt.timedelta(days=4), 40), (c.today - dt.timedelta(days=1), 24)]
+    milk = [
+        ("L-1001", c.today - dt.timedelta(days=4), 40),
+        ("L-1002", c.today - dt.timedelta(days=1), 24),
+    ]
     delivery = documents.create_document(
         c,
         "receipt",
@@ -109,7 +114,7 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
         reference="PO-4700",
         lines=[
             LineSpec("LAPTOP-14", 5, "A-01-01", unit_cost=Decimal("640.00")),
-            *(LineSpec("MILK-1L", qty, "A-01-02", unit_cost=Decimal("0.80")) for _, qty in milk),
+            *(LineSpec("MILK-1L", qty, "A-01-02", unit_cost=Decimal("0.80")) for *_, qty in milk),
         ],
     )
     laptops = serials.generate_serials(c, delivery.number, line=1, count=5)
@@ -119,11 +124,10 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
             delivery.number,
             line=line,
             quantity=qty,
-            # vendor lot numbers in the item's mask format, dated by production
-            lot=f"L{made:%y%m%d}-01",
+            lot=lot,  # the vendor's lot numbers, not dated, so the README can name them
             production_date=made,
         )
-        for line, (made, qty) in enumerate(milk, start=2)
+        for line, (lot, made, qty) in enumerate(milk, start=2)
     ]
     posting.post(c, delivery.number)
 

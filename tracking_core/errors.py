@@ -449,3 +449,15 @@ class StorageError(DomainError):
     code: ClassVar[str] = "storage_error"
     category: ClassVar[Category] = "unavailable"
     template: ClassVar[str] = "The database could not complete the request: {reason}"
+
+
+@dataclass(eq=False)
+class DatabaseDirectoryMissing(DomainError):
+    path: str
+    directory: str
+    code: ClassVar[str] = "database_directory_missing"
+    category: ClassVar[Category] = "unavailable"
+    template: ClassVar[str] = (
+        "There is no directory {directory} for the database file {path}: create it, or name "
+        "another database with --database-url or SCANTRACK_DATABASE_URL"
+    )

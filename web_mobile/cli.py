@@ -13,7 +13,7 @@ import click
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
-from tracking_core.db import DEFAULT_URL, database_url
+from tracking_core.db import database_url, default_url
 from tracking_core.errors import DomainError
 from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock
 from web_mobile.cli_common import CliError, State, pass_state, progress
@@ -47,7 +47,7 @@ def _database_url(_ctx: click.Context, _param: click.Parameter, value: str | Non
     envvar="SCANTRACK_DATABASE_URL",
     callback=_database_url,
     metavar="URL",
-    help=f"SQLAlchemy URL [env SCANTRACK_DATABASE_URL; default {DEFAULT_URL}]",
+    help=f"SQLAlchemy URL [env SCANTRACK_DATABASE_URL; default {default_url()}]",
 )
 @click.version_option(package_name="scantrack")
 @click.pass_context

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import click
 
+from tracking_core.db import data_dir
 from tracking_core.models import ROLES
-from web_mobile.cli_common import State, emit, json_option, pass_state, table
+from web_mobile.cli_common import CliError, State, emit, json_option, pass_state, table
 
 
 @click.group()
@@ -60,6 +63,42 @@ def token_create(state: State, name: str, role: str) -> None:
         "keep it now",
         err=True,
     )
+
+
+@token.command("admin")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where the token is kept [default: admin.token beside the default database].",
+)
+@pass_state
+def token_admin(state: State, path: Path | None) -> None:
+    """Print the admin token kept in a file (mode 0600), creating it on first use.
+
+    A token in the file that this database does not know yet is registered; a revoked
+    one is replaced. stdout holds only the token: T=$(scantrack token admin).
+    """
+    if path is None:
+        path = data_dir() / "admin.token"
+        path.parent.mkdir(parents=True, exist_ok=True)
+    elif not path.parent.is_dir():
+        raise CliError("invalid_input", f"there is no directory {path.parent.absolute()}")
+    core = state.core
+    secret = path.read_text(encoding="utf-8").strip() if path.exists() else ""
+    secret = secret if len(secret) >= 16 else ""  # not a token of ours: make one
+    info = core.authenticate(secret) if secret else None
+    if secret and info is None:
+        _, info = core.create_token(name="admin", role="admin", token=secret)
+    if info is None or info.revoked or info.role != "admin":
+        secret, info = core.create_token(name="admin", role="admin")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(secret + "\n")
+    os.chmod(path, 0o600)
+    click.echo(secret)
+    click.echo(f"admin token {info.id} {info.name!r} kept in {path.absolute()}", err=True)
 
 
 @token.command("list")

@@ -65,21 +65,23 @@ class State:
             from tracking_core.migrate import current, head
 
             url = make_url(self.url)
+            db = self.db  # a missing folder is its own error
             path = url.database if url.get_backend_name() == "sqlite" else None
             if path and path != ":memory:" and not Path(path).exists():
-                # Opening would create an empty file (and its folders) wherever we are.
+                # Opening would create an empty file wherever we are.
                 raise CliError(
                     "schema_not_current",
-                    f"there is no database at {path}; run `scantrack db upgrade` to create it",
+                    f"there is no database at {Path(path).absolute()}; "
+                    "run `scantrack db upgrade` to create it",
                 )
-            have, want = current(self.db.engine), head()
+            have, want = current(db.engine), head()
             if have != want:
                 raise CliError(
                     "schema_not_current",
                     f"the database is at schema revision {have or 'none (empty)'}, this "
                     f"scantrack needs {want}; run `scantrack db upgrade`",
                 )
-            self._core = Tracking(self.db)
+            self._core = Tracking(db)
         return self._core
 
     def close(self) -> None:

@@ -97,8 +97,8 @@ def test_stock_table_filters_and_json(cli: Cli, live: Tracking) -> None:
     lots = [r.lot for r in live.stock(item="MILK-1L")]
     expiries = [str(r.expiry) for r in live.stock(item="MILK-1L")]
     assert ok(cli("stock", "--location", "A-01-02")).splitlines() == [
-        "item     location  lot         on hand  allocated  available  expiry",
-        "-------  --------  ----------  -------  ---------  ---------  ----------",
+        "item     location  lot     on hand  allocated  available  expiry",
+        "-------  --------  ------  -------  ---------  ---------  ----------",
         f"MILK-1L  A-01-02   {lots[0]}       40          0         40  {expiries[0]}",
         f"MILK-1L  A-01-02   {lots[1]}       24          0         24  {expiries[1]}",
     ]
