@@ -36,7 +36,14 @@ from tracking_core.models import (
     SerialTransaction,
 )
 from tracking_core.numbering import document_number
-from tracking_core.values import DocumentInfo, LineInfo, LineSpec
+from tracking_core.values import (
+    DocumentInfo,
+    ExpectedLine,
+    ExpectedSerialState,
+    LineInfo,
+    LineSpec,
+    ShipNotice,
+)
 
 INBOUND_TYPES = ("receipt", "customer_return")
 OUTBOUND_TYPES = ("shipment", "vendor_return", "transfer")
@@ -477,3 +484,60 @@ def list_documents(
     if status:
         q = q.where(Document.status == status)
     return documents_info(s, list(s.execute(q).scalars()), detail=True)
+
+
+def ship_notice(s: Session, doc: Document) -> ShipNotice:
+    """The advance ship notice of a document's lines against what was generated on them.
+
+    A serial on the notice is ``received`` once generated on its line (reserved while the
+    document is open, in the ledger once posted) and ``missing`` until then; a serial
+    generated on a line with a notice but not on it is ``unexpected``. Lines without a
+    notice are left out.
+    """
+    info = documents_info(s, [doc], detail=True)[0]
+    line_ids: dict[int, int] = {
+        no: id_
+        for no, id_ in s.execute(
+            select(DocumentLine.line_no, DocumentLine.id).where(DocumentLine.document_id == doc.id)
+        )
+    }
+    notice: dict[int, list[str]] = {}
+    for line_id, serial in _per_line(
+        s,
+        lambda c: (
+            select(ExpectedSerial.line_id, ExpectedSerial.serial)
+            .where(ExpectedSerial.line_id.in_(c))
+            .order_by(ExpectedSerial.serial)
+        ),
+        list(line_ids.values()),
+    ):
+        notice.setdefault(line_id, []).append(serial)
+    lines: list[ExpectedLine] = []
+    for ln in info.lines:
+        expected = notice.get(line_ids[ln.line], [])
+        if not expected:
+            continue
+        have, wanted = set(ln.serials), set(expected)
+        states = [
+            ExpectedSerialState(sn, "received" if sn in have else "missing") for sn in expected
+        ] + [ExpectedSerialState(sn, "unexpected") for sn in ln.serials if sn not in wanted]
+        received = len(have & wanted)
+        lines.append(
+            ExpectedLine(
+                line=ln.line,
+                item=ln.item,
+                quantity=ln.quantity,
+                expected=len(expected),
+                received=received,
+                missing=len(expected) - received,
+                unexpected=len(have - wanted),
+                serials=tuple(states),
+            )
+        )
+    return ShipNotice(
+        document=info.number,
+        doc_type=info.doc_type,
+        status=info.status,
+        partner=info.partner,
+        lines=tuple(lines),
+    )

@@ -218,3 +218,40 @@ class Trace:
     @property
     def partners(self) -> tuple[str, ...]:
         return tuple(sorted({h.partner for h in self.hits if h.partner}))
+
+
+@dataclass(frozen=True)
+class ExpectedSerialState:
+    """One serial of an advance ship notice and what became of it."""
+
+    serial: str
+    state: Literal["received", "missing", "unexpected"]
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    """A line's advance ship notice against what was generated on it."""
+
+    line: int
+    item: str
+    quantity: int
+    expected: int
+    received: int
+    missing: int
+    unexpected: int
+    serials: tuple[ExpectedSerialState, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShipNotice:
+    """The expected serials of a document's lines: received, missing, unexpected."""
+
+    document: str
+    doc_type: str
+    status: str
+    partner: str | None
+    lines: tuple[ExpectedLine, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return all(ln.missing == 0 and ln.unexpected == 0 for ln in self.lines)

@@ -7,12 +7,12 @@ from typing import Any
 
 from tracking_core.codec import encode
 from tracking_core.models import DOC_STATUSES, DOC_TYPES
-from tracking_core.values import DocumentInfo, LineSpec
+from tracking_core.values import DocumentInfo, LineSpec, ShipNotice
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import choice_arg, int_arg
-from web_mobile.api.openapi import ANY_ROLE, INT32_MAX, MASTER
+from web_mobile.api.openapi import ANY_ROLE, EXPECTED_STATES, INT32_MAX, MASTER
 from web_mobile.api.routing import endpoint
 
 
@@ -60,6 +60,21 @@ def create_document(body: dict[str, Any]) -> Any:
 @endpoint(bp, "GET", "/documents/<number>", roles=ANY_ROLE)
 def get_document(number: str) -> Any:
     return document_json(core().document(number, detail=True))
+
+
+@endpoint(bp, "GET", "/documents/<number>/expected", roles=ANY_ROLE)
+def expected_serials(number: str) -> Any:
+    return ship_notice_json(core().ship_notice(number), choice_arg("state", EXPECTED_STATES))
+
+
+def ship_notice_json(notice: ShipNotice, state: str | None = None) -> dict[str, Any]:
+    """The notice as JSON; with ``state`` only its serials in that state (counts whole)."""
+    out: dict[str, Any] = encode(notice)
+    out["complete"] = notice.complete
+    if state:
+        for ln in out["lines"]:
+            ln["serials"] = [x for x in ln["serials"] if x["state"] == state]
+    return out
 
 
 @endpoint(bp, "POST", "/documents/<number>/lines", roles=MASTER, body="Line", status=201)
