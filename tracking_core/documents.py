@@ -539,5 +539,6 @@ def ship_notice(s: Session, doc: Document) -> ShipNotice:
         doc_type=info.doc_type,
         status=info.status,
         partner=info.partner,
+        complete=all(ln.missing == 0 and ln.unexpected == 0 for ln in lines),
         lines=tuple(lines),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -250,8 +250,15 @@ class ShipNotice:
     doc_type: str
     status: str
     partner: str | None
+    complete: bool  # nothing missing, nothing unexpected
     lines: tuple[ExpectedLine, ...] = ()
 
-    @property
-    def complete(self) -> bool:
-        return all(ln.missing == 0 and ln.unexpected == 0 for ln in self.lines)
+    def only(self, state: str | None) -> ShipNotice:
+        """The same notice listing only the serials in ``state`` (the counts stay whole)."""
+        if state is None:
+            return self
+        lines = tuple(
+            replace(ln, serials=tuple(x for x in ln.serials if x.state == state))
+            for ln in self.lines
+        )
+        return replace(self, lines=lines)

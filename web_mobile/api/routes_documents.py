@@ -7,7 +7,7 @@ from typing import Any
 
 from tracking_core.codec import encode
 from tracking_core.models import DOC_STATUSES, DOC_TYPES
-from tracking_core.values import DocumentInfo, LineSpec, ShipNotice
+from tracking_core.values import DocumentInfo, LineSpec
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
 from web_mobile.api.errors import invalid_request
@@ -64,17 +64,8 @@ def get_document(number: str) -> Any:
 
 @endpoint(bp, "GET", "/documents/<number>/expected", roles=ANY_ROLE)
 def expected_serials(number: str) -> Any:
-    return ship_notice_json(core().ship_notice(number), choice_arg("state", EXPECTED_STATES))
-
-
-def ship_notice_json(notice: ShipNotice, state: str | None = None) -> dict[str, Any]:
-    """The notice as JSON; with ``state`` only its serials in that state (counts whole)."""
-    out: dict[str, Any] = encode(notice)
-    out["complete"] = notice.complete
-    if state:
-        for ln in out["lines"]:
-            ln["serials"] = [x for x in ln["serials"] if x["state"] == state]
-    return out
+    notice = core().ship_notice(number).only(choice_arg("state", EXPECTED_STATES))
+    return encode(notice)
 
 
 @endpoint(bp, "POST", "/documents/<number>/lines", roles=MASTER, body="Line", status=201)
