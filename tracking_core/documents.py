@@ -279,6 +279,16 @@ def _codes(
     return out
 
 
+def _sums(s: Session, key: Any, value: Any, line_ids: Sequence[int]) -> dict[int, int]:
+    """``value`` (a count or a sum) grouped by ``key`` over the given line ids."""
+    return {
+        line_id: int(n or 0)
+        for line_id, n in _per_line(
+            s, lambda c: select(key, value).where(key.in_(c)).group_by(key), line_ids
+        )
+    }
+
+
 @dataclass
 class _LineFacts:
     """What a line shows besides its own columns: assigned numbers and the ASN's count."""
@@ -322,6 +332,7 @@ def _line_facts(
                 select(SerialTransaction.line_id, SerialNumber.serial)
                 .join(SerialNumber, SerialTransaction.serial_id == SerialNumber.id)
                 .where(SerialTransaction.line_id.in_(c))
+                .order_by(SerialNumber.serial)
             ),
             posted_serials,
         ):
@@ -339,36 +350,16 @@ def _line_facts(
         for f in facts.values():  # each line's numbers came in the database's order
             f.assigned = len(f.serials)
     else:
-        for line_id, n in _per_line(
-            s,
-            lambda c: (
-                select(SerialTransaction.line_id, func.count())
-                .where(SerialTransaction.line_id.in_(c))
-                .group_by(SerialTransaction.line_id)
-            ),
-            posted_serials,
+        for col, lines in (
+            (SerialTransaction.line_id, posted_serials),
+            (SerialNumber.reserved_line_id, open_serials),
         ):
-            facts[line_id].assigned = int(n)
-        for line_id, n in _per_line(
-            s,
-            lambda c: (
-                select(SerialNumber.reserved_line_id, func.count())
-                .where(SerialNumber.reserved_line_id.in_(c))
-                .group_by(SerialNumber.reserved_line_id)
-            ),
-            open_serials,
-        ):
-            facts[line_id].assigned = int(n)
-    for line_id, n in _per_line(
-        s,
-        lambda c: (
-            select(LotTransaction.line_id, func.sum(LotTransaction.quantity))
-            .where(LotTransaction.line_id.in_(c))
-            .group_by(LotTransaction.line_id)
-        ),
-        ids("lot", "posted"),
-    ):
-        facts[line_id].assigned = int(n or 0)
+            for line_id, n in _sums(s, col, func.count(), lines).items():
+                facts[line_id].assigned = n
+    for line_id, n in _sums(
+        s, LotTransaction.line_id, func.sum(LotTransaction.quantity), ids("lot", "posted")
+    ).items():
+        facts[line_id].assigned = n
     open_lots = set(ids("lot", "open"))
     lot_lines = ids("lot") if detail else sorted(open_lots)
     for line_id, lot, qty in _per_line(
@@ -387,16 +378,8 @@ def _line_facts(
             facts[line_id].assigned += int(qty)
     for line_id in ids("serial", "cancelled") + ids("lot", "cancelled"):
         facts[line_id].assigned = 0
-    for line_id, n in _per_line(
-        s,
-        lambda c: (
-            select(ExpectedSerial.line_id, func.count())
-            .where(ExpectedSerial.line_id.in_(c))
-            .group_by(ExpectedSerial.line_id)
-        ),
-        list(facts),
-    ):
-        facts[line_id].expected = int(n)
+    for line_id, n in _sums(s, ExpectedSerial.line_id, func.count(), list(facts)).items():
+        facts[line_id].expected = n
     return facts
 
 

@@ -8,14 +8,13 @@ a refused command prints ``error: <code>: <message>`` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import IO, Any
 
 import click
 
 from tracking_core.core import Tracking
 from tracking_core.models import PARTNER_KINDS
-from tracking_core.values import DocumentInfo, ShipNotice
+from tracking_core.values import ShipNotice
 from web_mobile.cli_common import State, emit, json_option, pass_state, progress, table
 from web_mobile.cli_stock import (
     DATE,
@@ -185,17 +184,34 @@ def scrap(state: State, item: str, serial: str, reason: str) -> None:
 # --- transfers and returns -------------------------------------------------------------
 
 
-def _flow(
-    core: Tracking,
+def _move(
+    state: State,
     label: str,
+    inbound: bool,
+    *,
     item: str,
-    quantity: int,
-    serials: list[str] | None,
-    run: Callable[[Callable[[int, int], None] | None], DocumentInfo],
+    quantity: int | None,
+    serial_args: tuple[str, ...],
+    serials_file: tuple[IO[str], ...],
+    lot_: str | None,
+    no_post: bool,
+    **kw: Any,
 ) -> None:
-    """One whole document with a progress bar for many serials, then the document shown."""
-    with progress(label, _serial_count(core, item, quantity, serials)) as bar:
-        info = run(bar.at if bar else None)
+    """One whole document (a bar for many serials), then the document with its numbers."""
+    serials = _serials(serial_args, serials_file)
+    qty = _quantity(quantity, serials)
+    core = state.core
+    run = core.receive if inbound else core.ship
+    with progress(label, _serial_count(core, item, qty, serials)) as bar:
+        info = run(
+            item=item,
+            quantity=qty,
+            serials=serials,
+            lot=lot_,
+            post=not no_post,
+            progress=bar.at if bar else None,
+            **kw,
+        )
     click.echo(_document_text(core.document(info.number, detail=True)))
 
 
@@ -225,26 +241,19 @@ def transfer(
     no_post: bool,
 ) -> None:
     """Move stock between locations in one transfer: serials, a lot quantity, or a quantity."""
-    serials = _serials(serial_args, serials_file)
-    qty = _quantity(quantity, serials)
-    core = state.core
-    _flow(
-        core,
+    _move(
+        state,
         "transferring serials",
-        item,
-        qty,
-        serials,
-        lambda bar: core.ship(
-            item=item,
-            location=from_,
-            to_location=to,
-            quantity=qty,
-            serials=serials,
-            lot=lot_,
-            doc_type="transfer",
-            post=not no_post,
-            progress=bar,
-        ),
+        False,
+        item=item,
+        quantity=quantity,
+        serial_args=serial_args,
+        serials_file=serials_file,
+        lot_=lot_,
+        no_post=no_post,
+        location=from_,
+        to_location=to,
+        doc_type="transfer",
     )
 
 
@@ -268,27 +277,20 @@ def customer_return(
     expiry: dt.datetime | None,
 ) -> None:
     """A customer return: shipped serials come back with their history, or a lot quantity."""
-    serials = _serials(serial_args, serials_file)
-    qty = _quantity(quantity, serials)
-    core = state.core
-    _flow(
-        core,
+    _move(
+        state,
         "returning serials",
-        item,
-        qty,
-        serials,
-        lambda bar: core.receive(
-            item=item,
-            location=location,
-            quantity=qty,
-            partner=partner,
-            serials=serials,
-            lot=lot_,
-            expiry=expiry.date() if expiry else None,
-            doc_type="customer_return",
-            post=not no_post,
-            progress=bar,
-        ),
+        True,
+        item=item,
+        quantity=quantity,
+        serial_args=serial_args,
+        serials_file=serials_file,
+        lot_=lot_,
+        no_post=no_post,
+        location=location,
+        partner=partner,
+        expiry=expiry.date() if expiry else None,
+        doc_type="customer_return",
     )
 
 
@@ -310,26 +312,19 @@ def vendor_return(
     no_post: bool,
 ) -> None:
     """Return stock to the vendor: serials or a lot quantity leave the warehouse."""
-    serials = _serials(serial_args, serials_file)
-    qty = _quantity(quantity, serials)
-    core = state.core
-    _flow(
-        core,
+    _move(
+        state,
         "returning serials",
-        item,
-        qty,
-        serials,
-        lambda bar: core.ship(
-            item=item,
-            location=location,
-            quantity=qty,
-            partner=partner,
-            serials=serials,
-            lot=lot_,
-            doc_type="vendor_return",
-            post=not no_post,
-            progress=bar,
-        ),
+        False,
+        item=item,
+        quantity=quantity,
+        serial_args=serial_args,
+        serials_file=serials_file,
+        lot_=lot_,
+        no_post=no_post,
+        location=location,
+        partner=partner,
+        doc_type="vendor_return",
     )
 
 
