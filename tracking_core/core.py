@@ -55,6 +55,7 @@ from tracking_core.values import (
     PartnerInfo,
     PostResult,
     SerialInfo,
+    ShipNotice,
     StockRow,
     Trace,
 )
@@ -250,6 +251,10 @@ class Tracking:
 
     def documents(self, **filters: Any) -> list[DocumentInfo]:
         return self._read(lambda s: documents.list_documents(s, **filters))
+
+    def ship_notice(self, number: str) -> ShipNotice:
+        """A document's expected serials (its ASN): received, missing, unexpected per line."""
+        return self._read(lambda s: documents.ship_notice(s, documents.document_row(s, number)))
 
     # --- scan-sized steps (idempotent by ScanKey) ------------------------------------
 

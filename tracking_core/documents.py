@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -34,7 +36,14 @@ from tracking_core.models import (
     SerialTransaction,
 )
 from tracking_core.numbering import document_number
-from tracking_core.values import DocumentInfo, LineInfo, LineSpec
+from tracking_core.values import (
+    DocumentInfo,
+    ExpectedLine,
+    ExpectedSerialState,
+    LineInfo,
+    LineSpec,
+    ShipNotice,
+)
 
 INBOUND_TYPES = ("receipt", "customer_return")
 OUTBOUND_TYPES = ("shipment", "vendor_return", "transfer")
@@ -249,105 +258,270 @@ def check_room(s: Session, doc: Document, ln: DocumentLine, wanted: int) -> int:
     return assigned
 
 
-def _code(s: Session, model: type[Location] | type[Partner], id_: int | None) -> str | None:
-    if id_ is None:
-        return None
-    code: str | None = s.execute(select(model.code).where(model.id == id_)).scalar()
-    return code
+# Statements bind at most this many ids at once (SQLite's and drivers' limits).
+CHUNK = 500
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield list(ids[i : i + CHUNK])
+
+
+def _codes(
+    s: Session, model: type[Document | Location | Partner], ids: Iterable[int | None]
+) -> dict[int, str]:
+    """Code (a document's number) by id, for the ids given."""
+    name = model.number if model is Document else model.code  # type: ignore[union-attr]
+    wanted = sorted({i for i in ids if i is not None})
+    out: dict[int, str] = {}
+    for chunk in _chunks(wanted):
+        out.update((i, c) for i, c in s.execute(select(model.id, name).where(model.id.in_(chunk))))
+    return out
+
+
+def _sums(s: Session, key: Any, value: Any, line_ids: Sequence[int]) -> dict[int, int]:
+    """``value`` (a count or a sum) grouped by ``key`` over the given line ids."""
+    return {
+        line_id: int(n or 0)
+        for line_id, n in _per_line(
+            s, lambda c: select(key, value).where(key.in_(c)).group_by(key), line_ids
+        )
+    }
+
+
+@dataclass
+class _LineFacts:
+    """What a line shows besides its own columns: assigned numbers and the ASN's count."""
+
+    assigned: int = 0
+    serials: list[str] = field(default_factory=list)
+    lots: list[tuple[str, int]] = field(default_factory=list)
+    expected: int = 0
+
+
+def _per_line(
+    s: Session, query: Callable[[list[int]], Any], line_ids: Sequence[int]
+) -> Iterator[Any]:
+    """The rows of ``query(chunk)`` over all ``line_ids``, a few hundred ids at a time."""
+    for chunk in _chunks(line_ids):
+        yield from s.execute(query(chunk))
+
+
+def _line_facts(
+    s: Session, pairs: Sequence[tuple[Document, DocumentLine]], items: dict[int, Item], detail: bool
+) -> dict[int, _LineFacts]:
+    """Every line's facts in a fixed number of statements, however many lines and documents.
+
+    A posted line counts its transaction records, an open line what is reserved on it, a
+    cancelled line nothing; with ``detail`` the numbers themselves, sorted.
+    """
+    facts = {ln.id: _LineFacts() for _, ln in pairs}
+    tracking = {ln.id: items[ln.item_id].tracking for _, ln in pairs}
+    status = {ln.id: doc.status for doc, ln in pairs}
+
+    def ids(track: str, *statuses: str) -> list[int]:
+        return [
+            i for i in facts if tracking[i] == track and (not statuses or status[i] in statuses)
+        ]
+
+    posted_serials, open_serials = ids("serial", "posted"), ids("serial", "open", "cancelled")
+    if detail:
+        for line_id, sn in _per_line(
+            s,
+            lambda c: (
+                select(SerialTransaction.line_id, SerialNumber.serial)
+                .join(SerialNumber, SerialTransaction.serial_id == SerialNumber.id)
+                .where(SerialTransaction.line_id.in_(c))
+                .order_by(SerialNumber.serial)
+            ),
+            posted_serials,
+        ):
+            facts[line_id].serials.append(sn)
+        for line_id, sn in _per_line(
+            s,
+            lambda c: (
+                select(SerialNumber.reserved_line_id, SerialNumber.serial)
+                .where(SerialNumber.reserved_line_id.in_(c))
+                .order_by(SerialNumber.serial)
+            ),
+            open_serials,
+        ):
+            facts[line_id].serials.append(sn)
+        for f in facts.values():  # each line's numbers came in the database's order
+            f.assigned = len(f.serials)
+    else:
+        for col, lines in (
+            (SerialTransaction.line_id, posted_serials),
+            (SerialNumber.reserved_line_id, open_serials),
+        ):
+            for line_id, n in _sums(s, col, func.count(), lines).items():
+                facts[line_id].assigned = n
+    for line_id, n in _sums(
+        s, LotTransaction.line_id, func.sum(LotTransaction.quantity), ids("lot", "posted")
+    ).items():
+        facts[line_id].assigned = n
+    open_lots = set(ids("lot", "open"))
+    lot_lines = ids("lot") if detail else sorted(open_lots)
+    for line_id, lot, qty in _per_line(
+        s,
+        lambda c: (
+            select(LineLot.line_id, Lot.lot, LineLot.quantity)
+            .join(Lot, LineLot.lot_id == Lot.id)
+            .where(LineLot.line_id.in_(c))
+            .order_by(Lot.lot)
+        ),
+        lot_lines,
+    ):
+        if detail:
+            facts[line_id].lots.append((str(lot), int(qty)))
+        if line_id in open_lots:
+            facts[line_id].assigned += int(qty)
+    for line_id in ids("serial", "cancelled") + ids("lot", "cancelled"):
+        facts[line_id].assigned = 0
+    for line_id, n in _sums(s, ExpectedSerial.line_id, func.count(), list(facts)).items():
+        facts[line_id].expected = n
+    return facts
+
+
+def _line_infos(
+    s: Session, pairs: Sequence[tuple[Document, DocumentLine]], *, detail: bool
+) -> dict[int, LineInfo]:
+    """LineInfo by line id for lines of any documents, read in a fixed number of statements."""
+    item_ids = sorted({ln.item_id for _, ln in pairs})
+    items: dict[int, Item] = {}
+    for chunk in _chunks(item_ids):
+        items.update(
+            (it.id, it) for it in s.execute(select(Item).where(Item.id.in_(chunk))).scalars()
+        )
+    locations = _codes(
+        s, Location, [x for _, ln in pairs for x in (ln.location_id, ln.to_location_id)]
+    )
+    facts = _line_facts(s, pairs, items, detail)
+    out: dict[int, LineInfo] = {}
+    for _, line in pairs:
+        item, f = items[line.item_id], facts[line.id]
+        out[line.id] = LineInfo(
+            line=line.line_no,
+            item=item.sku,
+            tracking=item.tracking,
+            direction=line.direction,
+            quantity=line.quantity,
+            assigned=f.assigned,
+            open=max(0, line.quantity - f.assigned),
+            unit_cost=line.unit_cost,
+            location=locations.get(line.location_id, ""),
+            to_location=locations.get(line.to_location_id) if line.to_location_id else None,
+            expected=f.expected,
+            serials=tuple(f.serials),
+            lots=tuple(f.lots),
+        )
+    return out
 
 
 def line_info(s: Session, doc: Document, line: DocumentLine, *, detail: bool = False) -> LineInfo:
-    item = s.get(Item, line.item_id)
-    assert item is not None
-    serials: tuple[str, ...] = ()
-    lots: tuple[tuple[str, int], ...] = ()
-    if doc.status == "posted" and item.tracking == "serial":
-        assigned = int(
-            s.execute(select(func.count()).where(SerialTransaction.line_id == line.id)).scalar_one()
+    return _line_infos(s, [(doc, line)], detail=detail)[line.id]
+
+
+def documents_info(
+    s: Session, docs: Sequence[Document], *, detail: bool = False
+) -> list[DocumentInfo]:
+    """Several documents with their lines, in a fixed number of statements (no query per line)."""
+    by_doc: dict[int, list[DocumentLine]] = {d.id: [] for d in docs}
+    for chunk in _chunks(list(by_doc)):
+        for ln in s.execute(
+            select(DocumentLine)
+            .where(DocumentLine.document_id.in_(chunk))
+            .order_by(DocumentLine.line_no)
+        ).scalars():
+            by_doc[ln.document_id].append(ln)
+    infos = _line_infos(s, [(d, ln) for d in docs for ln in by_doc[d.id]], detail=detail)
+    partners = _codes(s, Partner, [d.partner_id for d in docs])
+    reversed_numbers = _codes(s, Document, [d.reverses_id for d in docs])
+    return [
+        DocumentInfo(
+            number=doc.number,
+            doc_type=doc.doc_type,
+            status=doc.status,
+            partner=partners.get(doc.partner_id) if doc.partner_id else None,
+            reference=doc.reference,
+            created_at=doc.created_at,
+            posted_at=doc.posted_at,
+            reverses=reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
+            lines=tuple(infos[ln.id] for ln in by_doc[doc.id]),
         )
-        if detail:
-            serials = tuple(
-                s.execute(
-                    select(SerialNumber.serial)
-                    .join(SerialTransaction, SerialTransaction.serial_id == SerialNumber.id)
-                    .where(SerialTransaction.line_id == line.id)
-                    .order_by(SerialNumber.serial)
-                ).scalars()
-            )
-    elif doc.status == "posted" and item.tracking == "lot":
-        assigned = int(
-            s.execute(
-                select(func.coalesce(func.sum(LotTransaction.quantity), 0)).where(
-                    LotTransaction.line_id == line.id
-                )
-            ).scalar_one()
-        )
-    else:
-        assigned = assigned_count(s, line) if doc.status == "open" else 0
-        if detail and item.tracking == "serial":
-            serials = tuple(
-                s.execute(
-                    select(SerialNumber.serial)
-                    .where(SerialNumber.reserved_line_id == line.id)
-                    .order_by(SerialNumber.serial)
-                ).scalars()
-            )
-    if detail and item.tracking == "lot":
-        lots = tuple(
-            (str(n), int(q))
-            for n, q in s.execute(
-                select(Lot.lot, LineLot.quantity)
-                .join(LineLot, LineLot.lot_id == Lot.id)
-                .where(LineLot.line_id == line.id)
-                .order_by(Lot.lot)
-            )
-        )
-    expected = int(
-        s.execute(select(func.count()).where(ExpectedSerial.line_id == line.id)).scalar_one()
-    )
-    return LineInfo(
-        line=line.line_no,
-        item=item.sku,
-        tracking=item.tracking,
-        direction=line.direction,
-        quantity=line.quantity,
-        assigned=assigned,
-        open=max(0, line.quantity - assigned),
-        unit_cost=line.unit_cost,
-        location=_code(s, Location, line.location_id) or "",
-        to_location=_code(s, Location, line.to_location_id),
-        expected=expected,
-        serials=serials,
-        lots=lots,
-    )
+        for doc in docs
+    ]
 
 
 def document_info(s: Session, doc: Document, *, detail: bool = False) -> DocumentInfo:
-    lines = s.execute(
-        select(DocumentLine)
-        .where(DocumentLine.document_id == doc.id)
-        .order_by(DocumentLine.line_no)
-    ).scalars()
-    reverses = s.get(Document, doc.reverses_id).number if doc.reverses_id else None  # type: ignore[union-attr]
-    return DocumentInfo(
-        number=doc.number,
-        doc_type=doc.doc_type,
-        status=doc.status,
-        partner=_code(s, Partner, doc.partner_id),
-        reference=doc.reference,
-        created_at=doc.created_at,
-        posted_at=doc.posted_at,
-        reverses=reverses,
-        lines=tuple(line_info(s, doc, ln, detail=detail) for ln in lines),
-    )
+    return documents_info(s, [doc], detail=detail)[0]
 
 
 def list_documents(
     s: Session, *, doc_type: str | None = None, status: str | None = None, limit: int = 100
 ) -> list[DocumentInfo]:
+    """The newest documents with their lines' serials and lots, as one document shows them."""
     q = select(Document).order_by(Document.id.desc()).limit(min(limit, 1000))
     if doc_type:
         q = q.where(Document.doc_type == doc_type)
     if status:
         q = q.where(Document.status == status)
-    return [document_info(s, d) for d in s.execute(q).scalars()]
+    return documents_info(s, list(s.execute(q).scalars()), detail=True)
+
+
+def ship_notice(s: Session, doc: Document) -> ShipNotice:
+    """The advance ship notice of a document's lines against what was generated on them.
+
+    A serial on the notice is ``received`` once generated on its line (reserved while the
+    document is open, in the ledger once posted) and ``missing`` until then; a serial
+    generated on a line with a notice but not on it is ``unexpected``. Lines without a
+    notice are left out.
+    """
+    info = documents_info(s, [doc], detail=True)[0]
+    line_ids: dict[int, int] = {
+        no: id_
+        for no, id_ in s.execute(
+            select(DocumentLine.line_no, DocumentLine.id).where(DocumentLine.document_id == doc.id)
+        )
+    }
+    notice: dict[int, list[str]] = {}
+    for line_id, serial in _per_line(
+        s,
+        lambda c: (
+            select(ExpectedSerial.line_id, ExpectedSerial.serial)
+            .where(ExpectedSerial.line_id.in_(c))
+            .order_by(ExpectedSerial.serial)
+        ),
+        list(line_ids.values()),
+    ):
+        notice.setdefault(line_id, []).append(serial)
+    lines: list[ExpectedLine] = []
+    for ln in info.lines:
+        expected = notice.get(line_ids[ln.line], [])
+        if not expected:
+            continue
+        have, wanted = set(ln.serials), set(expected)
+        states = [
+            ExpectedSerialState(sn, "received" if sn in have else "missing") for sn in expected
+        ] + [ExpectedSerialState(sn, "unexpected") for sn in ln.serials if sn not in wanted]
+        received = len(have & wanted)
+        lines.append(
+            ExpectedLine(
+                line=ln.line,
+                item=ln.item,
+                quantity=ln.quantity,
+                expected=len(expected),
+                received=received,
+                missing=len(expected) - received,
+                unexpected=len(have - wanted),
+                serials=tuple(states),
+            )
+        )
+    return ShipNotice(
+        document=info.number,
+        doc_type=info.doc_type,
+        status=info.status,
+        partner=info.partner,
+        complete=all(ln.missing == 0 and ln.unexpected == 0 for ln in lines),
+        lines=tuple(lines),
+    )

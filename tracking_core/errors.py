@@ -28,7 +28,14 @@ class DomainError(Exception):
     template: ClassVar[str] = "Domain rule violated"
 
     def __str__(self) -> str:
-        return self.template.format(**self.details())
+        """The template filled in; ``{Field}`` is the value of ``field`` capitalized."""
+        data = self.details()
+        data.update({k.capitalize(): _capital(v) for k, v in data.items()})
+        return self.sentence().format(**data)
+
+    def sentence(self) -> str:
+        """The template for this error's data (one without the parts its data lacks)."""
+        return self.template
 
     @property
     def message(self) -> str:
@@ -36,6 +43,10 @@ class DomainError(Exception):
 
     def details(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def _capital(value: Any) -> Any:
+    return value[:1].upper() + value[1:] if isinstance(value, str) else value
 
 
 # --- invalid input -------------------------------------------------------------------
@@ -167,11 +178,14 @@ class UnknownLine(NotFound):
 
 @dataclass(eq=False)
 class UnknownSerial(DomainError):
-    item: str
+    item: str | None  # None: looked up by the serial alone
     serial: str
     code: ClassVar[str] = "unknown_serial"
     category: ClassVar[Category] = "not_found"
     template: ClassVar[str] = "Serial {serial} of {item} is not known"
+
+    def sentence(self) -> str:
+        return self.template if self.item else "Serial {serial} is not known"
 
 
 @dataclass(eq=False)
@@ -191,7 +205,7 @@ class DuplicateKey(DomainError):
     entity: str
     key: str
     code: ClassVar[str] = "duplicate"
-    template: ClassVar[str] = "{entity} {key!r} already exists"
+    template: ClassVar[str] = "{Entity} {key!r} already exists"
 
 
 @dataclass(eq=False)
@@ -223,6 +237,9 @@ class SerialAlreadyAllocated(DomainError):
     code: ClassVar[str] = "serial_already_allocated"
     template: ClassVar[str] = "Serial {serial} of {item} is already allocated to {document}"
 
+    def sentence(self) -> str:
+        return self.template if self.document else "Serial {serial} of {item} is already allocated"
+
 
 @dataclass(eq=False)
 class SerialNotAvailable(DomainError):
@@ -235,6 +252,11 @@ class SerialNotAvailable(DomainError):
     template: ClassVar[str] = (
         "Serial {serial} of {item} is {status} at {location}, not in stock at {wanted_location}"
     )
+
+    def sentence(self) -> str:
+        where = " at {location}" if self.location else ""
+        wanted = " at {wanted_location}" if self.wanted_location else ""
+        return "Serial {serial} of {item} is {status}" + where + ", not in stock" + wanted
 
 
 @dataclass(eq=False)
@@ -313,7 +335,10 @@ class StockQuarantined(DomainError):
     number: str
     until: str | None
     code: ClassVar[str] = "stock_quarantined"
-    template: ClassVar[str] = "{item} {number} is in quarantine (until {until})"
+    template: ClassVar[str] = "{item} {number} is in quarantine until {until}"
+
+    def sentence(self) -> str:
+        return self.template if self.until else "{item} {number} is in quarantine"
 
 
 @dataclass(eq=False)
@@ -322,7 +347,10 @@ class LotRecalled(DomainError):
     lot: str
     recall_number: str | None
     code: ClassVar[str] = "lot_recalled"
-    template: ClassVar[str] = "Lot {lot} of {item} is recalled ({recall_number})"
+    template: ClassVar[str] = "Lot {lot} of {item} is recalled (recall {recall_number})"
+
+    def sentence(self) -> str:
+        return self.template if self.recall_number else "Lot {lot} of {item} is recalled"
 
 
 @dataclass(eq=False)
@@ -440,7 +468,10 @@ class PermissionDenied(DomainError):
     needed: str
     code: ClassVar[str] = "permission_denied"
     category: ClassVar[Category] = "forbidden"
-    template: ClassVar[str] = "{action} needs the {needed} role (you have {role})"
+    template: ClassVar[str] = "{Action} needs the {needed} role (you have {role})"
+
+    def sentence(self) -> str:
+        return self.template if self.role else "{Action} needs the {needed} role"
 
 
 @dataclass(eq=False)

@@ -133,7 +133,7 @@ def serial_info(s: Session, *, item: str | None, serial: str, history: bool = Tr
         q = q.where(SerialNumber.item_id == item_row(s, item).id)
     rows = s.execute(q.order_by(SerialNumber.id)).scalars().all()
     if not rows:
-        raise UnknownSerial(item=item or "*", serial=sn)
+        raise UnknownSerial(item=item, serial=sn)
     row = rows[0]
     it = s.get(Item, row.item_id)
     assert it is not None

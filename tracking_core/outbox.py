@@ -25,6 +25,12 @@ from tracking_core.models import LABEL_KINDS, LabelJob, LabelJobEvent
 
 T = TypeVar("T")
 Decision = Literal["reprint", "printed", "cancel"]
+# what a decision does to a job, for "a job that is printed cannot be marked as printed"
+DECISION_TEXT: dict[str, str] = {
+    "reprint": "reprinted",
+    "printed": "marked as printed",
+    "cancel": "cancelled",
+}
 
 
 @dataclass(frozen=True)
@@ -253,8 +259,9 @@ class LabelOutbox:
             if decision not in allowed:
                 raise InvalidInput(field="decision", reason="must be reprint, printed or cancel")
             if job.status not in allowed[decision]:
+                done = DECISION_TEXT[decision]
                 raise InvalidInput(
-                    field="decision", reason=f"cannot {decision} a job that is {job.status}"
+                    field="decision", reason=f"a job that is {job.status} cannot be {done}"
                 )
             if decision == "reprint":
                 job.status, job.not_before, job.sent_labels = "pending", None, 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -218,3 +218,47 @@ class Trace:
     @property
     def partners(self) -> tuple[str, ...]:
         return tuple(sorted({h.partner for h in self.hits if h.partner}))
+
+
+@dataclass(frozen=True)
+class ExpectedSerialState:
+    """One serial of an advance ship notice and what became of it."""
+
+    serial: str
+    state: Literal["received", "missing", "unexpected"]
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    """A line's advance ship notice against what was generated on it."""
+
+    line: int
+    item: str
+    quantity: int
+    expected: int
+    received: int
+    missing: int
+    unexpected: int
+    serials: tuple[ExpectedSerialState, ...] = ()
+
+
+@dataclass(frozen=True)
+class ShipNotice:
+    """The expected serials of a document's lines: received, missing, unexpected."""
+
+    document: str
+    doc_type: str
+    status: str
+    partner: str | None
+    complete: bool  # nothing missing, nothing unexpected
+    lines: tuple[ExpectedLine, ...] = ()
+
+    def only(self, state: str | None) -> ShipNotice:
+        """The same notice listing only the serials in ``state`` (the counts stay whole)."""
+        if state is None:
+            return self
+        lines = tuple(
+            replace(ln, serials=tuple(x for x in ln.serials if x.state == state))
+            for ln in self.lines
+        )
+        return replace(self, lines=lines)

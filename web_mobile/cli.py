@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tracking_core.db import database_url, default_url
 from tracking_core.errors import DomainError
-from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock
+from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock, cli_supervisor
 from web_mobile.cli_common import CliError, State, pass_state, progress
 
 
@@ -63,6 +63,8 @@ for _command in (
     *cli_admin.COMMANDS,
     *cli_labels.COMMANDS,
     *cli_gateway.COMMANDS,
+    # after cli_stock: its `lot` (show) becomes `lot show` of the group `lot`
+    *cli_supervisor.COMMANDS,
 ):
     main.add_command(_command)
 

@@ -7,7 +7,7 @@ the print worker map them like any other domain error (``category`` -> HTTP stat
 >>> e.code, e.details()["characters"]
 ('label_unencodable_characters', '^')
 >>> str(e)
-"lot 'L^1' has characters gs1_128 cannot encode: '^'"
+"Lot 'L^1' has characters gs1_128 cannot encode: '^'"
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ class UnencodableCharacters(LabelError):
     characters: str
     code: ClassVar[str] = "label_unencodable_characters"
     template: ClassVar[str] = (
-        "{field} {value!r} has characters {symbology} cannot encode: {characters!r}"
+        "{Field} {value!r} has characters {symbology} cannot encode: {characters!r}"
     )
 
 
@@ -73,7 +73,7 @@ class FieldDoesNotFit(LabelError):
     available_mm: float
     code: ClassVar[str] = "label_field_does_not_fit"
     template: ClassVar[str] = (
-        "{field} {value!r} needs {needed_mm} mm but template {template_name!r} "
+        "{Field} {value!r} needs {needed_mm} mm but template {template_name!r} "
         "leaves {available_mm} mm"
     )
 

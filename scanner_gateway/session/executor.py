@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from scanner_gateway.session.feedback import Feedback, Status
+from scanner_gateway.session.feedback import Feedback, Status, doc_title, doc_words
 from scanner_gateway.session.planner import (
     Assign,
     Cancel,
@@ -169,7 +169,7 @@ def _set_document(
     new = state.with_(document=doc.number, adhoc=False, item=None, quantity=None, undo=())
     if state.location is None and info.lines:
         new = new.with_(location=info.lines[0].location)
-    return ok("document", f"{info.doc_type} {info.number}", progress=progress(info)), new
+    return ok("document", f"{doc_title(info.doc_type)} {info.number}", progress=progress(info)), new
 
 
 def _new_document(
@@ -179,7 +179,7 @@ def _new_document(
         raise InvalidInput(field="mode", reason=f"{state.mode} mode works without documents")
     info = documents.create_document(ctx, state.doc_type, reference="scanned")
     new = state.with_(document=info.number, adhoc=True, item=None, undo=())
-    return ok("document", f"New {info.doc_type} {info.number}"), new
+    return ok("document", f"New {doc_words(info.doc_type)} {info.number}"), new
 
 
 def _set_location(
@@ -398,7 +398,7 @@ def _confirm(ctx: Ctx, state: SessionState, step: Confirm) -> tuple[Feedback, Se
     )
     return ok(
         "posted",
-        f"{info.doc_type} {result.document} posted",
+        f"{doc_title(info.doc_type)} {result.document} posted",
         document=progress(info),
         records=result.serial_records + result.lot_records,
     ), new

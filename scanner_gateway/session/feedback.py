@@ -54,5 +54,15 @@ def from_error(err: DomainError, *, prompt: str = "") -> Feedback:
     )
 
 
+def doc_words(doc_type: str) -> str:
+    """A document type as words in a sentence: ``customer_return`` -> ``customer return``."""
+    return doc_type.replace("_", " ")
+
+
+def doc_title(doc_type: str) -> str:
+    """A document type to start a sentence: ``customer_return`` -> ``Customer return``."""
+    return doc_words(doc_type).capitalize()
+
+
 def error(code: str, message: str, *, prompt: str = "", **data: Any) -> Feedback:
     return Feedback(status="error", code=code, message=message, prompt=prompt, data=data)

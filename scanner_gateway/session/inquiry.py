@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner_gateway.session.feedback import Feedback
+from scanner_gateway.session.feedback import Feedback, doc_title
 from scanner_gateway.session.state import SessionState
 from tracking_core import catalog, documents, inquiry
 from tracking_core.codec import encode
@@ -34,7 +34,7 @@ def answer(ctx: Ctx, state: SessionState, b: Any) -> Feedback:
         return Feedback(
             "ok",
             "document",
-            f"{info.doc_type} {info.number} is {info.status}",
+            f"{doc_title(info.doc_type)} {info.number} is {info.status}",
             data={"document": encode(info)},
         )
     item = catalog.item_row(s, b.gtin).sku if b.gtin else state.item

@@ -181,9 +181,13 @@ def _command(b: ScanData) -> Step:
         try:
             n = int(str(arg))
         except ValueError:
-            return Refuse("invalid_quantity", f"{name} needs a whole number, got {arg!r}")
+            return Refuse(
+                "invalid_quantity", f"{name.capitalize()} needs a whole number, got {arg!r}"
+            )
         if n <= 0:
-            return Refuse("invalid_quantity", f"{name} needs a number above zero, got {n}")
+            return Refuse(
+                "invalid_quantity", f"{name.capitalize()} needs a number above zero, got {n}"
+            )
         return GenerateN(n) if name == "generate" else SetQuantity(n)
     return Refuse("unknown_command", f"Unknown command {name or b.value!r}")
 

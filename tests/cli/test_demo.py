@@ -102,5 +102,5 @@ def test_demo_load_command_is_idempotent_with_if_empty(cli: Cli, live: Tracking)
         "demo not loaded: the database has 3 items already\n"
     )
     r = cli("demo", "load")
-    assert (r.exit_code, r.stderr) == (1, "error: duplicate: location 'DOCK-1' already exists\n")
+    assert (r.exit_code, r.stderr) == (1, "error: duplicate: Location 'DOCK-1' already exists\n")
     assert snapshot(live) == before

@@ -54,7 +54,7 @@ def test_one_bad_row_imports_nothing(cli: Cli, live: Tracking, tmp_path: Path) -
     assert r.stderr.splitlines() == [
         "row 5: invalid_input: Invalid tracking: must be one of none, lot, serial",
         "row 6: invalid_input: Invalid gtin: '123' is not 8, 12, 13 or 14 digits",
-        "row 7: duplicate: item 'PHONE' already exists",
+        "row 7: duplicate: Item 'PHONE' already exists",
         "error: import_failed: 3 of 6 rows are bad; nothing imported (fix them, or use "
         "--skip-bad to import the good rows)",
     ]

@@ -337,4 +337,4 @@ def test_every_error_is_a_label_error_with_details() -> None:
         assert str(err) and err.details() and err.code.startswith("label_")
         codes.add(err.code)
     assert len(codes) == len(errors)
-    assert str(errors[0]) == "item 'x' needs 80 mm but template 'serial' leaves 72 mm"
+    assert str(errors[0]) == "Item 'x' needs 80 mm but template 'serial' leaves 72 mm"

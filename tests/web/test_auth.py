@@ -36,6 +36,7 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("GET", "/documents"): READ,
     ("POST", "/documents"): MASTER,
     ("GET", "/documents/<number>"): READ,
+    ("GET", "/documents/<number>/expected"): READ,
     ("POST", "/documents/<number>/lines"): MASTER,
     ("POST", "/documents/<number>/post"): MASTER,
     ("POST", "/documents/<number>/cancel"): MASTER,

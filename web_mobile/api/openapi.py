@@ -37,6 +37,8 @@ SCAN = ("admin", "operator", "integration")  # scan-sized steps on documents
 SETUP: tuple[str, ...] = SETUP_ROLES  # the core decides who may change settings
 ADMIN = ("admin",)
 
+EXPECTED_STATES = ("received", "missing", "unexpected")
+
 # Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
 INT32_MAX = 2**31 - 1
 
@@ -260,6 +262,57 @@ SCHEMAS: dict[str, Schema] = {
         "on",
     ),
     "Scrap": _obj({"item": _s("SKU or GTIN"), "reason": _s()}, "item"),
+    "ShipNotice": {
+        "type": "object",
+        "description": "a document's expected serials (its advance ship notice), per line",
+        "properties": {
+            "document": _s(),
+            "doc_type": {"type": "string", "enum": list(DOC_TYPES)},
+            "status": {"type": "string", "enum": list(DOC_STATUSES)},
+            "partner": {"type": ["string", "null"]},
+            "complete": {"type": "boolean", "description": "nothing missing, nothing unexpected"},
+            "lines": {"type": "array", "items": _ref("ExpectedLine")},
+        },
+        "required": ["document", "doc_type", "status", "partner", "complete", "lines"],
+        "additionalProperties": False,
+    },
+    "ExpectedLine": {
+        "type": "object",
+        "description": "lines without a notice are left out",
+        "properties": {
+            "line": _int(minimum=1),
+            "item": _s("SKU"),
+            "quantity": _int(),
+            "expected": _int("serials on the notice"),
+            "received": _int("on the notice and generated on the line"),
+            "missing": _int("on the notice, not generated yet"),
+            "unexpected": _int("generated on the line, not on the notice"),
+            "serials": {
+                "type": "array",
+                "description": "the notice's serials in order, then the unexpected ones",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "serial": _s(),
+                        "state": {"type": "string", "enum": list(EXPECTED_STATES)},
+                    },
+                    "required": ["serial", "state"],
+                    "additionalProperties": False,
+                },
+            },
+        },
+        "required": [
+            "line",
+            "item",
+            "quantity",
+            "expected",
+            "received",
+            "missing",
+            "unexpected",
+            "serials",
+        ],
+        "additionalProperties": False,
+    },
     "Error": {
         "type": "object",
         "properties": {
@@ -296,8 +349,9 @@ def op(
     body: str | None = None,
     query: tuple[Schema, ...] = (),
     status: int = 200,
+    answer: str | None = None,
 ) -> Schema:
-    """One operation: who may call it, its query, body and answers."""
+    """One operation: who may call it, its query, body and answers (``answer``: a schema)."""
     out: Schema = {
         "summary": summary,
         "tags": [tag],
@@ -306,7 +360,9 @@ def op(
         "responses": {
             str(status): {
                 "description": "OK",
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {
+                    "application/json": {"schema": _ref(answer) if answer else {"type": "object"}}
+                },
             },
             "4XX": {"$ref": "#/components/responses/Error"},
             "5XX": {"$ref": "#/components/responses/Error"},
@@ -397,6 +453,21 @@ PATHS: dict[str, dict[str, Schema]] = {
     },
     "/documents/{number}": {
         "get": op("A document with its lines, numbers and progress", "documents", ANY_ROLE)
+    },
+    "/documents/{number}/expected": {
+        "get": op(
+            "The expected serials (advance ship notice): received, missing, unexpected",
+            "documents",
+            ANY_ROLE,
+            query=(
+                _q(
+                    "state",
+                    {"type": "string", "enum": list(EXPECTED_STATES)},
+                    "only serials in this state (the counts stay whole)",
+                ),
+            ),
+            answer="ShipNotice",
+        )
     },
     "/documents/{number}/lines": {
         "post": op("Add a line to an open document", "documents", MASTER, body="Line", status=201)

@@ -12,7 +12,7 @@ from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import choice_arg, int_arg
-from web_mobile.api.openapi import ANY_ROLE, INT32_MAX, MASTER
+from web_mobile.api.openapi import ANY_ROLE, EXPECTED_STATES, INT32_MAX, MASTER
 from web_mobile.api.routing import endpoint
 
 
@@ -60,6 +60,12 @@ def create_document(body: dict[str, Any]) -> Any:
 @endpoint(bp, "GET", "/documents/<number>", roles=ANY_ROLE)
 def get_document(number: str) -> Any:
     return document_json(core().document(number, detail=True))
+
+
+@endpoint(bp, "GET", "/documents/<number>/expected", roles=ANY_ROLE)
+def expected_serials(number: str) -> Any:
+    notice = core().ship_notice(number).only(choice_arg("state", EXPECTED_STATES))
+    return encode(notice)
 
 
 @endpoint(bp, "POST", "/documents/<number>/lines", roles=MASTER, body="Line", status=201)

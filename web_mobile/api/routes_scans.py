@@ -1,7 +1,9 @@
 """POST /scans and /commands: a scan over HTTP takes the same gateway path as a device.
 
 The answer is the gateway's Feedback (``status`` ok|warn|error with a 200): a bad scan is
-an answer for the operator, not an HTTP error.
+an answer for the operator, not an HTTP error. A ``scan_id`` reused for other content is
+the client's mistake, not the operator's: ``409 idempotency_conflict``, as on every other
+endpoint (a replay of the same content still answers the stored feedback).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from typing import Any
 from flask import current_app
 
 from scanner_gateway.session import Gateway
+from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.session.gateway import ScanRequest
+from tracking_core.errors import IdempotencyConflict
 from web_mobile.api import blueprint as bp
 from web_mobile.api.openapi import ANY_ROLE, SCAN
 from web_mobile.api.routing import endpoint
@@ -25,12 +29,19 @@ def gateway() -> Gateway:
 @endpoint(bp, "POST", "/scans", roles=SCAN, body="Scan")
 def scan(body: dict[str, Any]) -> Any:
     req = ScanRequest(body["device"], body["scan_id"], body["raw"], body.get("symbology"))
-    return gateway().scan(req).to_json()
+    return _answer(gateway().scan(req))
 
 
 @endpoint(bp, "POST", "/commands", roles=SCAN, body="Command")
 def command(body: dict[str, Any]) -> Any:
     fb = gateway().command(body["device"], body["scan_id"], body["command"], body.get("argument"))
+    return _answer(fb)
+
+
+def _answer(fb: Feedback) -> Any:
+    """The feedback, or the error envelope when the scan id was used for other content."""
+    if fb.status == "error" and fb.code == IdempotencyConflict.code:
+        raise IdempotencyConflict(**fb.data["error"])
     return fb.to_json()
 
 
