@@ -51,6 +51,28 @@ class InvalidInput(DomainError):
 
 
 @dataclass(eq=False)
+class InvalidSerialNumber(InvalidInput):
+    """A serial number outside the number character set or length (validate.serial_number)."""
+
+    value: str
+    position: int | None = None
+    character: str | None = None
+    code: ClassVar[str] = "invalid_serial"
+    template: ClassVar[str] = "Invalid {field} {value!r}: {reason}"
+
+
+@dataclass(eq=False)
+class InvalidLotNumber(InvalidInput):
+    """A lot number outside the number character set or length (validate.lot_number)."""
+
+    value: str
+    position: int | None = None
+    character: str | None = None
+    code: ClassVar[str] = "invalid_lot"
+    template: ClassVar[str] = "Invalid {field} {value!r}: {reason}"
+
+
+@dataclass(eq=False)
 class InvalidQuantity(DomainError):
     quantity: object
     reason: str
