@@ -36,9 +36,9 @@ from scanner_gateway.modes import MODES
 __all__ = [
     "AMBIGUOUS_AI",
     "DEFAULT_MODES",
-    "GS1_MODES",
     "DEFAULT_PROFILE",
     "GS1_CHARSET",
+    "GS1_MODES",
     "LabelPrefixes",
     "ScanProfile",
     "VendorRule",

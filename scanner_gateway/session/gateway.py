@@ -118,7 +118,8 @@ class Gateway:
                 out = Feedback(
                     "warn" if out.status == "ok" else out.status,
                     out.code,
-                    f"{out.message}; the question about {dropped} was dropped (nothing stored for it)",
+                    f"{out.message}; the question about {dropped} was dropped "
+                    "(nothing stored for it)",
                     out.prompt,
                     {**out.data, "dropped_question": dropped},
                 )

@@ -116,9 +116,10 @@ def test_ask_is_the_default_and_stores_nothing(core_data: Tracking, clock: Clock
     fb = hand("21SN3")
     assert (fb.status, fb.code) == ("warn", "ambiguous_scan")
     assert fb.data["scanned"] == "21SN3"
-    assert [
-        {k: r[k] for k in r if k not in ("text", "label")} for r in fb.data["readings"]
-    ] == [{"reading": "gs1", "serial": "SN3"}, {"reading": "literal", "serial": "21SN3"}]
+    assert [{k: r[k] for k in r if k not in ("text", "label")} for r in fb.data["readings"]] == [
+        {"reading": "gs1", "serial": "SN3"},
+        {"reading": "literal", "serial": "21SN3"},
+    ]
     assert [r["label"] for r in fb.data["readings"]] == ["CMD:CHOOSE:GS1", "CMD:CHOOSE:LITERAL"]
     assert "SN3" in fb.message and "21SN3" in fb.message
     assert fb.prompt == "Scan CMD:CHOOSE:GS1 for serial SN3, or CMD:CHOOSE:LITERAL for serial 21SN3"

@@ -784,7 +784,16 @@ def test_own_labels(raw: str, expected: Barcode) -> None:
 
 
 def test_commands_are_those_the_session_reads() -> None:
-    assert COMMANDS == ("mode", "confirm", "undo", "cancel", "new", "generate", "quantity", "choose")
+    assert COMMANDS == (
+        "mode",
+        "confirm",
+        "undo",
+        "cancel",
+        "new",
+        "generate",
+        "quantity",
+        "choose",
+    )
     assert set(DEFAULT_MODES) == {
         "receive",
         "pick",

@@ -7,7 +7,6 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scanner_gateway.interpret.gs1 import leading_key_validates
 from scanner_gateway.interpret import (
     KINDS,
     Barcode,
@@ -16,6 +15,7 @@ from scanner_gateway.interpret import (
     VendorRule,
     interpret,
 )
+from scanner_gateway.interpret.gs1 import leading_key_validates
 
 PROFILES = [
     ScanProfile(),
