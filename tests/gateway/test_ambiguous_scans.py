@@ -248,3 +248,65 @@ def test_choose_needs_a_reading(core_data: Tracking, clock: Clock) -> None:
     hand("21SN4")
     fb = hand("CMD:CHOOSE:MAYBE")  # an unreadable label is another scan: it drops it
     assert (fb.code, fb.data["dropped_question"]) == ("invalid_barcode", "21SN4")
+
+
+# --- a station's profile ----------------------------------------------------------------
+
+
+def test_a_station_sets_its_scanners_choice(core_data: Tracking, clock: Clock) -> None:
+    import datetime as dt
+
+    from scanner_gateway.headless import StationGateway
+    from scanner_gateway.sources.raw_scan import RawScan
+    from scanner_gateway.stations import StationConfig
+
+    cfg = StationConfig.parse(
+        """
+        [defaults]
+        mode = "receive"
+        location = "DOCK"
+        [stations.dock-1]
+        source = "loop://"
+        ambiguous_ai = "strip"
+        [stations.dock-2]
+        source = "loop://"
+        """
+    )
+    sink = StationGateway(Gateway(core_data, interpret), cfg)
+    answers = []
+
+    class Keep:
+        def publish(self, device: str, scan: RawScan, feedback: Feedback) -> None:
+            answers.append((device, feedback.code))
+
+    sink.feedback = Keep()
+    for i, (device, raw) in enumerate(
+        [("dock-1", "LAP"), ("dock-1", "21SN3"), ("dock-2", "LAP"), ("dock-2", "21SN4")]
+    ):
+        clock.advance(seconds=2)
+        sink(RawScan(raw, device, f"r{i}", None, dt.datetime(2026, 1, 1)))
+    assert answers == [
+        ("dock-1", "item"),
+        ("dock-1", "generated"),  # strip: serial SN3
+        ("dock-2", "item"),
+        ("dock-2", "ambiguous_scan"),  # the default: ask
+    ]
+    assert known_serial(core_data, "SN3")
+    assert not known_serial(core_data, "SN4") and not known_serial(core_data, "21SN4")
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "reason"),
+    [
+        ('ambiguous_ai = "maybe"', "stations.d.ambiguous_ai", "expected one of ask, strip, keep"),
+        ('gs1 = "sometimes"', "stations.d.gs1", "expected one of auto, never, always"),
+        ("ambiguous_ai = 1", "stations.d.ambiguous_ai", "expected a non-empty string"),
+    ],
+)
+def test_a_bad_profile_key_in_the_station_file_is_named(table: str, key: str, reason: str) -> None:
+    from scanner_gateway.stations import StationConfig, StationConfigError
+
+    with pytest.raises(StationConfigError) as e:
+        StationConfig.parse(f'[stations.d]\nsource = "loop://"\n{table}\n', path="s.toml")
+    assert (e.value.path, e.value.key) == ("s.toml", key)
+    assert e.value.reason.startswith(reason)
