@@ -13,7 +13,7 @@ from tracking_core.errors import (
 )
 
 MAX_CODE = 64
-#: Serial and lot numbers given from outside (scans, REST, CLI, CSV) are 1 to MAX_CODE
+#: Serial and lot numbers given from outside (scans, REST, CLI) are 1 to MAX_CODE
 #: characters of printable ASCII without spaces (``!`` to ``~``) and not a URL.
 NUMBER_CHARSET = "printable ASCII without spaces ('!' to '~')"
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")

@@ -112,9 +112,10 @@ class Barcode:
     document: str | None = None
     operator: str | None = None
     command: str | None = None
-    """mode, confirm, undo, cancel, new, generate or quantity."""
+    """mode, confirm, undo, cancel, new, generate, quantity or choose."""
     argument: str | None = None
-    """The command's argument: the mode's name, or N for generate and quantity."""
+    """The command's argument: the mode's name, N for generate and quantity, or the
+    reading (``gs1``, ``literal``) for choose."""
     vendor_rule: str | None = None
     """The name of the vendor rule that matched."""
     fields: Mapping[str, str] = field(default=_NO_FIELDS, hash=False)
