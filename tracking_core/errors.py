@@ -51,25 +51,21 @@ class InvalidInput(DomainError):
 
 
 @dataclass(eq=False)
-class InvalidSerialNumber(InvalidInput):
-    """A serial number outside the number character set or length (validate.serial_number)."""
+class InvalidNumber(InvalidInput):
+    """A serial or lot number outside the number character set or length (validate)."""
 
     value: str
     position: int | None = None
     character: str | None = None
+    template: ClassVar[str] = "Invalid {field} {value!r}: {reason}"
+
+
+class InvalidSerialNumber(InvalidNumber):
     code: ClassVar[str] = "invalid_serial"
-    template: ClassVar[str] = "Invalid {field} {value!r}: {reason}"
 
 
-@dataclass(eq=False)
-class InvalidLotNumber(InvalidInput):
-    """A lot number outside the number character set or length (validate.lot_number)."""
-
-    value: str
-    position: int | None = None
-    character: str | None = None
+class InvalidLotNumber(InvalidNumber):
     code: ClassVar[str] = "invalid_lot"
-    template: ClassVar[str] = "Invalid {field} {value!r}: {reason}"
 
 
 @dataclass(eq=False)

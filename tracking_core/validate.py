@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from tracking_core.errors import (
     InvalidInput,
     InvalidLotNumber,
+    InvalidNumber,
     InvalidQuantity,
     InvalidSerialNumber,
 )
@@ -53,9 +54,7 @@ def lot_number(value: object) -> str:
     return _number("lot", value, InvalidLotNumber)
 
 
-def _number(
-    field: str, value: object, error: type[InvalidSerialNumber] | type[InvalidLotNumber]
-) -> str:
+def _number(field: str, value: object, error: type[InvalidNumber]) -> str:
     if not isinstance(value, str):
         raise InvalidInput(field=field, reason=f"must be text, got {type(value).__name__}")
     number = value.strip()
