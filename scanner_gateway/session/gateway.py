@@ -18,7 +18,15 @@ from scanner_gateway.interpret.profile import DEFAULT_PROFILE, ScanProfile
 from scanner_gateway.session import feedback as fb
 from scanner_gateway.session.executor import execute, prompt
 from scanner_gateway.session.feedback import Feedback
-from scanner_gateway.session.planner import ItemRef, Refuse, ScanData, Step, choice, plan
+from scanner_gateway.session.planner import (
+    Ask,
+    ItemRef,
+    Refuse,
+    ScanData,
+    Step,
+    choice,
+    plan,
+)
 from scanner_gateway.session.state import SessionState
 from tracking_core import catalog
 from tracking_core.context import Ctx
@@ -103,6 +111,8 @@ class Gateway:
                     dropped = state.pending["raw"]
                     state = state.with_(pending=None)
                 step = plan(state, barcode, lambda key: _lookup(ctx, key))
+                if isinstance(step, Ask) and step.barcode.value == dropped:
+                    dropped = None  # the same label again: the same question, asked again
                 barcode_warnings = tuple(getattr(barcode, "warnings", ()) or ())
             # With a question to drop, a refused step still drops it: run it in a
             # savepoint so its error rolls back the step, not the dropping.

@@ -310,3 +310,17 @@ def test_a_bad_profile_key_in_the_station_file_is_named(table: str, key: str, re
         StationConfig.parse(f'[stations.d]\nsource = "loop://"\n{table}\n', path="s.toml")
     assert (e.value.path, e.value.key) == ("s.toml", key)
     assert e.value.reason.startswith(reason)
+
+
+def test_the_same_label_again_asks_again(core_data: Tracking, clock: Clock) -> None:
+    hand = hand_for(core_data, clock, "ask")
+    receive_lap(core_data, hand)
+    assert hand("21SN3").code == "ambiguous_scan"
+    dup = hand("21SN3", advance=0.2)  # a double read: counted once, the question stays
+    assert dup.code == "duplicate_read"
+    again = hand("21SN3")  # later: the same question, nothing dropped
+    assert (again.code, "dropped_question" in again.data) == ("ambiguous_scan", False)
+    other = hand("21SN4")  # another ambiguous label replaces the question, and says so
+    assert (other.code, other.data["dropped_question"]) == ("ambiguous_scan", "21SN3")
+    assert hand("CMD:CHOOSE:GS1").code == "generated"
+    assert known_serial(core_data, "SN4") and not known_serial(core_data, "SN3")

@@ -226,7 +226,14 @@ SCHEMAS: dict[str, Schema] = {
             "command": {
                 "type": "string",
                 "enum": [
-                    "mode", "confirm", "undo", "cancel", "new", "generate", "quantity", "choose",
+                    "mode",
+                    "confirm",
+                    "undo",
+                    "cancel",
+                    "new",
+                    "generate",
+                    "quantity",
+                    "choose",
                 ],
             },
             "argument": _s(
