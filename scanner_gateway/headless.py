@@ -2,8 +2,9 @@
 
 ``run_stations`` opens every station's source, starts each device's session in the
 station's mode and location (when it has none yet), and hands each scan to the same
-``Gateway.scan`` a phone uses. Feedback goes to a ``FeedbackSink``: logged by default;
-the web layer plugs in one that pushes it to a station display.
+``Gateway.scan`` a phone uses, read with the station's scan profile. Feedback goes to
+a ``FeedbackSink``: logged by default; the web layer plugs in one that pushes it to a
+station display.
 """
 
 from __future__ import annotations
@@ -69,7 +70,11 @@ class StationGateway:
     def __call__(self, scan: RawScan) -> None:
         if scan.device_id not in self._ready:
             self.prepare(scan.device_id)
-        fb = self.gateway.scan(ScanRequest(scan.device_id, scan.scan_id, scan.raw, scan.symbology))
+        st = self.config.station_for(scan.device_id)
+        fb = self.gateway.scan(
+            ScanRequest(scan.device_id, scan.scan_id, scan.raw, scan.symbology),
+            profile=None if st is None else st.profile,
+        )
         self.handled += 1
         self.feedback.publish(scan.device_id, scan, fb)
 

@@ -31,10 +31,15 @@
     # Leave it out to refuse scanners the file does not name.
     [stations.yard]
     source = "tcp://0.0.0.0:4001?framing=stx"
+    ambiguous_ai = "strip"   # its scanners send GS1 without identifiers: 21SN3 is SN3
 
 Keys of a station: ``source`` (a source URL, required), ``mode`` (one of the scan
-session modes, default ``inquiry``), ``location``, ``printer``, ``description``, and
-``peer`` (tcp sources only). Stations on one ``tcp://HOST:PORT`` share one listener and
+session modes, default ``inquiry``), ``location``, ``printer``, ``description``,
+``peer`` (tcp sources only), and two keys of the station's scan profile
+(:class:`~scanner_gateway.interpret.ScanProfile`): ``ambiguous_ai`` (``ask``, the
+default, ``strip`` or ``keep``: a plain scan that also reads as GS1, like ``21SN3``) and
+``gs1`` (``auto``, the default, ``never`` or ``always``: whether data without a
+symbology identifier can be GS1). Stations on one ``tcp://HOST:PORT`` share one listener and
 must spell its options the same. Every mistake is a :class:`StationConfigError` that
 names the file and the key::
 
@@ -50,6 +55,13 @@ names the file and the key::
 ... ''')
 >>> cfg.station_for("dock-1").location, cfg.station_for("net@10.0.0.5").device_id
 ('DOCK-1', 'net')
+>>> cfg.station_for("dock-1").profile.ambiguous_ai
+'ask'
+>>> try:
+...     StationConfig.parse('[stations.d]\\nsource = "loop://"\\nambiguous_ai = "maybe"')
+... except StationConfigError as e:
+...     print(e.key, "-", e.reason)
+stations.d.ambiguous_ai - expected one of ask, strip, keep, got 'maybe'
 >>> try:
 ...     StationConfig.parse('[stations.d]\\nsource = "loop://"\\nmode = "recieve"', path="x.toml")
 ... except StationConfigError as e:
@@ -64,11 +76,17 @@ import ipaddress
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from scanner_gateway.interpret.profile import (
+    AMBIGUOUS_AI,
+    DEFAULT_PROFILE,
+    GS1_MODES,
+    ScanProfile,
+)
 from scanner_gateway.modes import MODES
 from scanner_gateway.sources import Source, SourceConfigError, open_source, scheme_of
 from scanner_gateway.sources.tcp import TcpListenerSource, normalize_ip
@@ -76,8 +94,12 @@ from scanner_gateway.sources.tcp import TcpListenerSource, normalize_ip
 __all__ = ["Station", "StationConfig", "StationConfigError", "load_stations"]
 
 DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_STATION_KEYS = ("source", "mode", "location", "printer", "peer", "description")
-_DEFAULT_KEYS = ("mode", "location", "printer")
+_STATION_KEYS = (
+    "source", "mode", "location", "printer", "peer", "description", "ambiguous_ai", "gs1",
+)  # fmt: skip
+_DEFAULT_KEYS = ("mode", "location", "printer", "ambiguous_ai", "gs1")
+# Station keys that are scan profile fields, and the values each may take.
+_PROFILE_KEYS = {"ambiguous_ai": AMBIGUOUS_AI, "gs1": GS1_MODES}
 
 
 class StationConfigError(ValueError):
@@ -99,6 +121,8 @@ class Station:
     printer: str | None = None
     peer: str | None = None  # tcp: the scanner's address
     description: str | None = None
+    profile: ScanProfile = field(default=DEFAULT_PROFILE, compare=False)
+    """How this station's scans are read (``ambiguous_ai``, ``gs1``)."""
 
     @property
     def is_tcp(self) -> bool:
@@ -223,6 +247,13 @@ def _station(path: str, name: str, table: object, defaults: Mapping[str, Any]) -
     except SourceConfigError as e:
         reason = f"option {e.option}: {e.reason}" if e.option else e.reason
         raise StationConfigError(path, f"{key}.source", reason) from None
+    chosen = {k: fields[k] for k in _PROFILE_KEYS if k in fields}
+    for k, allowed in _PROFILE_KEYS.items():
+        if k in chosen and chosen[k] not in allowed:
+            raise StationConfigError(
+                path, f"{key}.{k}", f"expected one of {', '.join(allowed)}, got {chosen[k]!r}"
+            )
+    profile = ScanProfile.from_mapping(chosen) if chosen else DEFAULT_PROFILE
     peer = fields.get("peer")
     if peer is not None:
         if scheme_of(source) != "tcp":
@@ -241,6 +272,7 @@ def _station(path: str, name: str, table: object, defaults: Mapping[str, Any]) -
         printer=fields.get("printer"),
         peer=peer,
         description=fields.get("description"),
+        profile=profile,
     )
 
 

@@ -62,6 +62,24 @@ class InvalidInput(DomainError):
 
 
 @dataclass(eq=False)
+class InvalidNumber(InvalidInput):
+    """A serial or lot number outside the number character set or length (validate)."""
+
+    value: str
+    position: int | None = None
+    character: str | None = None
+    template: ClassVar[str] = "Invalid {field} {value!r}: {reason}"
+
+
+class InvalidSerialNumber(InvalidNumber):
+    code: ClassVar[str] = "invalid_serial"
+
+
+class InvalidLotNumber(InvalidNumber):
+    code: ClassVar[str] = "invalid_lot"
+
+
+@dataclass(eq=False)
 class InvalidQuantity(DomainError):
     quantity: object
     reason: str

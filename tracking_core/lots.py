@@ -105,7 +105,7 @@ def generate_lot(
         )[0]
         row = None
     else:
-        lot_number = validate.code("lot", lot)
+        lot_number = validate.lot_number(lot)
         row = lot_row(s, it, lot_number, lock=True)
     if row is None:
         if doc.doc_type == "customer_return" and not settings.allow_unknown_returns:

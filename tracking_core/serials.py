@@ -94,11 +94,12 @@ def _holder(s: Session, line_id: int | None) -> str | None:
     ).scalar_one_or_none()
 
 
-def _serial_list(serials: Sequence[str]) -> list[str]:
+def _serial_list(serials: Sequence[str], *, new: bool) -> list[str]:
+    """Given serials, each once; ``new`` ones (entering stock) must be valid serial numbers."""
     out: list[str] = []
     seen: set[str] = set()
     for raw in serials:
-        sn = validate.code("serial", raw)
+        sn = validate.serial_number(raw) if new else validate.code("serial", raw)
         if sn in seen:
             raise InvalidInput(field="serials", reason=f"serial {sn!r} is listed twice")
         seen.add(sn)
@@ -127,12 +128,12 @@ def generate_serials(
     s, settings = ctx.session, ctx.settings
     _one_of(serials, count)
     doc, ln, it = _serial_line(ctx, number, line, item, "in")
-    wanted = _serial_list(serials) if serials is not None else None
+    wanted = _serial_list(serials, new=True) if serials is not None else None
     n = len(wanted) if wanted is not None else validate.quantity(count)
     if n == 0:
         raise InvalidInput(field="serials", reason="no serials given")
     assigned = check_room(s, doc, ln, n)
-    lot_number = validate.code("lot", lot) if lot else None
+    lot_number = validate.lot_number(lot) if lot else None
     if expiry is None and it.shelf_life_days is not None:
         expiry = (production_date or ctx.today) + dt.timedelta(days=it.shelf_life_days)
     qdays = settings.quarantine_days_on_receipt
@@ -280,7 +281,7 @@ def allocate_serials(
     s = ctx.session
     _one_of(serials, count)
     doc, ln, it = _serial_line(ctx, number, line, item, "out")
-    wanted = _serial_list(serials) if serials is not None else None
+    wanted = _serial_list(serials, new=False) if serials is not None else None
     n = len(wanted) if wanted is not None else validate.quantity(count)
     if n == 0:
         raise InvalidInput(field="serials", reason="no serials given")

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
-from tracking_core.errors import InvalidInput, InvalidQuantity
+from tracking_core.errors import (
+    InvalidInput,
+    InvalidLotNumber,
+    InvalidNumber,
+    InvalidQuantity,
+    InvalidSerialNumber,
+)
 
 MAX_CODE = 64
+#: Serial and lot numbers given from outside (scans, REST, CLI) are 1 to MAX_CODE
+#: characters of printable ASCII without spaces (``!`` to ``~``) and not a URL.
+NUMBER_CHARSET = "printable ASCII without spaces ('!' to '~')"
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def code(field: str, value: object, *, max_len: int = MAX_CODE) -> str:
@@ -22,6 +33,55 @@ def code(field: str, value: object, *, max_len: int = MAX_CODE) -> str:
     if bad is not None:
         raise InvalidInput(field=field, reason=f"control character U+{ord(bad):04X} not allowed")
     return text
+
+
+def serial_number(value: object) -> str:
+    """A serial number given from outside: see :data:`NUMBER_CHARSET`; InvalidSerialNumber.
+
+    >>> serial_number(" SN-0042 ")
+    'SN-0042'
+    >>> try:
+    ...     serial_number("SN 1")
+    ... except InvalidSerialNumber as e:
+    ...     print(e.code, e.position, repr(e.character))
+    invalid_serial 2 ' '
+    """
+    return _number("serial", value, InvalidSerialNumber)
+
+
+def lot_number(value: object) -> str:
+    """A lot number given from outside: the same rules as :func:`serial_number`."""
+    return _number("lot", value, InvalidLotNumber)
+
+
+def _number(field: str, value: object, error: type[InvalidNumber]) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(field=field, reason=f"must be text, got {type(value).__name__}")
+    number = value.strip()
+
+    def bad(reason: str, position: int | None = None, character: str | None = None) -> Exception:
+        return error(
+            field=field, reason=reason, value=number, position=position, character=character
+        )
+
+    if not number:
+        raise bad("must not be empty")
+    if len(number) > MAX_CODE:
+        raise bad(f"longer than {MAX_CODE} characters ({len(number)})", MAX_CODE, None)
+    for i, c in enumerate(number):
+        if not c.isprintable():
+            raise bad(f"control character U+{ord(c):04X} not allowed", i, c)
+        if not ("!" <= c <= "~"):
+            what = "a space" if c.isspace() else f"character {c!r} (U+{ord(c):04X})"
+            raise bad(
+                f"{what} at position {i} is not allowed; serial and lot numbers are "
+                f"{NUMBER_CHARSET}",
+                i,
+                c,
+            )
+    if _URL.match(number):
+        raise bad("a URL is not a serial or lot number", 0, None)
+    return number
 
 
 def text(field: str, value: object, *, max_len: int = 200) -> str:

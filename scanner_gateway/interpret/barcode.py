@@ -112,15 +112,20 @@ class Barcode:
     document: str | None = None
     operator: str | None = None
     command: str | None = None
-    """mode, confirm, undo, cancel, new, generate or quantity."""
+    """mode, confirm, undo, cancel, new, generate, quantity or choose."""
     argument: str | None = None
-    """The command's argument: the mode's name, or N for generate and quantity."""
+    """The command's argument: the mode's name, N for generate and quantity, or the
+    reading (``gs1``, ``literal``) for choose."""
     vendor_rule: str | None = None
     """The name of the vendor rule that matched."""
     fields: Mapping[str, str] = field(default=_NO_FIELDS, hash=False)
     """Every field read: GS1 AI -> value, HIBC part -> value, vendor group -> value."""
     warnings: tuple[str, ...] = ()
     """What the operator should know, e.g. a separator that may be missing."""
+    gs1_reading: Barcode | None = field(default=None, compare=False)
+    """A plain code read without a symbology identifier that also validates as GS1
+    element strings (``21SN3``): its GS1 reading (serial ``SN3``). Set when the profile
+    says ``ambiguous_ai="ask"``; the scan session then asks which reading is meant."""
     error: str | None = None
     """Why the scan cannot be read; set exactly when ``kind == "invalid"``."""
 
@@ -162,7 +167,9 @@ class Barcode:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, dt.date):
+            if isinstance(v, Barcode):
+                v = v.to_dict()
+            elif isinstance(v, dt.date):
                 v = v.isoformat()
             elif isinstance(v, tuple):
                 v = list(v)
@@ -170,6 +177,28 @@ class Barcode:
                 v = dict(v)
             out[f.name] = v
         return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Barcode:
+        """The inverse of :meth:`to_dict` (a Barcode kept as JSON, e.g. in a session).
+
+        >>> b = Barcode.parse("]C11726123110L1")
+        >>> Barcode.from_dict(b.to_dict()) == b
+        True
+        """
+        kw: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                continue
+            v = data[f.name]
+            if v is not None and f.name in ("expiry", "best_before", "production_date"):
+                v = dt.date.fromisoformat(v)
+            elif f.name == "warnings":
+                v = tuple(v)
+            elif f.name == "gs1_reading" and v is not None:
+                v = cls.from_dict(v)
+            kw[f.name] = v
+        return cls(**kw)
 
     def __repr__(self) -> str:
         parts = [f"kind={self.kind!r}", f"value={self.value!r}"]

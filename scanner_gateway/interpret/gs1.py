@@ -47,6 +47,7 @@ __all__ = [
     "DIGITAL_LINK_KEYS",
     "PRIMARY_KEYS",
     "is_digital_link",
+    "leading_key_validates",
     "parse_digital_link",
     "parse_element_strings",
     "starts_with_primary_key",
@@ -280,6 +281,26 @@ def starts_with_primary_key(norm: str) -> bool:
     (True, False)
     """
     return norm.lstrip("\x1d").startswith(PRIMARY_KEYS)
+
+
+def leading_key_validates(norm: str) -> bool:
+    """Whether data (separators as ASCII 29) starts with a primary key AI whose element
+    string validates, check digit included: then the data is GS1, even if what follows
+    does not validate.
+
+    >>> leading_key_validates("0109506000134352172613"), leading_key_validates("0123")
+    (True, False)
+    >>> leading_key_validates("0109506000134353")  # wrong check digit: maybe a number
+    False
+    """
+    norm = norm.lstrip("\x1d")
+    if not norm.startswith(PRIMARY_KEYS) or not norm.isascii():
+        return False
+    try:
+        es = GS1ElementString.extract(norm, config=_CONFIG)
+    except ParseError:
+        return False
+    return _check(es) is None
 
 
 def parse_element_strings(

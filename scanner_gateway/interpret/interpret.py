@@ -9,10 +9,14 @@ Barcode(kind='gs1', value='0109506000134352172612311012A|21X7', symbology=']C1',
 Without a symbology identifier, GS1 needs a primary key AI in front; a lot or serial
 typed or scanned alone stays a plain code:
 
->>> interpret("10D9T")
+>>> interpret("10D9T", profile=ScanProfile(ambiguous_ai="keep"))
 Barcode(kind='plain', value='10D9T')
+>>> interpret("10D9T").gs1_reading.lot  # the default profile: the session asks
+'D9T'
 >>> interpret("]C110D9T").lot
 'D9T'
+>>> interpret("010950600013435217271301").error
+"Failed to parse '010950600013435217271301' as GS1 element strings: expected (17) USE BY or EXPIRY as a date YYMMDD at position 16, got '271301'."
 >>> interpret("4006381333931").gtin
 '04006381333931'
 >>> interpret(b"\\xffLOT").error
@@ -28,6 +32,7 @@ import logging
 from scanner_gateway.interpret.barcode import Barcode, failed, show
 from scanner_gateway.interpret.gs1 import (
     is_digital_link,
+    leading_key_validates,
     parse_digital_link,
     parse_element_strings,
     starts_with_primary_key,
@@ -70,8 +75,12 @@ def interpret(
     4. HIBC (``+`` then a labeler code, ``$`` or a Julian date).
     5. Only without an identifier: 8/12/13/14 digits with a right check digit are a
        GTIN; data that starts with ASCII 29 (FNC1 in first position), or with a primary
-       key AI and validates fully, is GS1 (any data that validates, when the profile
-       sets ``assume_gs1_without_symbology``).
+       key AI and validates fully, is GS1; data that starts with a valid primary key
+       element (a GTIN with its check digit) but then does not validate is ``invalid``
+       (profile ``gs1="never"``: plain). Other data
+       that validates fully as GS1 (``21SN3``) is GS1 with ``gs1="always"``, else as the
+       profile's ``ambiguous_ai`` says: ``strip`` GS1, ``keep`` plain, ``ask`` (default)
+       plain with the GS1 reading in ``gs1_reading``.
     6. Anything else is ``plain``: the scan session reads it as an item, lot or serial by
        context.
     """
@@ -155,25 +164,42 @@ def _interpret(raw: object, profile: ScanProfile, symbology: str | None) -> Barc
         return found
 
     warnings: list[str] = []
+    gs1_reading: Barcode | None = None
     if fam == "none":
         found = parse_gtin(data, symbology=None)
         if found is not None:
             return found
         if data.startswith("\x1d"):  # FNC1 in first position: only GS1 symbols send it
             return parse_element_strings(data, replacements=profile.replacements)
-        keyed = starts_with_primary_key(data.translate(profile.replacements))
-        if keyed or profile.assume_gs1_without_symbology:
+        norm = data.translate(profile.replacements).lstrip("\x1d")
+        keyed = starts_with_primary_key(norm)
+        if profile.gs1 != "never" and "0" <= norm[:1] <= "9":  # every AI is digits
             found = parse_element_strings(data, replacements=profile.replacements)
-            if found.kind == "gs1":
+            if found.kind == "gs1" and (keyed or profile.gs1 == "always"):
                 return found
+            if keyed and leading_key_validates(norm):
+                return found  # a valid GTIN (or other key) then bad data: GS1, refused
             if keyed:
                 warnings.append(f"Read as a plain code, not as GS1: {found.error}")
+            if found.kind == "gs1":  # 21SN3: serial SN3, or the text 21SN3?
+                if profile.ambiguous_ai == "strip":
+                    return found
+                if profile.ambiguous_ai == "ask":
+                    gs1_reading = found
+        elif keyed:
+            warnings.append("Read as a plain code: the profile says this scanner never sends GS1")
     if "\x1d" in data:
         warnings.append(
             "A plain code with a group separator (ASCII 29) in it: GS1 data from a scanner "
             "that sends the wrong symbology identifier?"
         )
-    return Barcode(kind="plain", value=data, symbology=ident, warnings=tuple(warnings))
+    return Barcode(
+        kind="plain",
+        value=data,
+        symbology=ident,
+        warnings=tuple(warnings),
+        gs1_reading=gs1_reading,
+    )
 
 
 def _too_long(value: str, size: int, limit: int) -> Barcode:

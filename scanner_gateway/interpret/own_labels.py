@@ -19,6 +19,8 @@ generate N          ``CMD:GENERATE:5``      command ``generate``, argument ``5``
                     ``CMD:GEN`` (N = 1)
 quantity N          ``CMD:QTY:12``          command ``quantity``, argument ``12``,
                     ``CMD:QUANTITY:12``     quantity 12
+answer a question   ``CMD:CHOOSE:GS1``      command ``choose``, argument ``gs1``
+                    ``CMD:CHOOSE:LITERAL``  argument ``literal`` (an ambiguous scan)
 ==================  ======================  =============================================
 
 A command's argument follows a ``:``, ``=`` or space. Whether a number makes sense (zero,
@@ -43,10 +45,12 @@ import re
 from scanner_gateway.interpret.barcode import Barcode, failed, show
 from scanner_gateway.interpret.profile import ScanProfile
 
-__all__ = ["COMMANDS", "parse_own_label"]
+__all__ = ["COMMANDS", "READINGS", "parse_own_label"]
 
 #: Command names a command label gives (``Barcode.command``).
-COMMANDS = ("mode", "confirm", "undo", "cancel", "new", "generate", "quantity")
+COMMANDS = ("mode", "confirm", "undo", "cancel", "new", "generate", "quantity", "choose")
+#: The readings ``CMD:CHOOSE:...`` picks between (the answer to an ambiguous scan).
+READINGS = ("gs1", "literal")
 _NAMES = {
     "MODE": "mode",
     "CONFIRM": "confirm",
@@ -57,6 +61,7 @@ _NAMES = {
     "GEN": "generate",
     "QUANTITY": "quantity",
     "QTY": "quantity",
+    "CHOOSE": "choose",
 }
 _THINGS = {
     "location": "a location code",
@@ -126,6 +131,10 @@ def _command(data: str, rest: str, profile: ScanProfile, symbology: str | None) 
     elif name in ("confirm", "undo", "cancel", "new"):
         if arg is not None:
             return bad(f"nothing after {word}", show(arg))
+    elif name == "choose":
+        if (arg or "").lower() not in READINGS:
+            return bad(f"a reading ({', '.join(READINGS)})", show(arg) if arg else "nothing")
+        arg = (arg or "").lower()
     else:  # generate, quantity
         if arg is None and name == "generate":
             arg = "1"

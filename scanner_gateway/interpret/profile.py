@@ -34,9 +34,11 @@ from typing import Any, Literal, get_args
 from scanner_gateway.modes import MODES
 
 __all__ = [
+    "AMBIGUOUS_AI",
     "DEFAULT_MODES",
     "DEFAULT_PROFILE",
     "GS1_CHARSET",
+    "GS1_MODES",
     "LabelPrefixes",
     "ScanProfile",
     "VendorRule",
@@ -51,6 +53,13 @@ DEFAULT_MODES: tuple[str, ...] = MODES
 GS1_CHARSET = frozenset(
     "!\"%&'()*+,-./:;<=>?_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 )
+
+#: ``ScanProfile.ambiguous_ai``: what a plain code that also reads as GS1 becomes.
+AmbiguousAI = Literal["ask", "strip", "keep"]
+AMBIGUOUS_AI: tuple[str, ...] = get_args(AmbiguousAI)
+#: ``ScanProfile.gs1``: whether data without a symbology identifier can be GS1.
+Gs1Mode = Literal["auto", "never", "always"]
+GS1_MODES: tuple[str, ...] = get_args(Gs1Mode)
 
 VendorRuleKind = Literal["vendor", "location", "document", "operator"]
 _RULE_KINDS: tuple[str, ...] = get_args(VendorRuleKind)
@@ -153,11 +162,20 @@ class ScanProfile:
     separators: tuple[str, ...] = ("\x1d",)
     """Group separators. ASCII 29 always counts; add the replacement a keyboard-wedge
     scanner sends instead (one character outside the GS1 set, e.g. ``"|"``)."""
+    gs1: Gs1Mode = "auto"
+    """Data without a symbology identifier: ``auto`` (default) reads it as GS1 when it
+    starts with a primary key AI (01, 00, 414, ...) and validates fully, and refuses it
+    (kind ``invalid``) when it starts so but does not validate; ``always``: any data
+    that validates fully is GS1, so ``10D9T`` is lot D9T (scanners that strip
+    identifiers and read nothing but GS1 labels); ``never``: such data is always a plain
+    code (scanners that never read GS1 labels)."""
+    ambiguous_ai: AmbiguousAI = "ask"
+    """With ``gs1="auto"``, a plain code that also validates as GS1 element strings
+    (``21SN3``, ``10SY-B2``): ``ask`` (default) keeps it plain with the GS1 reading in
+    ``Barcode.gs1_reading``, and the scan session asks the operator which one is meant;
+    ``strip`` reads it as GS1 (serial SN3); ``keep`` reads it as the literal text."""
     assume_gs1_without_symbology: bool = False
-    """False (default): data without a symbology identifier is GS1 only when it starts
-    with a primary key AI (01, 00, 414, ...) and validates fully. True: any data that
-    validates fully as GS1 is GS1, so ``10D9T`` is lot D9T. Turn on only for scanners
-    that strip identifiers and read nothing but GS1 labels."""
+    """The older spelling of ``gs1="always"`` (True); kept in step with ``gs1``."""
     labels: LabelPrefixes = LabelPrefixes()
     """Prefixes of the project's own labels."""
     vendor_rules: tuple[VendorRule, ...] = ()
@@ -208,6 +226,21 @@ class ScanProfile:
                 "ScanProfile.assume_gs1_without_symbology", "true or false",
                 self.assume_gs1_without_symbology,
             )  # fmt: skip
+        if self.gs1 not in GS1_MODES:
+            raise _bad("ScanProfile.gs1", f"one of {', '.join(GS1_MODES)}", self.gs1)
+        if self.ambiguous_ai not in AMBIGUOUS_AI:
+            raise _bad(
+                "ScanProfile.ambiguous_ai", f"one of {', '.join(AMBIGUOUS_AI)}", self.ambiguous_ai
+            )
+        if self.assume_gs1_without_symbology:
+            if self.gs1 == "never":
+                raise _bad(
+                    "ScanProfile.assume_gs1_without_symbology",
+                    "false with gs1='never' (it means gs1='always')",
+                    True,
+                )
+            object.__setattr__(self, "gs1", "always")
+        object.__setattr__(self, "assume_gs1_without_symbology", self.gs1 == "always")
         all_seps = tuple(dict.fromkeys(("\x1d", *seps)))
         object.__setattr__(self, "all_separators", all_seps)
         object.__setattr__(self, "replacements", {ord(s): "\x1d" for s in all_seps if s != "\x1d"})
@@ -223,12 +256,14 @@ class ScanProfile:
         >>> ScanProfile.from_mapping({"separator": "|"})
         Traceback (most recent call last):
         ...
-        ValueError: profile: expected keys among assume_gs1_without_symbology, labels, max_length, modes, separators, vendor_rules, got 'separator'
+        ValueError: profile: expected keys among ambiguous_ai, assume_gs1_without_symbology, gs1, labels, max_length, modes, separators, vendor_rules, got 'separator'
         """  # noqa: E501
         if not isinstance(data, Mapping):
             raise _bad("profile", "a table", data)
         known = (
+            "ambiguous_ai",
             "assume_gs1_without_symbology",
+            "gs1",
             "labels",
             "max_length",
             "modes",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from scanner_gateway.session.feedback import Feedback, Status, doc_title, doc_words
 from scanner_gateway.session.planner import (
+    Ask,
     Assign,
     Cancel,
     Confirm,
@@ -76,6 +77,9 @@ def progress(info: DocumentInfo) -> dict[str, Any]:
 
 def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> str:
     """What to scan next, in the operator's words (``info``: the document, if read already)."""
+    if state.pending is not None:
+        gs1, literal = (r["text"] for r in state.pending["readings"])
+        return f"Scan CMD:CHOOSE:GS1 for {gs1}, or CMD:CHOOSE:LITERAL for {literal}"
     mode = state.mode
     if mode == "inquiry":
         return "Scan anything to see what it is"
@@ -430,6 +434,44 @@ def _cancel(ctx: Ctx, state: SessionState, step: Cancel) -> tuple[Feedback, Sess
     return ok("cancelled", msg), new
 
 
+_READ = ("serial", "lot", "expiry", "best_before", "production_date", "quantity")
+
+
+def _reading(b: Any) -> dict[str, Any]:
+    """What a GS1 reading says, named: serial, lot, dates, quantity (else its AIs)."""
+    out: dict[str, Any] = {}
+    for name in _READ:
+        v = getattr(b, name)
+        if v is not None:
+            out[name] = v if isinstance(v, str | int) else v.isoformat()
+    return out or {"fields": dict(b.fields)}
+
+
+def _ask(ctx: Ctx, state: SessionState, step: Ask) -> tuple[Feedback, SessionState]:
+    b = step.barcode
+    gs1 = _reading(b.gs1_reading)
+    gs1_text = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in gs1.items())
+    literal_text = f"{step.number} {b.value}"
+    readings = [
+        {"reading": "gs1", **gs1, "label": "CMD:CHOOSE:GS1", "text": gs1_text},
+        {"reading": "literal", step.number: b.value, "label": "CMD:CHOOSE:LITERAL",
+         "text": literal_text},
+    ]  # fmt: skip
+    pending = {
+        "raw": b.value,
+        "item": step.item.sku,
+        "gs1": b.gs1_reading.to_dict(),
+        "literal": {**b.to_dict(), "gs1_reading": None},
+        "readings": readings,
+    }
+    message = (
+        f"{b.value} may be a GS1 element string without its symbology identifier: "
+        f"{gs1_text} (GS1), or {literal_text} (as printed); nothing was stored"
+    )
+    data = {"scanned": b.value, "item": step.item.sku, "readings": readings}
+    return Feedback("warn", "ambiguous_scan", message, data=data), state.with_(pending=pending)
+
+
 def _inquire(ctx: Ctx, state: SessionState, step: Inquire) -> tuple[Feedback, SessionState]:
     from scanner_gateway.session.inquiry import answer
 
@@ -452,4 +494,5 @@ _HANDLERS: dict[type, Any] = {
     Undo: _undo,
     Cancel: _cancel,
     Inquire: _inquire,
+    Ask: _ask,
 }

@@ -1,17 +1,32 @@
-"""The gateway: a raw scan in, a Feedback out, the same for every kind of device."""
+"""The gateway: a raw scan in, a Feedback out, the same for every kind of device.
+
+The double-read window (a scanner that reads one label twice in a moment) counts a
+repeated scan once. It never applies to commands: two ``CMD:UNDO`` undo two steps. Own
+labels (``LOC:``, ``DOC:``, ``OP:``) stay in it: a repeat would only set the same thing
+again, and in count mode a repeated ``LOC:`` would restart the count.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from scanner_gateway.interpret.profile import DEFAULT_PROFILE, ScanProfile
 from scanner_gateway.session import feedback as fb
 from scanner_gateway.session.executor import execute, prompt
 from scanner_gateway.session.feedback import Feedback
-from scanner_gateway.session.planner import ItemRef, Refuse, ScanData, plan
+from scanner_gateway.session.planner import (
+    Ask,
+    ItemRef,
+    Refuse,
+    ScanData,
+    Step,
+    choice,
+    plan,
+)
 from scanner_gateway.session.state import SessionState
 from tracking_core import catalog
 from tracking_core.context import Ctx
@@ -19,7 +34,12 @@ from tracking_core.core import Tracking
 from tracking_core.errors import DomainError
 
 log = logging.getLogger(__name__)
-Interpreter = Callable[[str], ScanData]
+
+
+class Interpreter(Protocol):
+    """``scanner_gateway.interpret.interpret``, or anything called like it."""
+
+    def __call__(self, raw: str, *, profile: ScanProfile) -> ScanData: ...
 
 
 @dataclass(frozen=True)
@@ -39,17 +59,20 @@ class Gateway:
         interpret: Interpreter,
         *,
         double_read_window: float = 1.0,
+        profile: ScanProfile = DEFAULT_PROFILE,
     ) -> None:
         self.core = core
         self.interpret = interpret
         self.double_read_window = double_read_window
+        self.profile = profile
+        """How scans are read unless ``scan`` is given a device's own profile."""
 
-    def scan(self, req: ScanRequest) -> Feedback:
+    def scan(self, req: ScanRequest, *, profile: ScanProfile | None = None) -> Feedback:
         raw = (
             req.raw if req.symbology is None or req.raw.startswith("]") else req.symbology + req.raw
         )
         try:
-            barcode = self.interpret(raw)
+            barcode = self.interpret(raw, profile=profile or self.profile)
         except Exception:  # interpret is total; this is a defect, not a bad scan
             log.exception("interpret raised on %r", raw)
             return fb.error("internal_error", "The scan could not be interpreted")
@@ -63,7 +86,8 @@ class Gateway:
     def _handle(self, device: str, scan_id: str, raw: str, barcode: ScanData) -> Feedback:
         def handler(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
             state = SessionState.from_json(data)
-            if state.is_double_read(raw, ctx.now, self.double_read_window):
+            command = barcode.kind == "command"
+            if not command and state.is_double_read(raw, ctx.now, self.double_read_window):
                 dup = Feedback(
                     "warn",
                     "duplicate_read",
@@ -71,18 +95,53 @@ class Gateway:
                     prompt=prompt(ctx, state),
                 )
                 return dup.to_json(), state.seen(raw, ctx.now).to_json()
-            step = plan(state, barcode, lambda key: _lookup(ctx, key))
-            out, new = execute(ctx, state, step)
-            if isinstance(step, Refuse):
+            dropped = None
+            step: Step
+            barcode_warnings: tuple[str, ...] = ()
+            if command and getattr(barcode, "command", None) == "choose":
+                chosen = choice(state, barcode)
+                if isinstance(chosen, Refuse):
+                    step = chosen
+                else:  # the chosen reading, as if it had been scanned now
+                    state = state.with_(pending=None)
+                    step = plan(state, chosen, lambda key: _lookup(ctx, key))
+                    barcode_warnings = tuple(chosen.warnings)
+            else:
+                if state.pending is not None:
+                    dropped = state.pending["raw"]
+                    state = state.with_(pending=None)
+                step = plan(state, barcode, lambda key: _lookup(ctx, key))
+                if isinstance(step, Ask) and step.barcode.value == dropped:
+                    dropped = None  # the same label again: the same question, asked again
+                barcode_warnings = tuple(getattr(barcode, "warnings", ()) or ())
+            # With a question to drop, a refused step still drops it: run it in a
+            # savepoint so its error rolls back the step, not the dropping.
+            guard = ctx.session.begin_nested() if dropped else contextlib.nullcontext()
+            try:
+                with guard:
+                    out, new = execute(ctx, state, step)
+            except DomainError as err:
+                if dropped is None:
+                    raise
+                out, new = fb.from_error(err, prompt=prompt(ctx, state)), state
+            if dropped is not None:
+                out = Feedback(
+                    "warn" if out.status == "ok" else out.status,
+                    out.code,
+                    f"{out.message}; the question about {dropped} was dropped "
+                    "(nothing stored for it)",
+                    out.prompt,
+                    {**out.data, "dropped_question": dropped},
+                )
+            if isinstance(step, Refuse) or out.status == "error":
                 return out.to_json(), state.to_json()  # a refused scan changes nothing
-            warnings = tuple(getattr(barcode, "warnings", ()) or ())
-            if warnings and out.status == "ok":
+            if barcode_warnings and out.status == "ok":
                 out = Feedback(
                     "warn",
                     out.code,
-                    out.message + "; " + "; ".join(warnings),
+                    out.message + "; " + "; ".join(barcode_warnings),
                     out.prompt,
-                    {**out.data, "barcode_warnings": list(warnings)},
+                    {**out.data, "barcode_warnings": list(barcode_warnings)},
                 )
             return out.to_json(), new.seen(raw, ctx.now).to_json()
 

@@ -134,6 +134,18 @@ class Cancel:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """A plain code that also reads as GS1 (``21SN3``): apply nothing, ask which is meant.
+
+    ``number`` says what the literal text would be for ``item``: ``serial`` or ``lot``.
+    """
+
+    barcode: Any
+    item: ItemRef
+    number: str
+
+
+@dataclass(frozen=True)
 class Refuse:
     code: str
     message: str
@@ -155,6 +167,7 @@ Step = (
     | Confirm
     | Undo
     | Cancel
+    | Ask
     | Refuse
 )
 
@@ -177,6 +190,8 @@ def _command(b: ScanData) -> Step:
         return Cancel()
     if name == "new":
         return NewDocument()
+    if name == "choose":  # the gateway answers a pending question before planning
+        return Refuse("no_question", "There is no question to answer: scan the label again")
     if name in ("generate", "quantity", "qty"):
         try:
             n = int(str(arg))
@@ -190,6 +205,20 @@ def _command(b: ScanData) -> Step:
             )
         return GenerateN(n) if name == "generate" else SetQuantity(n)
     return Refuse("unknown_command", f"Unknown command {name or b.value!r}")
+
+
+def choice(state: SessionState, b: ScanData) -> ScanData | Refuse:
+    """The reading ``CMD:CHOOSE:GS1``/``:LITERAL`` picks from the pending question."""
+    from scanner_gateway.interpret.barcode import Barcode
+    from scanner_gateway.interpret.own_labels import READINGS
+
+    arg = str(getattr(b, "argument", None) or "").lower()
+    if arg not in READINGS:
+        got = getattr(b, "argument", None)
+        return Refuse("unknown_reading", f"Choose one of {', '.join(READINGS)}, got {got!r}")
+    if state.pending is None:
+        return Refuse("no_question", "There is no question to answer: scan the label again")
+    return Barcode.from_dict(state.pending[arg])
 
 
 def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
@@ -229,12 +258,14 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         if current is None:
             return Refuse("item_expected", f"{b.value!r} is not an item; scan an item first")
         item = current
+        if current.tracking not in ("serial", "lot"):
+            return Refuse("not_tracked", f"{current.sku} is not tracked by serial or lot")
+        if getattr(b, "gs1_reading", None) is not None:  # never store such a number silently
+            return Ask(b, current, current.tracking)
         if current.tracking == "serial":
             serial = b.value
-        elif current.tracking == "lot":
-            lot = b.value
         else:
-            return Refuse("not_tracked", f"{current.sku} is not tracked by serial or lot")
+            lot = b.value
     if item is None:
         item = lookup(state.item) if state.item else None
         if item is None:

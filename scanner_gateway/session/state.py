@@ -33,6 +33,9 @@ class SessionState:
     last_at: str | None = None
     undo: tuple[dict[str, Any], ...] = ()
     counted: tuple[str, ...] = ()  # count mode: serials seen at the location
+    # An ambiguous scan waiting for CMD:CHOOSE: {"raw", "gs1", "literal", "readings"}
+    # (the two readings as Barcode.to_dict()); any other scan drops it.
+    pending: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SessionState:

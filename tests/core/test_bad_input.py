@@ -28,12 +28,12 @@ def snapshot(core: Tracking) -> tuple[object, ...]:
         (lambda c, n: c.generate_serials(n, line=1, serials=[]), "invalid_input", None),
         (
             lambda c, n: c.generate_serials(n, line=1, serials=["A\x00B"]),
-            "invalid_input",
+            "invalid_serial",
             {"field": "serial", "reason": "control character U+0000 not allowed"},
         ),
         (
             lambda c, n: c.generate_serials(n, line=1, serials=["X" * 65]),
-            "invalid_input",
+            "invalid_serial",
             {"field": "serial", "reason": "longer than 64 characters (65)"},
         ),
         (lambda c, n: c.generate_serials(n, line=1, serials=["A", "A"]), "invalid_input", None),

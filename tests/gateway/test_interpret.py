@@ -784,7 +784,16 @@ def test_own_labels(raw: str, expected: Barcode) -> None:
 
 
 def test_commands_are_those_the_session_reads() -> None:
-    assert COMMANDS == ("mode", "confirm", "undo", "cancel", "new", "generate", "quantity")
+    assert COMMANDS == (
+        "mode",
+        "confirm",
+        "undo",
+        "cancel",
+        "new",
+        "generate",
+        "quantity",
+        "choose",
+    )
     assert set(DEFAULT_MODES) == {
         "receive",
         "pick",
@@ -818,12 +827,12 @@ def test_commands_are_those_the_session_reads() -> None:
         (
             "CMD:",
             "Failed to parse 'CMD:' as command label: expected a command (mode, confirm, "
-            "undo, cancel, new, generate, quantity), got nothing.",
+            "undo, cancel, new, generate, quantity, choose), got nothing.",
         ),
         (
             "CMD:FLY",
             "Failed to parse 'CMD:FLY' as command label: expected a command (mode, "
-            "confirm, undo, cancel, new, generate, quantity) or a mode, got 'FLY'.",
+            "confirm, undo, cancel, new, generate, quantity, choose) or a mode, got 'FLY'.",
         ),
         (
             "CMD:MODE",
@@ -855,7 +864,7 @@ def test_commands_are_those_the_session_reads() -> None:
         (
             "CMD:123",
             "Failed to parse 'CMD:123' as command label: expected a command (mode, "
-            "confirm, undo, cancel, new, generate, quantity), got '123'.",
+            "confirm, undo, cancel, new, generate, quantity, choose), got '123'.",
         ),
     ],
 )
@@ -1369,6 +1378,7 @@ def test_barcode_to_dict() -> None:
         "vendor_rule": None,
         "fields": {"01": "09506000134352", "17": "270100", "10": "12A"},
         "warnings": [],
+        "gs1_reading": None,
         "error": None,
     }
 

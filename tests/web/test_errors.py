@@ -227,7 +227,7 @@ REFUSED: list[tuple[str, str, Any, int, str, str | None]] = [
         "/documents/R-1/serials",
         {"action": "generate", "serials": ["OK", "X\u0000"], "line": 1},
         422,
-        "invalid_input",
+        "invalid_serial",
         "serial",
     ),
     (

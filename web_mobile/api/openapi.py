@@ -227,9 +227,21 @@ SCHEMAS: dict[str, Schema] = {
             "scan_id": _s("unique per command"),
             "command": {
                 "type": "string",
-                "enum": ["mode", "confirm", "undo", "cancel", "new", "generate", "quantity"],
+                "enum": [
+                    "mode",
+                    "confirm",
+                    "undo",
+                    "cancel",
+                    "new",
+                    "generate",
+                    "quantity",
+                    "choose",
+                ],
             },
-            "argument": _s("the mode name, or N for generate and quantity"),
+            "argument": _s(
+                "the mode name, N for generate and quantity, gs1 or literal for choose "
+                "(the answer to an ambiguous_scan)"
+            ),
         },
         "device",
         "scan_id",
