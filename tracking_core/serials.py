@@ -434,7 +434,7 @@ def suggest_serials(
                     SerialNumber.quarantine_until.is_not(None),
                     SerialNumber.quarantine_until <= ctx.today,
                 ),
-            )
+            ),
         )
     if not suggest_expired(settings, doc.doc_type):
         q = q.where(or_(SerialNumber.expiry_date.is_(None), SerialNumber.expiry_date >= ctx.today))

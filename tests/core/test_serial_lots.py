@@ -168,9 +168,7 @@ def test_allocating_by_count_from_a_lot_takes_only_its_serials(wh: Tracking, clo
         wh.allocate_serials(shipment(wh), line=1, count=1, lot="NOPE")
 
 
-def test_recall_blocks_shipping_the_lots_serials_until_released(
-    wh: Tracking, clock: Clock
-) -> None:
+def test_recall_blocks_shipping_the_lots_serials_until_released(wh: Tracking, clock: Clock) -> None:
     lotted(wh, "LOT42", ["P1", "P2"])
     clock.advance(hours=1)
     lotted(wh, "LOT43", ["Q1"])
