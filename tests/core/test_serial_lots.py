@@ -92,7 +92,7 @@ def test_serials_from_the_mask_carry_the_lot_and_its_label_shows_it(wh: Tracking
     assert a.expiry == EXP
     for sn in a.serials:
         assert wh.serial(sn).lot == "LOT7"
-    job = wh.outbox.jobs()[-1]
+    job = wh.outbox.jobs()[0]  # newest first
     assert (job.payload["serials"], job.payload["lot"], job.payload["expiry"]) == (
         list(a.serials),
         "LOT7",

@@ -90,7 +90,7 @@ def test_a_lot_label_then_serials_and_generated_serials_carry_the_lot(
         "LAP: 2 serials of lot LOT42 generated, labels queued",
     )
     made = fb.data["numbers"]
-    job = core.outbox.jobs()[-1]
+    job = core.outbox.jobs()[0]  # newest first
     assert (job.payload["serials"], job.payload["lot"], job.payload["expiry"]) == (
         made,
         "LOT42",
