@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, func, select, text
 
-from tests.conftest import Clock
+from tests.conftest import PG_URL, Clock
 from tracking_core.core import Tracking
-from tracking_core.db import make_engine
+from tracking_core.db import Database, make_engine
 from tracking_core.errors import (
+    DomainError,
     InsufficientStock,
     InvalidInput,
     LotConflict,
@@ -283,3 +288,160 @@ def test_the_migration_makes_lot_rows_for_serials_received_before(tmp_path: Path
     assert [tuple(r) for r in lots] == [(1, "L1", "2026-12-01")]
     assert [tuple(r) for r in linked] == [("S1", 1), ("S2", 1), ("S3", None)]
     assert SerialNumber.__table__.c.lot_id.nullable
+
+
+# --- a random walk: the lot of every serial holds on every path --------------------------
+
+LOTS = ("LA", "LB")
+POOL = tuple(f"U{i}" for i in range(6))
+DATES = (None, dt.date(2027, 1, 1), dt.date(2027, 2, 1))
+OPS = st.one_of(
+    st.tuples(
+        st.just("receive"),
+        st.sampled_from((None, *LOTS)),
+        st.sampled_from(DATES),
+        st.sampled_from((None, *POOL)),
+    ),
+    st.tuples(st.just("pick"), st.sampled_from(POOL), st.sampled_from((None, *LOTS, "LZ"))),
+    st.tuples(st.just("pick_count"), st.sampled_from(LOTS)),
+    st.tuples(st.just("return"), st.sampled_from(POOL), st.sampled_from((None, *LOTS))),
+    st.tuples(st.sampled_from(("recall", "release", "quarantine")), st.sampled_from(LOTS)),
+)
+
+
+def _fresh(template: str, tmp_path: Path, n: int) -> str:
+    if not template.startswith("postgresql"):
+        path = tmp_path / f"walk{n}.db"
+        shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    engine = create_engine(template)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as c:
+        c.execute(text("SET session_replication_role = replica"))
+        c.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        c.execute(text("SET session_replication_role = origin"))
+    engine.dispose()
+    return template
+
+
+def _rows(core: Tracking, sql: str) -> list[tuple[Any, ...]]:
+    return core.db.run(lambda s: [tuple(r) for r in s.execute(text(sql))], readonly=True)
+
+
+def _check(core: Tracking, shipped: dict[str, set[tuple[str, str]]]) -> None:
+    """The lot of every serial is a row of its item with the same text and a matching expiry;
+    serialized lots have no lot stock; a lot lists its serials; its trace reaches every
+    customer one of its serials was shipped to."""
+    bad = _rows(
+        core,
+        "SELECT s.serial FROM serial_numbers s LEFT JOIN lots l ON l.id = s.lot_id"
+        " WHERE (s.lot_id IS NULL) <> (s.lot_number IS NULL)"
+        " OR (l.id IS NOT NULL AND (l.item_id <> s.item_id OR l.lot <> s.lot_number"
+        " OR (s.expiry_date IS NOT NULL AND s.expiry_date <> l.expiry_date)))",
+    )
+    assert bad == []
+    assert _rows(core, "SELECT COUNT(*) FROM lot_stock") == [(0,)]
+    assert _rows(core, "SELECT COUNT(*) FROM lot_transactions") == [(0,)]
+    for lot in LOTS:
+        want = {
+            sn
+            for (sn,) in _rows(
+                core,
+                "SELECT s.serial FROM serial_numbers s JOIN lots l ON l.id = s.lot_id"
+                f" WHERE l.lot = '{lot}' AND s.status <> 'pending'",
+            )
+        }
+        try:
+            info = core.lot(lot, item="LAP")
+        except UnknownLot:
+            assert want == set() and not shipped.get(lot)
+            continue
+        assert {u.serial for u in info.serials} == want
+        hits = core.trace(item="LAP", lot=lot, forward=True).hits
+        assert {(h.serial or "", h.partner or "") for h in hits} == shipped.get(lot, set())
+
+
+@settings(
+    max_examples=6 if PG_URL else 15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(ops=st.lists(OPS, min_size=1, max_size=12))
+def test_random_walks_keep_every_serials_lot(
+    ops: list[tuple[Any, ...]], _template: str, tmp_path: Path
+) -> None:
+    url = _fresh(_template, tmp_path, next(_WALKS))
+    db = Database.from_url(url)
+    core = Tracking(db, clock=Clock())
+    try:
+        core.create_location(code="A1")
+        core.create_partner(code="V1", kind="vendor")
+        core.create_partner(code="C1", kind="customer")
+        core.create_item(sku="LAP", tracking="serial", serial_mask="M%%%%")
+        shipped: dict[str, set[tuple[str, str]]] = {}
+        for op in ops:
+            _step(core, op, shipped)
+            _check(core, shipped)
+    finally:
+        db.dispose()
+
+
+_WALKS = itertools.count()
+
+
+def _step(core: Tracking, op: tuple[Any, ...], shipped: dict[str, set[tuple[str, str]]]) -> None:
+    kind = op[0]
+    before = snapshot(core)
+    lot_status = {lot: status for lot, status in _rows(core, "SELECT lot, status FROM lots")}
+    stored = dict(_rows(core, "SELECT serial, lot_number FROM serial_numbers"))
+    try:
+        if kind == "receive":
+            _, lot, expiry, sn = op
+            core.receive(
+                item="LAP",
+                location="A1",
+                quantity=1,
+                partner="V1",
+                serials=[sn] if sn else None,
+                lot=lot,
+                expiry=expiry,
+            )
+        elif kind == "pick":
+            _, sn, label = op
+            info = core.ship(
+                item="LAP", location="A1", quantity=1, partner="C1", serials=[sn], lot=label
+            )
+            lot = stored.get(sn)
+            # allowed only for a serial of the label's lot (or none on record), not blocked
+            assert label is None or lot is None or lot == label
+            assert lot is None or lot_status[lot] == "available"
+            if lot:
+                shipped.setdefault(lot, set()).add((sn, "C1"))
+        elif kind == "pick_count":
+            _, lot = op
+            info = core.ship(item="LAP", location="A1", quantity=1, partner="C1", lot=lot)
+            (sn,) = core.document(info.number, detail=True).lines[0].serials
+            assert (stored[sn], lot_status[lot]) == (lot, "available")
+            shipped.setdefault(lot, set()).add((sn, "C1"))
+        elif kind == "return":
+            _, sn, label = op
+            core.receive(
+                item="LAP",
+                location="A1",
+                quantity=1,
+                partner="C1",
+                serials=[sn],
+                lot=label,
+                doc_type="customer_return",
+            )
+            assert label is None or stored.get(sn) in (None, label)
+        elif kind == "recall":
+            core.recall_lot(item="LAP", lot=op[1], recall_number="RC-1")
+        elif kind == "release":
+            core.release_lot(item="LAP", lot=op[1])
+        else:
+            core.quarantine(item="LAP", lot=op[1])
+    except DomainError as e:
+        assert snapshot(core) == before, (op, e.code)
+        if kind == "pick" and e.code == "serial_lot_mismatch":
+            assert stored.get(op[1]) not in (None, op[2])
