@@ -305,7 +305,7 @@ class Tracking:
         return self._step(
             "allocate_serials",
             Assignment,
-            lambda c: serial_steps.allocate_serials(c, number, **args),  # type: ignore[arg-type]
+            lambda c: serial_steps.allocate_serials(c, number, **args),
             {"document": number, **args},
             scan,
             actor,
