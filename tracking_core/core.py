@@ -298,16 +298,19 @@ class Tracking:
         item: str | None = None,
         serials: Sequence[str] | None = None,
         count: int | None = None,
+        lot: str | None = None,
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(
+        args: dict[str, Any] = dict(
             line=line, item=item, serials=None if serials is None else list(serials), count=count
         )
+        if lot is not None:  # only when given, so stored request hashes stay the same
+            args["lot"] = lot
         return self._step(
             "allocate_serials",
             Assignment,
-            lambda c: serial_steps.allocate_serials(c, number, **args),  # type: ignore[arg-type]
+            lambda c: serial_steps.allocate_serials(c, number, **args),
             {"document": number, **args},
             scan,
             actor,
@@ -507,7 +510,7 @@ class Tracking:
                     serials,
                     progress,
                     lambda batch, n: serial_steps.allocate_serials(
-                        c, number, line=1, serials=batch, count=n
+                        c, number, line=1, serials=batch, count=n, lot=lot
                     ),
                 )
             elif tracking == "lot":

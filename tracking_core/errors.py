@@ -372,6 +372,20 @@ class LotRecalled(DomainError):
 
 
 @dataclass(eq=False)
+class SerialLotMismatch(DomainError):
+    """A serial's label names another lot than the one its unit was received with."""
+
+    item: str
+    serial: str
+    lot: str
+    label_lot: str
+    code: ClassVar[str] = "serial_lot_mismatch"
+    template: ClassVar[str] = (
+        "Serial {serial} of {item} belongs to lot {lot}, but its label says lot {label_lot}"
+    )
+
+
+@dataclass(eq=False)
 class LotConflict(DomainError):
     item: str
     lot: str

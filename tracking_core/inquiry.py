@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select
@@ -24,7 +25,15 @@ from tracking_core.models import (
     SerialNumber,
     SerialTransaction,
 )
-from tracking_core.values import LotInfo, Movement, SerialInfo, StockRow, Trace, TraceHit
+from tracking_core.values import (
+    LotInfo,
+    LotSerial,
+    Movement,
+    SerialInfo,
+    StockRow,
+    Trace,
+    TraceHit,
+)
 
 FromLoc = aliased(Location)
 ToLoc = aliased(Location)
@@ -154,6 +163,8 @@ def serial_info(s: Session, *, item: str | None, serial: str, history: bool = Tr
             .order_by(SerialTransaction.id)
         )
         moves = _movements(s, q2, "serial")
+        if row.lot_number:  # the unit's lot on each of its records: a backward trace names it
+            moves = tuple(replace(m, lot=row.lot_number) for m in moves)
     warranty = None
     if it.warranty_days is not None and row.received_at is not None:
         shipped = next((m.posted_at for m in reversed(moves) if m.doc_type == "shipment"), None)
@@ -183,6 +194,8 @@ def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool =
     row = lot_row(s, it, ln)
     if row is None:
         raise UnknownLot(item=it.sku, lot=ln)
+    if it.tracking == "serial":
+        return _serial_lot_info(s, it, row, today, history)
     per_loc = tuple(
         StockRow(
             item=it.sku,
@@ -223,6 +236,52 @@ def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool =
     )
 
 
+def _serial_lot_info(s: Session, it: Item, row: Lot, today: dt.date, history: bool) -> LotInfo:
+    """A serialized item's lot: its serials are its stock, their records its history."""
+    units = s.execute(
+        select(SerialNumber.serial, SerialNumber.status, Location.code, SerialNumber.expiry_date)
+        .outerjoin(Location, Location.id == SerialNumber.location_id)
+        .where(SerialNumber.lot_id == row.id, SerialNumber.status != "pending")
+        .order_by(SerialNumber.serial)
+    ).all()
+    per_loc: dict[str, list[int]] = {}
+    for _sn, status, loc, _exp in units:
+        if status in ("in_stock", "allocated") and loc is not None:
+            counts = per_loc.setdefault(loc, [0, 0])
+            counts[0] += 1
+            counts[1] += status == "allocated"
+    moves: tuple[Movement, ...] = ()
+    if history:
+        q = (
+            _movement_query(SerialTransaction, SerialNumber.serial)
+            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+            .where(SerialNumber.lot_id == row.id)
+            .order_by(SerialTransaction.id)
+        )
+        moves = tuple(replace(m, lot=row.lot) for m in _movements(s, q, "serial"))
+    return LotInfo(
+        item=it.sku,
+        lot=row.lot,
+        status=effective_status(row, today),
+        expiry=row.expiry_date,
+        production_date=row.production_date,
+        quarantine_until=row.quarantine_until,
+        recall_number=row.recall_number,
+        recall_date=row.recall_date,
+        recall_reason=row.recall_reason,
+        stock=tuple(
+            StockRow(
+                item=it.sku, location=c, lot=row.lot, on_hand=n, allocated=a, expiry=row.expiry_date
+            )
+            for c, (n, a) in sorted(per_loc.items())
+        ),
+        history=moves,
+        serials=tuple(
+            LotSerial(serial=sn, status=st, location=loc, expiry=exp) for sn, st, loc, exp in units
+        ),
+    )
+
+
 _OUT_TO_PARTNER = ("shipment", "vendor_return")
 _IN_FROM_PARTNER = ("receipt", "customer_return")
 
@@ -235,7 +294,9 @@ def trace(
 
     A serial keeps its identity through every movement and a lot keeps its number through
     transfers and splits, so the trace is the set of the number's own records filtered by
-    direction; reversed movements and their reversals cancel out and are left off.
+    direction; reversed movements and their reversals cancel out and are left off. A
+    serialized item's lot is traced through the records of its serials, each hit naming
+    the serial and its lot.
     """
     it = item_row(s, item)
     if (serial is None) == (lot is None):

@@ -223,7 +223,11 @@ class SerialNumber(Base):
     reserved_line_id: Mapped[int | None] = mapped_column(
         ForeignKey("document_lines.id"), index=True
     )
-    lot_number: Mapped[str | None] = mapped_column(String(64))  # as printed, informational
+    # A unit with both numbers: ``lot_id`` is the lot row (recall, quarantine, trace),
+    # ``lot_number`` the lot as printed on its label. A serialized item's lot has no
+    # lot_stock or lot ledger rows: its quantity is the count of its serials.
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"), index=True)
+    lot_number: Mapped[str | None] = mapped_column(String(64))
     expiry_date: Mapped[dt.date | None] = mapped_column(Date)
     production_date: Mapped[dt.date | None] = mapped_column(Date)
     quarantine: Mapped[bool] = mapped_column(Boolean, default=False)

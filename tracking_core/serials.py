@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import outbox, validate
+from tracking_core import outbox, serial_lots, validate
 from tracking_core.catalog import item_row, location_code
 from tracking_core.context import Ctx
 from tracking_core.documents import assigned_count, check_room, find_line, open_document
@@ -133,11 +133,12 @@ def generate_serials(
     if n == 0:
         raise InvalidInput(field="serials", reason="no serials given")
     assigned = check_room(s, doc, ln, n)
-    lot_number = validate.lot_number(lot) if lot else None
-    if expiry is None and it.shelf_life_days is not None:
-        expiry = (production_date or ctx.today) + dt.timedelta(days=it.shelf_life_days)
-    qdays = settings.quarantine_days_on_receipt
     warnings: list[str] = []
+    lot_row, expiry = serial_lots.resolve(
+        ctx, it, doc, lot, expiry=expiry, production_date=production_date, warnings=warnings
+    )
+    lot_number = lot_row.lot if lot_row else None
+    qdays = settings.quarantine_days_on_receipt
     reuse: list[int] = []
     if wanted is None:
         mask = Mask.parse(it.serial_mask or settings.default_serial_mask or "")
@@ -145,7 +146,7 @@ def generate_serials(
             raise NoMask(item=it.sku, kind="serial")
         new = next_numbers(s, mask, n, ctx.today, lambda batch: _taken(ctx, it, batch))
     else:
-        new, reuse = _check_given(ctx, doc, ln, it, wanted, warnings)
+        new, reuse = _check_given(ctx, doc, ln, it, wanted, warnings, lot_number)
     rows: list[dict[str, Any]] = [
         {
             "item_id": it.id,
@@ -154,6 +155,7 @@ def generate_serials(
             "status": "pending",
             "location_id": None,
             "reserved_line_id": ln.id,
+            "lot_id": lot_row.id if lot_row else None,
             "lot_number": lot_number,
             "expiry_date": expiry,
             "production_date": production_date,
@@ -166,6 +168,8 @@ def generate_serials(
     for part in chunks(rows):
         s.execute(insert(SerialNumber), list(part))
     back: dict[str, Any] = {"reserved_line_id": ln.id}
+    if lot_row is not None:  # a unit back without a lot on record takes its label's
+        back.update(lot_id=lot_row.id, lot_number=lot_number)
     if qdays:
         back.update(quarantine=True, quarantine_until=ctx.today + dt.timedelta(days=qdays))
     for ids in chunks(reuse):
@@ -225,8 +229,12 @@ def _check_given(
     it: Item,
     wanted: list[str],
     warnings: list[str],
+    lot: str | None = None,
 ) -> tuple[list[str], list[int]]:
-    """Split scanned serials into new ones and existing ones this document may take back."""
+    """Split scanned serials into new ones and existing ones this document may take back.
+
+    A serial that comes back keeps its lot: a label naming another lot is refused.
+    """
     s, settings = ctx.session, ctx.settings
     existing: dict[str, SerialNumber] = {}
     for part in chunks(wanted):
@@ -250,6 +258,9 @@ def _check_given(
         if row.status not in reusable:
             raise SerialExists(item=it.sku, serial=sn, status=row.status)
         reuse.append(row.id)
+    if lot is not None:
+        rows = [r for r in existing.values() if r.lot_number is not None]
+        serial_lots.check_label_lot(it, rows, lot, warnings)
     new = [sn for sn in wanted if sn not in existing]
     if doc.doc_type == "customer_return" and new and not settings.allow_unknown_returns:
         raise SerialNotShipped(item=it.sku, serial=new[0], status="unknown")
@@ -276,8 +287,13 @@ def allocate_serials(
     item: str | None = None,
     serials: Sequence[str] | None = None,
     count: int | None = None,
+    lot: str | None = None,
 ) -> Assignment:
-    """Reserve in-stock serials at the line's location for an outbound line."""
+    """Reserve in-stock serials at the line's location for an outbound line.
+
+    ``lot``: the lot on the scanned labels (each serial must be of it), or with ``count``
+    the lot to take serials from.
+    """
     s = ctx.session
     _one_of(serials, count)
     doc, ln, it = _serial_line(ctx, number, line, item, "out")
@@ -287,8 +303,10 @@ def allocate_serials(
         raise InvalidInput(field="serials", reason="no serials given")
     assigned = check_room(s, doc, ln, n)
     warnings: list[str] = []
+    label_lot = validate.code("lot", lot) if lot is not None else None
     if wanted is None:
-        picked = suggest_serials(ctx, doc, ln, it, n)
+        lot_id = serial_lots.label_lot_row(ctx, it, label_lot).id if label_lot else None
+        picked = suggest_serials(ctx, doc, ln, it, n, lot_id=lot_id)
         if len(picked) < n:
             raise InsufficientStock(
                 item=it.sku,
@@ -299,7 +317,7 @@ def allocate_serials(
         ids = [i for i, _ in picked]
         done = tuple(sn for _, sn in picked)
     else:
-        ids = _check_allocatable(ctx, doc, ln, it, wanted, warnings)
+        ids = _check_allocatable(ctx, doc, ln, it, wanted, warnings, label_lot)
         done = tuple(wanted)
     changed = 0
     for part in chunks(ids):
@@ -337,6 +355,7 @@ def _check_allocatable(
     it: Item,
     wanted: list[str],
     warnings: list[str],
+    label_lot: str | None = None,
 ) -> list[int]:
     s = ctx.session
     rows: dict[str, SerialNumber] = {}
@@ -370,6 +389,7 @@ def _check_allocatable(
                 location=location_code(s, row.location_id),
                 wanted_location=wanted_loc,
             )
+        serial_lots.check_label_lot(it, [row], label_lot, warnings)
         check_quarantine(
             doc_type=doc.doc_type,
             item=it.sku,
@@ -378,6 +398,7 @@ def _check_allocatable(
             until=row.quarantine_until,
             today=ctx.today,
         )
+        serial_lots.check_lot_status(ctx, doc, it, row)
         warn = check_expiry(
             settings=ctx.settings,
             doc_type=doc.doc_type,
@@ -393,7 +414,7 @@ def _check_allocatable(
 
 
 def suggest_serials(
-    ctx: Ctx, doc: Document, ln: DocumentLine, it: Item, limit: int
+    ctx: Ctx, doc: Document, ln: DocumentLine, it: Item, limit: int, *, lot_id: int | None = None
 ) -> list[tuple[int, str]]:
     """Available serials in allocation order (locked, skipping ones other writers hold)."""
     s, settings = ctx.session, ctx.settings
@@ -403,15 +424,18 @@ def suggest_serials(
         SerialNumber.status == "in_stock",
         SerialNumber.reserved_line_id.is_(None),
     )
+    if lot_id is not None:
+        q = q.where(SerialNumber.lot_id == lot_id)
     if doc.doc_type not in TAKES_BLOCKED:
         q = q.where(
+            serial_lots.lot_not_blocked(ctx, it),
             or_(
                 SerialNumber.quarantine.is_(False),
                 and_(
                     SerialNumber.quarantine_until.is_not(None),
                     SerialNumber.quarantine_until <= ctx.today,
                 ),
-            )
+            ),
         )
     if not suggest_expired(settings, doc.doc_type):
         q = q.where(or_(SerialNumber.expiry_date.is_(None), SerialNumber.expiry_date >= ctx.today))

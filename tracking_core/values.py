@@ -173,6 +173,16 @@ class SerialInfo:
 
 
 @dataclass(frozen=True)
+class LotSerial:
+    """A serial of a serialized item's lot, where it is now."""
+
+    serial: str
+    status: str
+    location: str | None
+    expiry: dt.date | None
+
+
+@dataclass(frozen=True)
 class LotInfo:
     item: str
     lot: str
@@ -185,6 +195,7 @@ class LotInfo:
     recall_reason: str | None
     stock: tuple[StockRow, ...] = ()
     history: tuple[Movement, ...] = ()
+    serials: tuple[LotSerial, ...] = ()  # a serialized item's lot: every serial of it
 
     @property
     def on_hand(self) -> int:

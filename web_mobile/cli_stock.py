@@ -288,7 +288,7 @@ def serial(state: State, serial: str, item: str | None, as_json: bool) -> None:
 @json_option
 @pass_state
 def lot(state: State, item: str, lot: str, as_json: bool) -> None:
-    """A lot's status, quantity per location and history."""
+    """A lot's status, quantity per location and history (and its serials, if serialized)."""
     info = state.core.lot(lot, item=item)
 
     def text() -> str:
@@ -299,7 +299,11 @@ def lot(state: State, item: str, lot: str, as_json: bool) -> None:
             head += f", recall {info.recall_number} ({info.recall_reason or 'no reason given'})"
         stock_rows = [(r.location, r.on_hand, r.allocated) for r in info.stock]
         stock_table = table(stock_rows, ["location", "on hand", "allocated"])
-        return "\n\n".join([head, stock_table, _moves(info.history)])
+        parts = [head, stock_table]
+        if info.serials:  # a serialized item's lot: each of its serials, where it is now
+            units = [(u.serial, u.status, u.location, u.expiry) for u in info.serials]
+            parts.append(table(units, ["serial", "status", "location", "expiry"]))
+        return "\n\n".join([*parts, _moves(info.history)])
 
     emit(as_json, info, text)
 

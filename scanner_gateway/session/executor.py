@@ -25,6 +25,7 @@ from scanner_gateway.session.planner import (
     SetDocument,
     SetItem,
     SetLocation,
+    SetLot,
     SetMode,
     SetOperator,
     SetQuantity,
@@ -33,11 +34,12 @@ from scanner_gateway.session.planner import (
     Verify,
 )
 from scanner_gateway.session.state import SessionState
-from tracking_core import catalog, documents, inquiry, lots, posting, serials
+from tracking_core import catalog, documents, inquiry, lots, posting, serials, validate
 from tracking_core.context import Ctx
 from tracking_core.errors import (
     DocumentNotOpen,
     InvalidInput,
+    SerialLotMismatch,
     SerialNotOnLine,
     UnknownLine,
     WrongDocumentType,
@@ -170,7 +172,7 @@ def _set_document(
     if state.mode != "count" and doc.status != "open":
         raise DocumentNotOpen(document=doc.number, status=doc.status)
     info = _doc(ctx, doc.number)
-    new = state.with_(document=doc.number, adhoc=False, item=None, quantity=None, undo=())
+    new = state.with_(document=doc.number, adhoc=False, item=None, quantity=None, undo=(), lot=None)
     if state.location is None and info.lines:
         new = new.with_(location=info.lines[0].location)
     return ok("document", f"{doc_title(info.doc_type)} {info.number}", progress=progress(info)), new
@@ -200,7 +202,28 @@ def _set_location(
 
 def _set_item(ctx: Ctx, state: SessionState, step: SetItem) -> tuple[Feedback, SessionState]:
     it = catalog.item_row(ctx.session, step.sku)
-    return ok("item", f"{it.sku} {it.description}".strip(), item=it.sku), state.with_(item=it.sku)
+    new = state.with_(item=it.sku)
+    if state.lot and state.lot.get("item") != it.sku:  # a pending lot is for its own item
+        new = new.with_(lot=None)
+    return ok("item", f"{it.sku} {it.description}".strip(), item=it.sku), new
+
+
+def _set_lot(ctx: Ctx, state: SessionState, step: SetLot) -> tuple[Feedback, SessionState]:
+    """Remember a serialized item's lot label; nothing is stored until its serials come."""
+    it = catalog.item_row(ctx.session, step.item.sku)
+    lot = validate.code("lot", step.lot)
+    pending = {
+        "item": it.sku,
+        "lot": lot,
+        "expiry": step.expiry.isoformat() if step.expiry else None,
+        "production_date": step.production_date.isoformat() if step.production_date else None,
+    }
+    text = f"{it.sku} lot {lot}"
+    if step.expiry:
+        text += f", expiry {step.expiry.isoformat()}"
+    return ok("lot", f"{text}: scan its serials", item=it.sku, lot=lot), state.with_(
+        item=it.sku, lot=pending
+    )
 
 
 def _set_quantity(
@@ -254,14 +277,14 @@ def _assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, Sess
     if step.item.tracking == "serial":
         assert step.serial is not None
         fn = serials.generate_serials if state.inbound else serials.allocate_serials
-        a = fn(ctx, number, line=line, serials=[step.serial], **_dates(state, step))
+        a = fn(ctx, number, line=line, serials=[step.serial], lot=step.lot, **_dates(state, step))
         entry: dict[str, Any] = {
             "kind": "serial",
             "document": number,
             "serial": step.serial,
             "item": a.item,
         }
-        text = f"{a.item} serial {step.serial}"
+        text = f"{a.item} serial {step.serial}" + (f" (lot {step.lot})" if step.lot else "")
     else:
         if state.inbound:
             a = lots.generate_lot(
@@ -320,7 +343,16 @@ def _generate_n(ctx: Ctx, state: SessionState, step: GenerateN) -> tuple[Feedbac
     count = step.count if it.tracking == "serial" else 1
     number, line, state = _line_for(ctx, state, it.sku, step.count)
     if it.tracking == "serial":
-        a = serials.generate_serials(ctx, number, line=line, count=step.count)
+        lot, expiry, production_date = state.lot_for(it.sku) or (None, None, None)
+        a = serials.generate_serials(
+            ctx,
+            number,
+            line=line,
+            count=step.count,
+            lot=lot,
+            expiry=expiry,
+            production_date=production_date,
+        )
         made = list(a.serials)
     elif it.tracking == "lot":
         a = lots.generate_lot(ctx, number, line=line, quantity=step.count)
@@ -341,6 +373,8 @@ def _generate_n(ctx: Ctx, state: SessionState, step: GenerateN) -> tuple[Feedbac
         )
         new = new.pushed(entry)
     what = f"{count} serials" if it.tracking == "serial" else f"lot {made[0]} x {step.count}"
+    if it.tracking == "serial" and a.serials and (pending := state.lot_for(it.sku)):
+        what += f" of lot {pending[0]}"
     return ok("generated", f"{it.sku}: {what} generated, labels queued", numbers=made), new
 
 
@@ -350,6 +384,10 @@ def _verify(ctx: Ctx, state: SessionState, step: Verify) -> tuple[Feedback, Sess
     info = inquiry.serial_info(ctx.session, item=step.item.sku, serial=step.serial, history=False)
     if info.held_by != state.document:
         raise SerialNotOnLine(serial=step.serial, line=0)
+    if step.lot is not None and info.lot is not None and info.lot != step.lot:
+        raise SerialLotMismatch(
+            item=info.item, serial=info.serial, lot=info.lot, label_lot=step.lot
+        )
     return ok("verified", f"{step.item.sku} serial {step.serial} is on {state.document}"), state
 
 
@@ -398,7 +436,7 @@ def _confirm(ctx: Ctx, state: SessionState, step: Confirm) -> tuple[Feedback, Se
     result = posting.post(ctx, state.document)
     info = _doc(ctx, state.document)
     new = state.with_(
-        document=None, adhoc=False, item=None, quantity=None, undo=(), to_location=None
+        document=None, adhoc=False, item=None, quantity=None, undo=(), to_location=None, lot=None
     )
     return ok(
         "posted",
@@ -487,6 +525,7 @@ _HANDLERS: dict[type, Any] = {
     SetItem: _set_item,
     SetQuantity: _set_quantity,
     Assign: _assign,
+    SetLot: _set_lot,
     GenerateN: _generate_n,
     Verify: _verify,
     CountSerial: _count,

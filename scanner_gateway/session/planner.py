@@ -96,6 +96,16 @@ class Assign:
 
 
 @dataclass(frozen=True)
+class SetLot:
+    """Receive: a lot label for a serialized item, kept for the serials that follow it."""
+
+    item: ItemRef
+    lot: str
+    expiry: dt.date | None = None
+    production_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
 class GenerateN:
     count: int
 
@@ -106,6 +116,7 @@ class Verify:
 
     item: ItemRef
     serial: str
+    lot: str | None = None  # the lot on the label, checked against the serial's
 
 
 @dataclass(frozen=True)
@@ -160,6 +171,7 @@ Step = (
     | SetItem
     | SetQuantity
     | Assign
+    | SetLot
     | GenerateN
     | Verify
     | CountSerial
@@ -275,6 +287,8 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
             return Refuse("serial_expected", "Count mode counts serials: scan a serial")
         return CountSerial(serial)
     if item.tracking == "serial" and not serial:
+        if lot and state.inbound:  # the lot label of a unit: its serials come next
+            return SetLot(item, lot, b.expiry, b.production_date)
         return (
             SetItem(item.sku)
             if kind in ("gtin", "gs1") and not lot
@@ -289,17 +303,27 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
     if item.tracking == "none":
         return SetItem(item.sku)
     if state.mode == "ship" and serial:
-        return Verify(item, serial)
+        return Verify(item, serial, lot)
     quantity = 1
+    expiry, production_date = b.expiry, b.production_date
     if item.tracking == "lot":
         quantity = b.quantity if b.quantity is not None else (state.quantity or 1)
         if quantity <= 0:
             return Refuse("invalid_quantity", f"Quantity must be above zero, got {quantity}")
+    elif not lot and (pending := state.lot_for(item.sku)):
+        # a serial after its unit's lot label (two barcodes): the lot scanned before
+        lot, expiry, production_date = (
+            pending[0],
+            expiry or pending[1],
+            production_date or pending[2],
+        )
+    # A serialized unit keeps the lot its label names: the core refuses one that does not
+    # match what is on record for that serial.
     return Assign(
         item=item,
         serial=serial if item.tracking == "serial" else None,
-        lot=lot if item.tracking == "lot" else None,
+        lot=lot,
         quantity=quantity,
-        expiry=b.expiry,
-        production_date=b.production_date,
+        expiry=expiry,
+        production_date=production_date,
     )

@@ -36,6 +36,9 @@ class SessionState:
     # An ambiguous scan waiting for CMD:CHOOSE: {"raw", "gs1", "literal", "readings"}
     # (the two readings as Barcode.to_dict()); any other scan drops it.
     pending: dict[str, Any] | None = None
+    # inbound: a lot label scanned for a serialized item ({"item", "lot", "expiry",
+    # "production_date"}, dates as ISO text), for the serials scanned or generated next
+    lot: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SessionState:
@@ -64,6 +67,14 @@ class SessionState:
         if self.last_raw != raw or self.last_at is None:
             return False
         return (now - dt.datetime.fromisoformat(self.last_at)).total_seconds() < window
+
+    def lot_for(self, sku: str) -> tuple[str, dt.date | None, dt.date | None] | None:
+        """The pending lot label (lot, expiry, production date), if it is for ``sku``."""
+        if not self.lot or self.lot.get("item") != sku:
+            return None
+        dates = [self.lot.get(k) for k in ("expiry", "production_date")]
+        exp, prod = (dt.date.fromisoformat(d) if isinstance(d, str) else None for d in dates)
+        return str(self.lot["lot"]), exp, prod
 
     @property
     def doc_type(self) -> str | None:

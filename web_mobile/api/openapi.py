@@ -203,7 +203,10 @@ SCHEMAS: dict[str, Schema] = {
                 "description": "the scanned serials; or give count",
             },
             "count": _int("generate from the mask, or allocate by suggestion"),
-            "lot": _s("generate only: the lot printed beside the serial"),
+            "lot": _s(
+                "the lot printed beside the serial: generate keeps it; allocate checks the"
+                " serials are of it, or with count takes serials of it"
+            ),
             "expiry": _date("generate only"),
             "production_date": _date("generate only"),
             **SCAN_KEY,

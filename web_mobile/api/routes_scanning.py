@@ -53,7 +53,7 @@ def serial_step(number: str, body: dict[str, Any]) -> Any:
     who = actor(scan.device if scan else None)
     if action == "generate":
         return assignment_json(core().generate_serials(number, scan=scan, actor=who, **args))
-    _refuse_generate_only(args)
+    _refuse_generate_only(args, allowed=("lot",))  # the lot on the labels must match
     return assignment_json(core().allocate_serials(number, scan=scan, actor=who, **args))
 
 
