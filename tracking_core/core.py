@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tracking_core import (
     auth,
     catalog,
+    costing,
     documents,
     idempotency,
     inquiry,
@@ -47,6 +48,7 @@ from tracking_core.values import (
     Assignment,
     DocumentInfo,
     ItemInfo,
+    LedgerCheck,
     LineInfo,
     LineSpec,
     LocationInfo,
@@ -609,6 +611,10 @@ class Tracking:
 
     def ledger(self, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
         return self._read(lambda s: inquiry.ledger_rows(s, since_id=since_id, limit=limit))
+
+    def check_ledger(self) -> LedgerCheck:
+        """Does the ledger's value equal the value on hand everywhere (see ``costing``)?"""
+        return self._read(costing.check_ledger)
 
     # --- numbering -------------------------------------------------------------------
 
