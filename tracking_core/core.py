@@ -485,6 +485,7 @@ class Tracking:
         post: bool = True,
         doc_type: str = "shipment",
         to_location: str | None = None,
+        unit_price: Any = None,
         progress: Callable[[int, int], None] | None = None,
         actor: Actor | None = None,
     ) -> DocumentInfo:
@@ -495,6 +496,7 @@ class Tracking:
             location=location,
             to_location=to_location,
             direction="out" if doc_type == "adjustment" else None,
+            unit_price=unit_price,
         )
 
         def assign(c: Ctx, number: str, tracking: str) -> None:

@@ -108,12 +108,15 @@ def lot_return_cost(s: Session, lot_id: int, partner_id: int | None) -> Decimal 
         )
         .order_by(LotTransaction.id.desc())
     )
+    row = None
     if partner_id is not None:
-        mine = s.execute(q.where(LotTransaction.partner_id == partner_id).limit(1)).first()
-        if mine is not None:
-            return (Decimal(mine.cost) / mine.quantity).quantize(CENT)
-    row = s.execute(q.limit(1)).first()
-    return (Decimal(row.cost) / row.quantity).quantize(CENT) if row is not None else None
+        row = s.execute(q.where(LotTransaction.partner_id == partner_id).limit(1)).first()
+    if row is None:
+        row = s.execute(q.limit(1)).first()
+    if row is None:
+        return None
+    cost, quantity = Decimal(row[0]), int(row[1])
+    return (cost / quantity).quantize(CENT)
 
 
 def money_sum(column: Any) -> Any:

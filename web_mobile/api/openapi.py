@@ -162,7 +162,17 @@ SCHEMAS: dict[str, Schema] = {
             "item": _s("SKU or GTIN"),
             "quantity": _int("whole units, at least 1"),
             "location": _s("where stock arrives or leaves"),
-            "unit_cost": {"type": ["number", "string"], "description": "default: standard cost"},
+            "unit_cost": {
+                "type": ["number", "string"],
+                "description": (
+                    "inbound lines: the cost of what comes in (default: standard cost); refused"
+                    " on outbound lines, which move stock at its own cost"
+                ),
+            },
+            "unit_price": {
+                "type": ["number", "string"],
+                "description": "shipment lines: the sales price; kept and exported, never a cost",
+            },
             "to_location": _s("transfers only: the destination"),
             "direction": {
                 "type": "string",
@@ -188,6 +198,39 @@ SCHEMAS: dict[str, Schema] = {
             "lines": {"type": "array", "items": _ref("Line")},
         },
         "type",
+    ),
+    "Stock": _obj(
+        {
+            "stock": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "item": _s("SKU"),
+                        "location": _s("location code"),
+                        "lot": _nullable(_s(), "null: serials, counted per item and location"),
+                        "on_hand": _int(minimum=0),
+                        "allocated": _int(minimum=0),
+                        "available": _int(minimum=0),
+                        "expiry": _nullable(_s(format="date"), "lots only"),
+                        "value": _s(
+                            "decimal: serials, the sum of their costs; a lot, on hand x its"
+                            " unit cost"
+                        ),
+                    },
+                    "item",
+                    "location",
+                    "lot",
+                    "on_hand",
+                    "allocated",
+                    "available",
+                    "expiry",
+                    "value",
+                ),
+            },
+            "value": _s("decimal: the sum of the rows' values"),
+        },
+        "stock",
+        "value",
     ),
     "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
     "SerialStep": _obj(
@@ -296,8 +339,10 @@ def op(
     body: str | None = None,
     query: tuple[Schema, ...] = (),
     status: int = 200,
+    response: str | None = None,
 ) -> Schema:
     """One operation: who may call it, its query, body and answers."""
+    answer = _ref(response) if response else {"type": "object"}
     out: Schema = {
         "summary": summary,
         "tags": [tag],
@@ -306,7 +351,7 @@ def op(
         "responses": {
             str(status): {
                 "description": "OK",
-                "content": {"application/json": {"schema": {"type": "object"}}},
+                "content": {"application/json": {"schema": answer}},
             },
             "4XX": {"$ref": "#/components/responses/Error"},
             "5XX": {"$ref": "#/components/responses/Error"},
@@ -443,10 +488,11 @@ PATHS: dict[str, dict[str, Schema]] = {
     },
     "/stock": {
         "get": op(
-            "On hand, allocated and available by item, location and lot",
+            "On hand, allocated, available and value by item, location and lot",
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s()), _q("location", _s()), _q("lot", _s())),
+            response="Stock",
         )
     },
     "/serials/{serial}": {
