@@ -16,6 +16,7 @@ from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
     LineQuantityExceeded,
+    PriceNotCost,
     TrackingDisabled,
     UnknownDocument,
     UnknownLine,
@@ -171,13 +172,10 @@ def _line_money(
         if spec.unit_cost is not None:
             cost = validate.money("unit_cost", spec.unit_cost)
     elif spec.unit_cost is not None:
+        if doc_type == "shipment":
+            raise PriceNotCost(field="unit_cost", reason="a shipment line has a price, not a cost")
         raise InvalidInput(
-            field="unit_cost",
-            reason=(
-                "a shipment line has a price, not a cost: send it as unit_price"
-                if doc_type == "shipment"
-                else "an outbound line moves stock at its own cost; give no unit_cost"
-            ),
+            field="unit_cost", reason="an outbound line moves stock at its own cost; give none"
         )
     else:
         cost = Decimal(0)
