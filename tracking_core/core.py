@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tracking_core import (
     auth,
     catalog,
+    costing,
     documents,
     idempotency,
     inquiry,
@@ -47,6 +48,7 @@ from tracking_core.values import (
     Assignment,
     DocumentInfo,
     ItemInfo,
+    LedgerCheck,
     LineInfo,
     LineSpec,
     LocationInfo,
@@ -491,6 +493,7 @@ class Tracking:
         post: bool = True,
         doc_type: str = "shipment",
         to_location: str | None = None,
+        unit_price: Any = None,
         progress: Callable[[int, int], None] | None = None,
         actor: Actor | None = None,
     ) -> DocumentInfo:
@@ -501,6 +504,7 @@ class Tracking:
             location=location,
             to_location=to_location,
             direction="out" if doc_type == "adjustment" else None,
+            unit_price=unit_price,
         )
 
         def assign(c: Ctx, number: str, tracking: str) -> None:
@@ -617,6 +621,10 @@ class Tracking:
 
     def ledger(self, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
         return self._read(lambda s: inquiry.ledger_rows(s, since_id=since_id, limit=limit))
+
+    def check_ledger(self) -> LedgerCheck:
+        """Does the ledger's value equal the value on hand everywhere (see ``costing``)?"""
+        return self._read(costing.check_ledger)
 
     # --- numbering -------------------------------------------------------------------
 

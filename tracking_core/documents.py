@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -17,6 +18,7 @@ from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
     LineQuantityExceeded,
+    PriceNotCost,
     TrackingDisabled,
     UnknownDocument,
     UnknownLine,
@@ -131,11 +133,7 @@ def _add_line(ctx: Ctx, doc: Document, spec: LineSpec) -> DocumentLine:
             raise InvalidInput(field="to_location", reason="destination equals the source")
     elif spec.to_location:
         raise InvalidInput(field="to_location", reason="only transfer lines have a destination")
-    cost = (
-        validate.money("unit_cost", spec.unit_cost)
-        if spec.unit_cost is not None
-        else item.standard_cost
-    )
+    cost, price = _line_money(doc.doc_type, direction, item, spec)
     line_no = (
         s.execute(
             select(func.coalesce(func.max(DocumentLine.line_no), 0)).where(
@@ -151,6 +149,7 @@ def _add_line(ctx: Ctx, doc: Document, spec: LineSpec) -> DocumentLine:
         direction=direction,
         quantity=qty,
         unit_cost=cost,
+        unit_price=price,
         location_id=loc.id,
         to_location_id=to_loc.id if to_loc else None,
     )
@@ -166,6 +165,34 @@ def _add_line(ctx: Ctx, doc: Document, spec: LineSpec) -> DocumentLine:
             raise InvalidInput(field="expected_serials", reason="more serials than the quantity")
         s.execute(insert(ExpectedSerial), [{"line_id": line.id, "serial": x} for x in expected])
     return line
+
+
+def _line_money(
+    doc_type: str, direction: str, item: Item, spec: LineSpec
+) -> tuple[Decimal, Decimal | None]:
+    """A line's unit cost and price (see tracking_core.costing).
+
+    An inbound line's cost is what it brings in (default: the item's standard cost). An
+    outbound line moves stock at the stock's own cost: a cost given for it is refused (for a
+    shipment, the number the ERP means is its price: ``unit_price``).
+    """
+    if direction == "in":
+        cost = item.standard_cost
+        if spec.unit_cost is not None:
+            cost = validate.money("unit_cost", spec.unit_cost)
+    elif spec.unit_cost is not None:
+        if doc_type == "shipment":
+            raise PriceNotCost(field="unit_cost", reason="a shipment line has a price, not a cost")
+        raise InvalidInput(
+            field="unit_cost", reason="an outbound line moves stock at its own cost; give none"
+        )
+    else:
+        cost = Decimal(0)
+    if spec.unit_price is None:
+        return cost, None
+    if doc_type != "shipment":
+        raise InvalidInput(field="unit_price", reason="only shipment lines have a price")
+    return cost, validate.money("unit_price", spec.unit_price)
 
 
 def _unique_codes(field: str, values: Iterable[str]) -> list[str]:
@@ -409,6 +436,7 @@ def _line_infos(
             assigned=f.assigned,
             open=max(0, line.quantity - f.assigned),
             unit_cost=line.unit_cost,
+            unit_price=line.unit_price,
             location=locations.get(line.location_id, ""),
             to_location=locations.get(line.to_location_id) if line.to_location_id else None,
             expected=f.expected,

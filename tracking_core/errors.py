@@ -80,6 +80,15 @@ class InvalidLotNumber(InvalidNumber):
 
 
 @dataclass(eq=False)
+class PriceNotCost(InvalidInput):
+    """A cost given for a shipment line: what the ERP means is the sales price."""
+
+    use: str = "unit_price"
+    code: ClassVar[str] = "price_not_cost"
+    template: ClassVar[str] = "Invalid {field}: {reason}; send it as {use}"
+
+
+@dataclass(eq=False)
 class InvalidQuantity(DomainError):
     quantity: object
     reason: str

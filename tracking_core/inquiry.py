@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from tracking_core import validate
 from tracking_core.catalog import item_row, location_row
+from tracking_core.costing import CENT, money_sum, money_value
 from tracking_core.errors import InvalidInput, UnknownLot, UnknownSerial
 from tracking_core.lots import effective_status, lot_row
 from tracking_core.models import (
@@ -45,7 +46,13 @@ def stock(
     """On hand and allocated per item, location and lot (serials counted per item and location)."""
     lq = (
         select(
-            Item.sku, Location.code, Lot.lot, LotStock.on_hand, LotStock.allocated, Lot.expiry_date
+            Item.sku,
+            Location.code,
+            Lot.lot,
+            LotStock.on_hand,
+            LotStock.allocated,
+            Lot.expiry_date,
+            Lot.unit_cost,
         )
         .join(Lot, Lot.item_id == Item.id)
         .join(LotStock, LotStock.lot_id == Lot.id)
@@ -55,7 +62,7 @@ def stock(
     on_hand = func.count()
     allocated = func.sum(case((SerialNumber.status == "allocated", 1), else_=0))
     sq = (
-        select(Item.sku, Location.code, on_hand, allocated)
+        select(Item.sku, Location.code, on_hand, allocated, money_sum(SerialNumber.cost))
         .join(SerialNumber, SerialNumber.item_id == Item.id)
         .join(Location, Location.id == SerialNumber.location_id)
         .where(SerialNumber.status.in_(("in_stock", "allocated")))
@@ -72,12 +79,27 @@ def stock(
         lq = lq.where(Lot.lot == lot)
     else:
         rows.extend(
-            StockRow(item=i, location=c, lot=None, on_hand=int(n), allocated=int(a or 0))
-            for i, c, n, a in s.execute(sq)
+            StockRow(
+                item=i,
+                location=c,
+                lot=None,
+                on_hand=int(n),
+                allocated=int(a or 0),
+                value=money_value(v),
+            )
+            for i, c, n, a, v in s.execute(sq)
         )
     rows.extend(
-        StockRow(item=i, location=c, lot=ln, on_hand=int(n), allocated=int(a), expiry=e)
-        for i, c, ln, n, a, e in s.execute(lq)
+        StockRow(
+            item=i,
+            location=c,
+            lot=ln,
+            on_hand=int(n),
+            allocated=int(a),
+            expiry=e,
+            value=(n * unit).quantize(CENT),
+        )
+        for i, c, ln, n, a, e, unit in s.execute(lq)
     )
     return sorted(rows, key=lambda r: (r.item, r.location, r.lot or ""))
 
@@ -100,8 +122,10 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
             number_col,
             tx.reversal_of_id,
             Item.sku,
+            DocumentLine.unit_price,
         )
         .join(Document, Document.id == tx.document_id)
+        .join(DocumentLine, DocumentLine.id == tx.line_id)
         .outerjoin(Partner, Partner.id == tx.partner_id)
         .outerjoin(FromLoc, FromLoc.id == tx.from_location_id)
         .outerjoin(ToLoc, ToLoc.id == tx.to_location_id)
@@ -112,7 +136,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
 def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
     out = []
     for row in s.execute(q):
-        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku) = row
+        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku, price) = row
         out.append(
             Movement(
                 id=int(id_),
@@ -130,6 +154,7 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
                 lot=num if kind == "lot" else None,
                 reversal_of=rev,
                 item=sku,
+                unit_price=price,
             )
         )
     return tuple(out)
@@ -204,6 +229,7 @@ def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool =
             on_hand=int(n),
             allocated=int(a),
             expiry=row.expiry_date,
+            value=(n * row.unit_cost).quantize(CENT),
         )
         for c, n, a in s.execute(
             select(Location.code, LotStock.on_hand, LotStock.allocated)

@@ -166,6 +166,7 @@ class DocumentLine(Base):
         UniqueConstraint("document_id", "line_no"),
         CheckConstraint("quantity >= 0", name="quantity"),
         CheckConstraint("unit_cost >= 0", name="unit_cost"),
+        CheckConstraint("unit_price >= 0", name="unit_price"),
         CheckConstraint("direction IN ('in', 'out')", name="direction"),
     )
 
@@ -177,7 +178,10 @@ class DocumentLine(Base):
     # 'out' at location_id and arrives at to_location_id on posting.
     direction: Mapped[str] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer)
+    # the cost of what an inbound line brings in (see tracking_core.costing); outbound
+    # lines carry 0: their records take the cost of the stock they move
     unit_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    unit_price: Mapped[Decimal | None] = mapped_column(Money)  # a sales price, never a cost
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
 
@@ -241,6 +245,7 @@ class Lot(Base):
     __table_args__ = (
         UniqueConstraint("item_id", "lot"),
         CheckConstraint(_in("status", LOT_STATUSES), name="status"),
+        CheckConstraint("unit_cost >= 0", name="unit_cost"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -255,6 +260,8 @@ class Lot(Base):
     recall_reason: Mapped[str | None] = mapped_column(String(200))
     released_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    # one unit cost for the lot at every location: weighed by tracking_core.costing
+    unit_cost: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
 
 
 class LotStock(Base):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Numeric, case, func, insert, literal, null, select, update
+from sqlalchemy import Numeric, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import costing, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
@@ -108,7 +108,10 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
         if inbound
         else (literal(ln.to_location_id) if doc.doc_type == "transfer" else null())
     )
-    cost = literal(ln.unit_cost, _MONEY) if inbound else SerialNumber.cost
+    # costing: a serial received takes the line's cost; one coming back from a customer
+    # keeps the cost at which it left; everything else moves at the serial's own cost
+    returned = doc.doc_type == "customer_return"
+    cost = literal(ln.unit_cost, _MONEY) if inbound and not returned else SerialNumber.cost
     rows = select(
         SerialNumber.id,
         SerialNumber.item_id,
@@ -146,14 +149,16 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
             rows,
         )
     )
+    values: dict[str, object]
     if inbound:
         values = {
             "status": "in_stock",
             "location_id": ln.location_id,
             "reserved_line_id": None,
             "received_at": ctx.now,
-            "cost": case((SerialNumber.status == "pending", ln.unit_cost), else_=SerialNumber.cost),
         }
+        if not returned:
+            values["cost"] = ln.unit_cost
     elif doc.doc_type == "transfer":
         values = {"status": "in_stock", "location_id": ln.to_location_id, "reserved_line_id": None}
     else:
@@ -181,12 +186,20 @@ def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
     count = 0
     for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
         qty = ll.quantity
+        lot = s.get(Lot, ll.lot_id, with_for_update=True)  # its unit cost is read and weighed
+        assert lot is not None
         src: int | None
         dst: int | None
         if ln.direction == "in":
+            unit = ln.unit_cost
+            if doc.doc_type == "customer_return":
+                left = costing.lot_return_cost(s, lot.id, doc.partner_id)
+                unit = ln.unit_cost if left is None else left
+            before = _lot_on_hand(s, lot.id)
             _add_on_hand(s, ll.lot_id, ln.location_id, qty)
             src, dst = None, ln.location_id
         else:
+            unit = lot.unit_cost
             s.execute(
                 update(LotStock)
                 .where(LotStock.lot_id == ll.lot_id, LotStock.location_id == ln.location_id)
@@ -196,6 +209,7 @@ def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
             src, dst = ln.location_id, ln.to_location_id
             if dst is not None:
                 _add_on_hand(s, ll.lot_id, dst, qty)
+        cost = (unit * qty).quantize(costing.CENT)
         s.add(
             LotTransaction(
                 lot_id=ll.lot_id,
@@ -207,15 +221,55 @@ def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
                 from_location_id=src,
                 to_location_id=dst,
                 quantity=qty,
-                cost=(ln.unit_cost * qty).quantize(Decimal("0.0001")),
+                cost=cost,
                 posted_at=ctx.now,
                 operator=ctx.operator,
                 device=ctx.device,
             )
         )
         count += 1
+        if ln.direction == "in":
+            count += _reweigh_lot(ctx, doc, ln.id, lot, before, {ln.location_id: (qty, cost)})
     s.flush()
     return count
+
+
+def _lot_on_hand(s: Session, lot_id: int) -> dict[int, int]:
+    q = select(LotStock.location_id, LotStock.on_hand).where(LotStock.lot_id == lot_id)
+    return {int(loc): int(n) for loc, n in s.execute(q)}
+
+
+def _reweigh_lot(
+    ctx: Ctx,
+    doc: Document,
+    line_id: int,
+    lot: Lot,
+    before: dict[int, int],
+    moves: dict[int, tuple[int, Decimal]],
+) -> int:
+    """Weigh the lot's unit cost after records that moved value in or out at another cost;
+    each location whose value changes gets a revaluation record (quantity 0, from = to)."""
+    new, revalue = costing.reweigh(lot.unit_cost, before, moves)
+    lot.unit_cost = new
+    for loc, delta in revalue.items():
+        ctx.session.add(
+            LotTransaction(
+                lot_id=lot.id,
+                item_id=lot.item_id,
+                document_id=doc.id,
+                line_id=line_id,
+                doc_type=doc.doc_type,
+                partner_id=doc.partner_id,
+                from_location_id=loc,
+                to_location_id=loc,
+                quantity=0,
+                cost=delta,
+                posted_at=ctx.now,
+                operator=ctx.operator,
+                device=ctx.device,
+            )
+        )
+    return len(revalue)
 
 
 def cancel(ctx: Ctx, number: str) -> DocumentInfo:
@@ -288,6 +342,7 @@ def _copy_lines(s: Session, doc: Document, rev: Document) -> dict[int, int]:
             direction="out" if ln.direction == "in" else "in",
             quantity=ln.quantity,
             unit_cost=ln.unit_cost,
+            unit_price=ln.unit_price,
             location_id=ln.to_location_id or ln.location_id,
             to_location_id=ln.location_id if ln.to_location_id else None,
         )
@@ -297,15 +352,18 @@ def _copy_lines(s: Session, doc: Document, rev: Document) -> dict[int, int]:
     return mapping
 
 
-def _moved_on(s: Session, txs: list[SerialTransaction]) -> set[int]:
-    """Serials with a movement after the given records that has not been undone since.
+def _moved_on(s: Session, txs: list[SerialTransaction]) -> tuple[set[int], set[int]]:
+    """Serials with a movement, and serials with a cost adjustment, after the given records
+    that has not been undone since.
 
     A serial shipped, returned and shipped again has its first shipment's status, but
-    not its place: reversing that shipment would shelve a unit a customer holds.
-    Cost adjustments (from = to) move nothing and do not count.
+    not its place: reversing that shipment would shelve a unit a customer holds. A cost
+    adjustment (from = to) moves nothing, but a movement reversed after it would carry the
+    old cost back while the serial keeps the new one.
     """
     after = {t.serial_id: t.id for t in txs}
     moved: set[int] = set()
+    revalued: set[int] = set()
     ids = list(after)
     for i in range(0, len(ids), 5000):
         part = ids[i : i + 5000]
@@ -325,9 +383,9 @@ def _moved_on(s: Session, txs: list[SerialTransaction]) -> set[int]:
         for r in later:
             revalue = r.from_location_id is not None and r.from_location_id == r.to_location_id
             undone_since = r.reversal_of_id is not None or r.id in undone
-            if r.id > after[r.serial_id] and not undone_since and not revalue:
-                moved.add(r.serial_id)
-    return moved
+            if r.id > after[r.serial_id] and not undone_since:
+                (revalued if revalue else moved).add(r.serial_id)
+    return moved, revalued
 
 
 def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]) -> int:
@@ -349,12 +407,17 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
             .with_for_update()
         ).scalars()
     }
-    moved = _moved_on(s, txs)
+    moved, revalued = _moved_on(s, txs)
     for t in txs:
         sn = serials[t.serial_id]
         revalue = t.from_location_id is not None and t.from_location_id == t.to_location_id
         if revalue:  # a cost adjustment: the serial only has to be where it was revalued
             here = sn.location_id == t.to_location_id
+        elif t.serial_id in revalued:
+            raise CannotReverse(
+                document=doc.number,
+                reason=f"serial {sn.serial} was revalued since: reverse that cost adjustment first",
+            )
         else:  # the serial must still be where this document left it, and held by nobody
             here = (
                 sn.reserved_line_id is None
@@ -388,7 +451,7 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
                 partner_id=t.partner_id,
                 from_location_id=t.to_location_id,
                 to_location_id=t.from_location_id,
-                cost=t.cost,
+                cost=-t.cost if revalue else t.cost,  # a revaluation is undone by its opposite
                 posted_at=ctx.now,
                 operator=ctx.operator,
                 device=ctx.device,
@@ -402,22 +465,38 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
 def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]) -> int:
     s = ctx.session
     txs = list(
-        s.execute(select(LotTransaction).where(LotTransaction.document_id == doc.id)).scalars()
+        s.execute(
+            select(LotTransaction)
+            .where(LotTransaction.document_id == doc.id)
+            .order_by(LotTransaction.id)
+        ).scalars()
     )
+    # per lot: its stock before, and what the reversal records move (to weigh its cost)
+    weigh: dict[int, tuple[Lot, int, dict[int, int], dict[int, tuple[int, Decimal]]]] = {}
     for t in txs:
+        if t.lot_id not in weigh:
+            lot = s.get(Lot, t.lot_id, with_for_update=True)
+            assert lot is not None
+            weigh[t.lot_id] = (lot, lines[t.line_id], _lot_on_hand(s, t.lot_id), {})
+        lot, _, _, moves = weigh[t.lot_id]
+        revalue = t.from_location_id is not None and t.from_location_id == t.to_location_id
+        cost = -t.cost if revalue else t.cost
         if t.to_location_id is not None:
             stock = s.get(LotStock, (t.lot_id, t.to_location_id), with_for_update=True)
             free = stock.on_hand - stock.allocated if stock else 0
             if free < t.quantity:
-                lot = s.get(Lot, t.lot_id)
                 raise CannotReverse(
                     document=doc.number,
-                    reason=f"lot {lot.lot if lot else '?'} has only {free} free at the destination",
+                    reason=f"lot {lot.lot} has only {free} free at the destination",
                 )
             assert stock is not None
             stock.on_hand -= t.quantity
+            n, v = moves.get(t.to_location_id, (0, Decimal(0)))
+            moves[t.to_location_id] = (n - t.quantity, v - (0 if revalue else cost))
         if t.from_location_id is not None:
             _add_on_hand(s, t.lot_id, t.from_location_id, t.quantity)
+            n, v = moves.get(t.from_location_id, (0, Decimal(0)))
+            moves[t.from_location_id] = (n + t.quantity, v + cost)
         s.add(
             LotTransaction(
                 lot_id=t.lot_id,
@@ -429,7 +508,7 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int])
                 from_location_id=t.to_location_id,
                 to_location_id=t.from_location_id,
                 quantity=t.quantity,
-                cost=t.cost,
+                cost=cost,
                 posted_at=ctx.now,
                 operator=ctx.operator,
                 device=ctx.device,
@@ -437,7 +516,12 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int])
             )
         )
     s.flush()
-    return len(txs)
+    revalued = sum(
+        _reweigh_lot(ctx, rev, line_id, lot, before, moves)
+        for lot, line_id, before, moves in weigh.values()
+    )
+    s.flush()
+    return len(txs) + revalued
 
 
 def scrap_serial(ctx: Ctx, *, item: str, serial: str, reason: str = "") -> PostResult:
@@ -475,8 +559,8 @@ def adjust_cost(
 ) -> PostResult:
     """A cost adjustment: a posted adjustment whose records move nothing and carry the change.
 
-    A serial's record carries new minus old cost; a lot gets one record per location it is
-    at, carrying the change of value of the quantity there (its unit cost is the item's).
+    A serial's record carries new minus old cost; a lot's unit cost is set, and each location
+    it is at gets a record carrying the change of value of the quantity there.
     """
     s = ctx.session
     it = item_row(s, item)
@@ -512,7 +596,8 @@ def adjust_cost(
         )
         if not places:
             raise InvalidInput(field="lot", reason=f"lot {lrow.lot} has no stock to revalue")
-        delta = new - it.standard_cost
+        delta = new - lrow.unit_cost
+        lrow.unit_cost = new
         for place in places:
             line = _cost_line(s, doc, it.id, place.location_id, new)
             s.add(
@@ -526,7 +611,7 @@ def adjust_cost(
                     from_location_id=place.location_id,
                     to_location_id=place.location_id,
                     quantity=0,
-                    cost=(delta * place.on_hand).quantize(Decimal("0.0001")),
+                    cost=(delta * place.on_hand).quantize(costing.CENT),
                     posted_at=ctx.now,
                     operator=ctx.operator,
                     device=ctx.device,

@@ -48,6 +48,7 @@ class LineSpec:
     to_location: str | None = None
     direction: Literal["in", "out"] | None = None  # adjustments only; others follow the type
     expected_serials: tuple[str, ...] = ()
+    unit_price: Decimal | None = None  # shipments: the sales price, never a cost
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class LineInfo:
     expected: int
     serials: tuple[str, ...] = ()
     lots: tuple[tuple[str, int], ...] = ()
+    unit_price: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class StockRow:
     on_hand: int
     allocated: int
     expiry: dt.date | None = None
+    value: Decimal = Decimal(0)  # serials: their costs; a lot: on hand x its unit cost
 
     @property
     def available(self) -> int:
@@ -152,6 +155,7 @@ class Movement:
     lot: str | None = None
     reversal_of: int | None = None
     item: str | None = None
+    unit_price: Decimal | None = None  # the line's sales price (shipments), not a cost
 
 
 @dataclass(frozen=True)
@@ -273,3 +277,29 @@ class ShipNotice:
             for ln in self.lines
         )
         return replace(self, lines=lines)
+
+
+@dataclass(frozen=True)
+class ValueDrift:
+    """An item, location (and lot) whose ledger value is not the value on hand."""
+
+    item: str
+    location: str
+    lot: str | None
+    ledger_value: Decimal
+    on_hand_value: Decimal
+
+
+@dataclass(frozen=True)
+class LedgerCheck:
+    """What ``scantrack check`` found: counts, the value on hand, and every drift."""
+
+    items: int
+    locations: int
+    lots: int
+    value: Decimal
+    drifts: tuple[ValueDrift, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.drifts

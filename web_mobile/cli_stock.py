@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import IO, Any
 
 import click
@@ -144,6 +145,7 @@ def receive(
 @click.option("--partner", help="The customer.")
 @serial_options
 @click.option("--lot", help="Take this lot (default: by the allocation order).")
+@click.option("--unit-price", help="The sales price (kept and exported; never a cost).")
 @click.option("--no-post", is_flag=True, help="Leave the shipment open.")
 @pass_state
 def ship(
@@ -155,6 +157,7 @@ def ship(
     serial_args: tuple[str, ...],
     serials_file: tuple[IO[str], ...],
     lot: str | None,
+    unit_price: str | None,
     no_post: bool,
 ) -> None:
     """Ship stock in one shipment: the serials or lot given, or the allocation order's."""
@@ -169,6 +172,7 @@ def ship(
             partner=partner,
             serials=serials,
             lot=lot,
+            unit_price=unit_price,
             post=not no_post,
             progress=bar.at if bar else None,
         )
@@ -356,17 +360,34 @@ def stock(
 ) -> None:
     """On hand and allocated by item, location and lot."""
     rows = state.core.stock(item=item, location=location, lot=lot)
-    emit(
-        as_json,
-        rows,
-        lambda: table(
-            [
-                (r.item, r.location, r.lot, r.on_hand, r.allocated, r.available, r.expiry)
-                for r in rows
-            ],
-            ["item", "location", "lot", "on hand", "allocated", "available", "expiry"],
-        ),
-    )
+    total = sum((r.value for r in rows), Decimal("0.0000"))
+
+    def text() -> str:
+        lines = [
+            (r.item, r.location, r.lot, r.on_hand, r.allocated, r.available, r.expiry, r.value)
+            for r in rows
+        ]
+        headers = ["item", "location", "lot", "on hand", "allocated", "available", "expiry"]
+        return table(lines, [*headers, "value"]) + f"\ntotal value {cell(total)}"
+
+    emit(as_json, rows, text)
+
+
+@click.command()
+@pass_state
+def check(state: State) -> None:
+    """Check that the ledger's values sum to the value on hand everywhere (exit 1 if not)."""
+    r = state.core.check_ledger()
+    if r.ok:
+        click.echo(
+            f"ledger consistent: {r.items} items, {r.locations} locations, {r.lots} lots,"
+            f" value {r.value}"
+        )
+        return
+    rows = [(d.item, d.location, d.lot, d.ledger_value, d.on_hand_value) for d in r.drifts]
+    click.echo(f"ledger drift: {len(r.drifts)} places where the ledger's value is not on hand")
+    click.echo(table(rows, ["item", "location", "lot", "ledger value", "value on hand"]))
+    raise SystemExit(1)
 
 
 # --- ledger export -------------------------------------------------------------------
@@ -388,6 +409,7 @@ LEDGER_COLUMNS = (
     "operator",
     "device",
     "reversal_of",
+    "unit_price",
 )
 
 
@@ -435,8 +457,22 @@ def ledger_export(state: State, output: IO[str], since_id: int, kind: str | None
                 m.operator,
                 m.device,
                 m.reversal_of,
+                m.unit_price,
             ]
         )
 
 
-COMMANDS = (receive, ship, document, post, cancel, reverse, serial, lot, trace, stock, ledger)
+COMMANDS = (
+    receive,
+    ship,
+    document,
+    post,
+    cancel,
+    reverse,
+    serial,
+    lot,
+    trace,
+    stock,
+    check,
+    ledger,
+)

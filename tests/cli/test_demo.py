@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from biip.gtin import Gtin
@@ -52,9 +53,9 @@ def test_load_demo(core: Tracking, clock: Clock) -> None:
         ("V-ACME", "vendor"),
     ]
     assert core.stock() == [
-        StockRow("LAPTOP-14", "A-01-01", None, 5, 0),
-        StockRow("MILK-1L", "A-01-02", "L-1001", 40, 0, dt.date(2026, 11, 30)),
-        StockRow("MILK-1L", "A-01-02", "L-1002", 24, 0, dt.date(2026, 12, 3)),
+        StockRow("LAPTOP-14", "A-01-01", None, 5, 0, value=Decimal("3200")),
+        StockRow("MILK-1L", "A-01-02", "L-1001", 40, 0, dt.date(2026, 11, 30), Decimal(32)),
+        StockRow("MILK-1L", "A-01-02", "L-1002", 24, 0, dt.date(2026, 12, 3), Decimal("19.2")),
     ]
     receipt = core.document("RC-DEMO-1")
     assert (receipt.doc_type, receipt.status, receipt.partner) == ("receipt", "open", "V-ACME")

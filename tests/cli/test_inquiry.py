@@ -97,10 +97,11 @@ def test_stock_table_filters_and_json(cli: Cli, live: Tracking) -> None:
     lots = [r.lot for r in live.stock(item="MILK-1L")]
     expiries = [str(r.expiry) for r in live.stock(item="MILK-1L")]
     assert ok(cli("stock", "--location", "A-01-02")).splitlines() == [
-        "item     location  lot     on hand  allocated  available  expiry",
-        "-------  --------  ------  -------  ---------  ---------  ----------",
-        f"MILK-1L  A-01-02   {lots[0]}       40          0         40  {expiries[0]}",
-        f"MILK-1L  A-01-02   {lots[1]}       24          0         24  {expiries[1]}",
+        "item     location  lot     on hand  allocated  available  expiry      value",
+        "-------  --------  ------  -------  ---------  ---------  ----------  -----",
+        f"MILK-1L  A-01-02   {lots[0]}       40          0         40  {expiries[0]}  32.00",
+        f"MILK-1L  A-01-02   {lots[1]}       24          0         24  {expiries[1]}  19.20",
+        "total value 51.20",
     ]
     data = json.loads(ok(cli("stock", "--item", "LAPTOP-14", "--json")))
     assert data == [
@@ -111,9 +112,10 @@ def test_stock_table_filters_and_json(cli: Cli, live: Tracking) -> None:
             "on_hand": 5,
             "allocated": 0,
             "expiry": None,
+            "value": "3200.0000",
         }
     ]
-    assert ok(cli("stock", "--item", "CABLE-USB")).count("\n") == 2  # headers only
+    assert ok(cli("stock", "--item", "CABLE-USB")).count("\n") == 3  # headers and total only
 
 
 def _parse(text: str) -> list[dict[str, str]]:

@@ -24,6 +24,7 @@ def line(**kw: Any) -> dict[str, Any]:
         "expected": 0,
         "serials": [],
         "lots": [],
+        "unit_price": None,
     }
     return {**base, **kw}
 
@@ -45,6 +46,7 @@ def movement(id_: int, **kw: Any) -> dict[str, Any]:
         "lot": None,
         "reversal_of": None,
         "item": "LAP",
+        "unit_price": None,
     }
     return {**base, **kw}
 
@@ -165,8 +167,10 @@ def test_inquiry_after_a_receipt(master: Api) -> None:
                 "allocated": 0,
                 "expiry": None,
                 "available": 3,
+                "value": "37.5000",
             }
-        ]
+        ],
+        "value": "37.5000",
     }
 
 
@@ -293,6 +297,7 @@ def test_lots_with_quantity_in_and_out(master: Api) -> None:
                 "on_hand": 2,
                 "allocated": 0,
                 "expiry": "2027-01-31",
+                "value": "0.0000",
             }
         ],
     }

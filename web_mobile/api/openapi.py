@@ -164,7 +164,17 @@ SCHEMAS: dict[str, Schema] = {
             "item": _s("SKU or GTIN"),
             "quantity": _int("whole units, at least 1"),
             "location": _s("where stock arrives or leaves"),
-            "unit_cost": {"type": ["number", "string"], "description": "default: standard cost"},
+            "unit_cost": {
+                "type": ["number", "string"],
+                "description": (
+                    "inbound lines: the cost of what comes in (default: standard cost); refused"
+                    " on outbound lines, which move stock at its own cost"
+                ),
+            },
+            "unit_price": {
+                "type": ["number", "string"],
+                "description": "shipment lines: the sales price; kept and exported, never a cost",
+            },
             "to_location": _s("transfers only: the destination"),
             "direction": {
                 "type": "string",
@@ -190,6 +200,39 @@ SCHEMAS: dict[str, Schema] = {
             "lines": {"type": "array", "items": _ref("Line")},
         },
         "type",
+    ),
+    "Stock": _obj(
+        {
+            "stock": {
+                "type": "array",
+                "items": _obj(
+                    {
+                        "item": _s("SKU"),
+                        "location": _s("location code"),
+                        "lot": _nullable(_s(), "null: serials, counted per item and location"),
+                        "on_hand": _int(minimum=0),
+                        "allocated": _int(minimum=0),
+                        "available": _int(minimum=0),
+                        "expiry": _nullable(_s(format="date"), "lots only"),
+                        "value": _s(
+                            "decimal: serials, the sum of their costs; a lot, on hand x its"
+                            " unit cost"
+                        ),
+                    },
+                    "item",
+                    "location",
+                    "lot",
+                    "on_hand",
+                    "allocated",
+                    "available",
+                    "expiry",
+                    "value",
+                ),
+            },
+            "value": _s("decimal: the sum of the rows' values"),
+        },
+        "stock",
+        "value",
     ),
     "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
     "SerialStep": _obj(
@@ -529,10 +572,11 @@ PATHS: dict[str, dict[str, Schema]] = {
     },
     "/stock": {
         "get": op(
-            "On hand, allocated and available by item, location and lot",
+            "On hand, allocated, available and value by item, location and lot",
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s()), _q("location", _s()), _q("lot", _s())),
+            answer="Stock",
         )
     },
     "/serials/{serial}": {

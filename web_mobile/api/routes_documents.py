@@ -19,11 +19,12 @@ from web_mobile.api.routing import endpoint
 def line_spec(data: dict[str, Any], where: str) -> LineSpec:
     """A checked ``Line`` body as the core's value (costs as Decimal, never float)."""
     fields = dict(data)
-    if "unit_cost" in fields:
-        try:
-            fields["unit_cost"] = Decimal(str(fields["unit_cost"]))
-        except InvalidOperation:
-            raise invalid_request(f"{where}unit_cost", "must be a decimal number") from None
+    for money in ("unit_cost", "unit_price"):
+        if money in fields:
+            try:
+                fields[money] = Decimal(str(fields[money]))
+            except InvalidOperation:
+                raise invalid_request(f"{where}{money}", "must be a decimal number") from None
     if "expected_serials" in fields:
         fields["expected_serials"] = tuple(fields["expected_serials"])
     return LineSpec(**fields)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from tracking_core.codec import encode
@@ -31,7 +32,10 @@ def movement_json(m: Movement) -> dict[str, Any]:
 @endpoint(bp, "GET", "/stock", roles=ANY_ROLE)
 def stock() -> Any:
     rows = core().stock(item=arg("item"), location=arg("location"), lot=arg("lot"))
-    return {"stock": [{**encode(r), "available": r.available} for r in rows]}
+    return {
+        "stock": [{**encode(r), "available": r.available} for r in rows],
+        "value": str(sum((r.value for r in rows), Decimal("0.0000"))),
+    }
 
 
 @endpoint(bp, "GET", "/serials/<serial>", roles=ANY_ROLE)
