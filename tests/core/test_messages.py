@@ -68,6 +68,12 @@ SAMPLE: dict[str, Any] = {
     "width_mm": 0.0,
     "height_mm": 50.0,
     "dpi": 203,
+    "path": "/srv/scantrack/var/scantrack.db",
+    "directory": "/srv/scantrack/var",
+    "position": 3,
+    "character": " ",
+    "use": "unit_price",
+    "label_lot": "B44",
 }
 
 
