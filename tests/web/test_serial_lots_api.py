@@ -130,5 +130,5 @@ def test_a_bad_lot_is_refused_and_changes_nothing(lotted: Api, bad: str) -> None
         "/documents/R-2/serials",
         {"action": "generate", "line": 1, "serials": ["P9"], "lot": bad},
     )
-    assert (status, code) == (422, "invalid_input")
+    assert (status, code) == (422, "invalid_lot")
     assert snapshot(lotted) == before
