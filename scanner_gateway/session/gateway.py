@@ -95,25 +95,7 @@ class Gateway:
                     prompt=prompt(ctx, state),
                 )
                 return dup.to_json(), state.seen(raw, ctx.now).to_json()
-            dropped = None
-            step: Step
-            barcode_warnings: tuple[str, ...] = ()
-            if command and getattr(barcode, "command", None) == "choose":
-                chosen = choice(state, barcode)
-                if isinstance(chosen, Refuse):
-                    step = chosen
-                else:  # the chosen reading, as if it had been scanned now
-                    state = state.with_(pending=None)
-                    step = plan(state, chosen, lambda key: _lookup(ctx, key))
-                    barcode_warnings = tuple(chosen.warnings)
-            else:
-                if state.pending is not None:
-                    dropped = state.pending["raw"]
-                    state = state.with_(pending=None)
-                step = plan(state, barcode, lambda key: _lookup(ctx, key))
-                if isinstance(step, Ask) and step.barcode.value == dropped:
-                    dropped = None  # the same label again: the same question, asked again
-                barcode_warnings = tuple(getattr(barcode, "warnings", ()) or ())
+            state, step, dropped, barcode_warnings = _plan(ctx, state, barcode)
             # With a question to drop, a refused step still drops it: run it in a
             # savepoint so its error rolls back the step, not the dropping.
             guard = ctx.session.begin_nested() if dropped else contextlib.nullcontext()
@@ -189,6 +171,34 @@ class CommandScan:
     @property
     def value(self) -> str:
         return f"command {self.command}" + (f" {self.argument}" if self.argument else "")
+
+
+def _plan(
+    ctx: Ctx, state: SessionState, barcode: ScanData
+) -> tuple[SessionState, Step, str | None, tuple[str, ...]]:
+    """(state, step, the raw of a question this scan drops, the barcode's warnings).
+
+    ``CMD:CHOOSE`` plans the pending question's chosen reading, as if scanned now; any
+    other scan drops the question.
+    """
+
+    def lookup(key: str) -> ItemRef | None:
+        return _lookup(ctx, key)
+
+    if barcode.kind == "command" and getattr(barcode, "command", None) == "choose":
+        chosen = choice(state, barcode)
+        if isinstance(chosen, Refuse):
+            return state, chosen, None, ()
+        state = state.with_(pending=None)
+        return state, plan(state, chosen, lookup), None, tuple(chosen.warnings)
+    dropped = None
+    if state.pending is not None:
+        dropped = state.pending["raw"]
+        state = state.with_(pending=None)
+    step = plan(state, barcode, lookup)
+    if isinstance(step, Ask) and step.barcode.value == dropped:
+        dropped = None  # the same label again: the same question, asked again
+    return state, step, dropped, tuple(getattr(barcode, "warnings", ()) or ())
 
 
 def _lookup(ctx: Ctx, key: str | None) -> ItemRef | None:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from scanner_gateway.interpret.barcode import Barcode
+from scanner_gateway.interpret.own_labels import READINGS
 from scanner_gateway.modes import MODES
 from scanner_gateway.session.state import SessionState
 
@@ -221,9 +223,6 @@ def _command(b: ScanData) -> Step:
 
 def choice(state: SessionState, b: ScanData) -> ScanData | Refuse:
     """The reading ``CMD:CHOOSE:GS1``/``:LITERAL`` picks from the pending question."""
-    from scanner_gateway.interpret.barcode import Barcode
-    from scanner_gateway.interpret.own_labels import READINGS
-
     arg = str(getattr(b, "argument", None) or "").lower()
     if arg not in READINGS:
         got = getattr(b, "argument", None)

@@ -18,6 +18,7 @@ import re
 import typing
 from typing import Any
 
+from scanner_gateway.interpret import COMMANDS
 from tracking_core.models import (
     DOC_STATUSES,
     DOC_TYPES,
@@ -273,16 +274,7 @@ SCHEMAS: dict[str, Schema] = {
             "scan_id": _s("unique per command"),
             "command": {
                 "type": "string",
-                "enum": [
-                    "mode",
-                    "confirm",
-                    "undo",
-                    "cancel",
-                    "new",
-                    "generate",
-                    "quantity",
-                    "choose",
-                ],
+                "enum": list(COMMANDS),
             },
             "argument": _s(
                 "the mode name, N for generate and quantity, gs1 or literal for choose "
