@@ -77,6 +77,12 @@ def stock(
     rows: list[StockRow] = []
     if lot is not None:
         lq = lq.where(Lot.lot == lot)
+        # a serialized item's lot: its serials there
+        sq = sq.join(Lot, Lot.id == SerialNumber.lot_id).where(Lot.lot == lot)
+        rows.extend(
+            StockRow(item=i, location=c, lot=lot, on_hand=int(n), allocated=int(a or 0))
+            for i, c, n, a in s.execute(sq)
+        )
     else:
         rows.extend(
             StockRow(

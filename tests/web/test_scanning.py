@@ -169,7 +169,6 @@ def test_more_than_the_lot_holds_is_a_conflict(stocked: Api) -> None:
     ("path", "body", "field"),
     [
         ("serials", {"action": "allocate", "count": 1, "expiry": "2027-01-01"}, "expiry"),
-        ("serials", {"action": "allocate", "count": 1, "lot": "L1"}, "lot"),
         (
             "lots",
             {"action": "allocate", "quantity": 1, "production_date": "2026-01-01"},
