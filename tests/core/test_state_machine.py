@@ -172,8 +172,10 @@ def check_values(s: Session) -> None:
         held = {k: v for k, v in held.items() if v != 0}
         ledger = _value(s, "serial_transactions", "item_id" if key == "item_id" else "serial_id")
         assert ledger == held, f"(f) serial values per {key}: ledger {ledger} != on hand {held}"
-    lot_items = "AND lot_id IN (SELECT l.id FROM lots l JOIN items i ON i.id = l.item_id" \
+    lot_items = (
+        "AND lot_id IN (SELECT l.id FROM lots l JOIN items i ON i.id = l.item_id"
         " WHERE i.tracking = 'lot')"
+    )
     ledger = _value(s, "lot_transactions", "lot_id", lot_items)
     held = {}
     for lot_id, loc, n, unit in _rows(
