@@ -15,14 +15,17 @@ AT = "2026-11-24 09:00:00+00:00"
 OLD_DATA = [
     "INSERT INTO items (id, sku, description, tracking, uom, standard_cost)"
     " VALUES (1, 'MILK', '', 'lot', 'EA', 0)",
-    "INSERT INTO locations (id, code, name, kind) VALUES (1, 'A1', '', 'bin'), (2, 'A2', '', 'bin')",
+    "INSERT INTO locations (id, code, name, kind)"
+    " VALUES (1, 'A1', '', 'bin'), (2, 'A2', '', 'bin')",
     f"INSERT INTO documents (id, number, doc_type, status, created_at)"
     f" VALUES (1, 'RC-1', 'receipt', 'posted', '{AT}'), (2, 'TR-1', 'transfer', 'posted', '{AT}')",
     "INSERT INTO document_lines (id, document_id, line_no, item_id, direction, quantity,"
     " unit_cost, location_id, to_location_id)"
     " VALUES (1, 1, 1, 1, 'in', 60, 2.40, 1, NULL), (2, 2, 1, 1, 'out', 20, 2.50, 1, 2)",
-    f"INSERT INTO lots (id, item_id, lot, status, created_at) VALUES (1, 1, 'L1', 'available', '{AT}')",
-    "INSERT INTO lot_stock (lot_id, location_id, on_hand, allocated) VALUES (1, 1, 40, 0), (1, 2, 20, 0)",
+    f"INSERT INTO lots (id, item_id, lot, status, created_at)"
+    f" VALUES (1, 1, 'L1', 'available', '{AT}')",
+    "INSERT INTO lot_stock (lot_id, location_id, on_hand, allocated)"
+    " VALUES (1, 1, 40, 0), (1, 2, 20, 0)",
     # the old costing: a transfer at the line's cost, not the lot's
     f"INSERT INTO lot_transactions (lot_id, item_id, document_id, line_id, doc_type,"
     f" from_location_id, to_location_id, quantity, cost, posted_at) VALUES"
