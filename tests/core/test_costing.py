@@ -376,3 +376,20 @@ def test_a_shipment_line_has_a_price_not_a_cost(wh: Tracking) -> None:
     ledger_row: Movement = record
     assert (ledger_row.cost, ledger_row.unit_price) == (190, D("249.00"))
     assert balanced(wh) == 0
+
+
+def test_revaluation_records_are_no_trace_hits(wh: Tracking) -> None:
+    """A lot weighed on a receipt gets zero-quantity records: not receipts for a recall."""
+    wh.receive(item="MILK", location="A1", quantity=3, lot="L1", partner="V1", unit_cost="1")
+    wh.ship(item="MILK", location="A1", quantity=1, lot="L1", doc_type="transfer", to_location="A2")
+    wh.receive(item="MILK", location="A1", quantity=3, lot="L1", partner="V1", unit_cost="2")
+    assert [m[1:] for m in lot_moves(wh, "L1") if m[3] == 0] == [
+        ("A1", "A1", 0, D("-0.5")),
+        ("A2", "A2", 0, D("0.5")),
+    ]
+    back = wh.trace(item="MILK", lot="L1", forward=False)
+    assert [(h.doc_type, h.quantity, h.location) for h in back.hits] == [
+        ("receipt", 3, "A1"),
+        ("receipt", 3, "A1"),
+    ]
+    assert balanced(wh) == 9
