@@ -47,7 +47,16 @@ def test_check_names_each_drift_and_exits_1(cli: Cli, demo: None, live: Tracking
 
 
 def test_stock_shows_value_and_a_shipment_price_is_exported(cli: Cli, demo: None) -> None:
-    ship = "ship --item MILK-1L --location A-01-02 --partner C-BETA --quantity".split()
+    ship = [
+        "ship",
+        "--item",
+        "MILK-1L",
+        "--location",
+        "A-01-02",
+        "--partner",
+        "C-BETA",
+        "--quantity",
+    ]
     out = ok(cli(*ship, "6", "--unit-price", "1.99"))
     number = out.split()[1].rstrip(":")
     rows = ok(cli("ledger", "export", "--kind", "lot")).splitlines()
@@ -56,39 +65,5 @@ def test_stock_shows_value_and_a_shipment_price_is_exported(cli: Cli, demo: None
     assert [(r[11], r[12], r[-1]) for r in shipped] == [("6", "4.8000", "1.9900")]
     assert ok(cli("stock", "--item", "MILK-1L")).splitlines()[-1] == "total value 46.40"
     r = cli(*ship, "1", "--unit-price", "-1")
-    assert r.exit_code == 1, r.output
-    lines = r.stdout.splitlines()
-    assert lines[0] == "ledger drift: 2 places where the ledger's value is not on hand"
-    assert [line.split() for line in lines[3:]] == [
-        ["LAPTOP-14", "A-01-01", "3200.00", "3260.00"],
-        ["MILK-1L", "A-01-02", lot, "32.00", "34.00"],
-    ]
-    check = live.check_ledger()
-    assert [(d.item, d.location, d.lot, d.ledger_value, d.on_hand_value) for d in check.drifts] == [
-        ("LAPTOP-14", "A-01-01", None, 3200, 3260),
-        ("MILK-1L", "A-01-02", lot, 32, 34),
-    ]
-
-
-def test_stock_shows_value_and_a_shipment_price_is_exported(cli: Cli, demo: None) -> None:
-    ship = "ship --item MILK-1L --location A-01-02 --partner C-BETA --quantity".split()
-    out = ok(cli(*ship, "6", "--unit-price", "1.99"))
-    number = out.split()[1].rstrip(":")
-    rows = ok(cli("ledger", "export", "--kind", "lot")).splitlines()
-    assert rows[0].endswith(",reversal_of,unit_price")
-    shipped = [r.split(",") for r in rows[1:] if f",{number}," in r]
-    assert [(r[11], r[12], r[-1]) for r in shipped] == [("6", "4.8000", "1.9900")]
-    assert ok(cli("stock", "--item", "MILK-1L")).splitlines()[-1] == "total value 46.40"
-    r = cli(
-        "ship",
-        "--item",
-        "MILK-1L",
-        "--location",
-        "A-01-02",
-        "--quantity",
-        "1",
-        "--unit-price",
-        "-1",
-    )
     assert r.exit_code == 1 and "invalid_input" in r.stderr
     assert ok(cli("check")).startswith("ledger consistent: 2 items")
