@@ -82,9 +82,7 @@ def reweigh(
     records did per location, as (quantity, value), in positive and out negative.
     """
     places = set(before) | set(moves)
-    value = {
-        loc: before.get(loc, 0) * unit + moves.get(loc, (0, ZERO))[1] for loc in places
-    }
+    value = {loc: before.get(loc, 0) * unit + moves.get(loc, (0, ZERO))[1] for loc in places}
     after = {loc: before.get(loc, 0) + moves.get(loc, (0, ZERO))[0] for loc in places}
     total_qty = sum(after.values())
     total = sum(value.values(), ZERO)

@@ -359,7 +359,8 @@ def trace(
             location=m.from_location if forward else m.to_location,
         )
         for m in live
-        if m.doc_type in wanted
+        # a revaluation (from = to: a cost adjustment, a lot's re-weighing) moves nothing
+        if m.doc_type in wanted and not (m.from_location and m.from_location == m.to_location)
     )
     return Trace(
         item=it.sku,

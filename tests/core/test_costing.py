@@ -62,11 +62,18 @@ def test_a_serial_keeps_its_receipt_cost_on_every_later_record(wh: Tracking) -> 
     wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="190")
     wh.receive(item="LAP", location="A1", quantity=1, serials=["S2"])  # no cost: standard 500
     assert (wh.serial("S1").cost, wh.serial("S2").cost) == (190, 500)
-    wh.ship(item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="transfer",
-            to_location="A2")
+    wh.ship(
+        item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="transfer", to_location="A2"
+    )
     wh.ship(item="LAP", location="A2", quantity=1, serials=["S1"], partner="C1")
-    wh.ship(item="LAP", location="A1", quantity=1, serials=["S2"], doc_type="vendor_return",
-            partner="V1")
+    wh.ship(
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["S2"],
+        doc_type="vendor_return",
+        partner="V1",
+    )
     assert serial_moves(wh, "S1") == [
         ("receipt", None, "A1", 190),
         ("transfer", "A1", "A2", 190),
@@ -101,8 +108,15 @@ def test_a_customer_return_comes_back_at_the_cost_it_left_at(wh: Tracking) -> No
 
 def test_an_unknown_customer_return_takes_the_line_cost(wh: Tracking) -> None:
     wh.update_settings({"allow_unknown_returns": True}, actor="t", role="admin")
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["NEW-1"], partner="C1",
-               doc_type="customer_return", unit_cost="75")
+    wh.receive(
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["NEW-1"],
+        partner="C1",
+        doc_type="customer_return",
+        unit_cost="75",
+    )
     assert serial_moves(wh, "NEW-1") == [("customer_return", None, "A1", 75)]
     assert balanced(wh) == 75
 
@@ -121,8 +135,9 @@ def test_a_serial_cost_adjustment_is_recorded_and_its_reversal_undoes_it(wh: Tra
 def test_a_movement_cannot_be_reversed_over_a_later_cost_adjustment(wh: Tracking) -> None:
     """Else the reversal would carry the old cost back while the serial keeps the new one."""
     doc = wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="100")
-    moved = wh.ship(item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="transfer",
-                    to_location="A2")
+    moved = wh.ship(
+        item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="transfer", to_location="A2"
+    )
     adj = wh.adjust_cost(item="LAP", serial="S1", unit_cost="120")
     for number in (doc.number, moved.number):
         unchanged(wh, lambda n=number: wh.reverse(n), CannotReverse.code)
@@ -147,8 +162,9 @@ def test_each_serial_movement_and_its_reversal_carry_the_serials_cost(
 ) -> None:
     wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="111.11")
     wh.adjust_cost(item="LAP", serial="S2", unit_cost="222.22")
-    out = wh.ship(item="LAP", location="A1", quantity=2, serials=["S1", "S2"],
-                  doc_type=doc_type, **extra)
+    out = wh.ship(
+        item="LAP", location="A1", quantity=2, serials=["S1", "S2"], doc_type=doc_type, **extra
+    )
     assert [m[3] for m in serial_moves(wh, "S2")][-1] == D("222.22")
     balanced(wh)
     wh.reverse(out.number)
@@ -160,8 +176,14 @@ def test_each_serial_movement_and_its_reversal_carry_the_serials_cost(
 def test_reversals_of_a_receipt_and_a_customer_return_carry_their_costs(wh: Tracking) -> None:
     rc = wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="90")
     wh.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
-    back = wh.receive(item="LAP", location="A2", quantity=1, serials=["S1"], partner="C1",
-                      doc_type="customer_return")
+    back = wh.receive(
+        item="LAP",
+        location="A2",
+        quantity=1,
+        serials=["S1"],
+        partner="C1",
+        doc_type="customer_return",
+    )
     wh.reverse(back.number)
     assert serial_moves(wh, "S1")[-1] == ("customer_return", "A2", None, 90)
     assert balanced(wh) == 90
@@ -187,8 +209,9 @@ def test_a_lot_received_at_two_costs_has_their_weighted_unit_cost(wh: Tracking) 
         InvalidInput.code,
         "unit_cost",
     )
-    wh.ship(item="MILK", location="A1", quantity=20, lot="L1", doc_type="transfer",
-            to_location="A2")
+    wh.ship(
+        item="MILK", location="A1", quantity=20, lot="L1", doc_type="transfer", to_location="A2"
+    )
     wh.receive(item="MILK", location="A1", quantity=40, lot="L1", unit_cost="3.00")
     # (40 x 2.40 + 20 x 2.40 + 40 x 3.00) / 100 = 2.64; A2 is revalued too
     assert lot_moves(wh, "L1") == [
@@ -207,8 +230,7 @@ def test_a_lot_received_at_two_costs_has_their_weighted_unit_cost(wh: Tracking) 
 
 def test_weighing_rounds_half_even_and_books_the_rounding(wh: Tracking) -> None:
     wh.receive(item="MILK", location="A1", quantity=2, lot="L1", unit_cost="1.00")
-    wh.ship(item="MILK", location="A1", quantity=1, lot="L1", doc_type="transfer",
-            to_location="A2")
+    wh.ship(item="MILK", location="A1", quantity=1, lot="L1", doc_type="transfer", to_location="A2")
     wh.receive(item="MILK", location="A1", quantity=1, lot="L1", unit_cost="2.00")
     # 4.00 / 3 = 1.3333...: every location's value is on hand x 1.3333 exactly
     assert [r.value for r in wh.stock(item="MILK")] == [D("2.6666"), D("1.3333")]
@@ -228,8 +250,15 @@ def test_a_lot_customer_return_comes_back_at_the_cost_it_left_at(wh: Tracking) -
     assert wh.item("MILK").standard_cost == 0  # the lot's cost changed, not the item's
     balanced(wh)
     n = len(wh.lot("L1", item="MILK").history)
-    wh.receive(item="MILK", location="A1", quantity=4, lot="L1", partner="C1",
-               doc_type="customer_return", unit_cost="9.99")
+    wh.receive(
+        item="MILK",
+        location="A1",
+        quantity=4,
+        lot="L1",
+        partner="C1",
+        doc_type="customer_return",
+        unit_cost="9.99",
+    )
     # back at 2.00 (as it left), weighed: (6 x 3.00 + 4 x 2.00) / 10 = 2.60
     assert lot_moves(wh, "L1", n)[0] == ("customer_return", None, "A1", 4, D("8.00"))
     assert lot_cost(wh, "L1") == D("2.60")
@@ -338,11 +367,29 @@ def test_a_shipment_line_has_a_price_not_a_cost(wh: Tracking) -> None:
         InvalidInput.code,
         "unit_price",
     )
-    doc = wh.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1",
-                  unit_price="249.00")
+    doc = wh.ship(
+        item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1", unit_price="249.00"
+    )
     line = wh.document(doc.number).lines[0]
     assert (line.unit_price, line.unit_cost) == (D("249.00"), 0)
     (record,) = [m for m in wh.ledger() if m.document == doc.number]
     ledger_row: Movement = record
     assert (ledger_row.cost, ledger_row.unit_price) == (190, D("249.00"))
     assert balanced(wh) == 0
+
+
+def test_revaluation_records_are_no_trace_hits(wh: Tracking) -> None:
+    """A lot weighed on a receipt gets zero-quantity records: not receipts for a recall."""
+    wh.receive(item="MILK", location="A1", quantity=3, lot="L1", partner="V1", unit_cost="1")
+    wh.ship(item="MILK", location="A1", quantity=1, lot="L1", doc_type="transfer", to_location="A2")
+    wh.receive(item="MILK", location="A1", quantity=3, lot="L1", partner="V1", unit_cost="2")
+    assert [m[1:] for m in lot_moves(wh, "L1") if m[3] == 0] == [
+        ("A1", "A1", 0, D("-0.5")),
+        ("A2", "A2", 0, D("0.5")),
+    ]
+    back = wh.trace(item="MILK", lot="L1", forward=False)
+    assert [(h.doc_type, h.quantity, h.location) for h in back.hits] == [
+        ("receipt", 3, "A1"),
+        ("receipt", 3, "A1"),
+    ]
+    assert balanced(wh) == 9

@@ -13,6 +13,9 @@ invariants are read straight from the tables with SQL:
 (d) allocated lot stock == the lot quantities on open outbound lines;
 (e) every held serial is held by a line of an open document (allocated: an outbound
     line at its location; pending: an inbound line);
+(f) the ledger's value equals the value on hand: per (item, location) and per serial,
+    record values in - out + revaluations == the cost of the serials there; per (lot,
+    location) == on hand x the lot's unit cost, exactly (tracking_core.costing);
 plus: reversals mirror what they undo, once, and only while the stock was still where
 the reversed document left it.
 
@@ -36,6 +39,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,6 +58,7 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import PG_URL, Clock
 from tracking_core.core import ScanKey, Tracking
+from tracking_core.costing import CENT
 from tracking_core.db import Database, make_engine
 from tracking_core.errors import (
     CannotReverse,
@@ -79,6 +84,8 @@ PARTNER = {"receipt": "V1", "vendor_return": "V1", "shipment": "C1", "customer_r
 HOW = st.sampled_from(["flow", "steps", "steps", "partial"])
 PICK = st.integers(0, 10**6)
 POST = st.sampled_from([True, True, False])  # mostly posted, some left open
+# receipts at the standard cost or at a line cost: lots get weighed, with rounding
+COST = st.sampled_from([None, Decimal("0.35"), Decimal("1.1"), Decimal("7.0001")])
 
 # What ran, over all examples of a test: "op:ok" or "op:<error code>".
 STATS: Counter[str] = Counter()
@@ -128,6 +135,59 @@ def _net(s: Session, table: str, key: str, amount: str) -> dict[tuple[Any, ...],
         f") m GROUP BY {key}, loc",
     )
     return {tuple(r[:-1]): int(r[-1]) for r in rows if int(r[-1]) != 0}
+
+
+def _money(x: Any) -> Decimal:
+    # SQLite sums NUMERIC as float: back to the ledger's 4 decimals
+    return Decimal(str(round(float(x), 4)) if isinstance(x, float) else x).quantize(CENT)
+
+
+def _value(s: Session, table: str, key: str, where: str = "") -> dict[tuple[Any, ...], Decimal]:
+    """Per (key, location): record values in - out; a revaluation (from = to) counts once."""
+    rows = _rows(
+        s,
+        f"SELECT {key}, loc, SUM(v) FROM ("
+        f" SELECT {key}, to_location_id AS loc, cost AS v FROM {table}"
+        f"  WHERE to_location_id IS NOT NULL {where}"
+        f" UNION ALL"
+        f" SELECT {key}, from_location_id AS loc, -cost AS v FROM {table}"
+        f"  WHERE from_location_id IS NOT NULL {where} AND (to_location_id IS NULL"
+        f"  OR to_location_id <> from_location_id)"
+        f") m GROUP BY {key}, loc",
+    )
+    return {(r[0], r[1]): _money(r[2]) for r in rows if _money(r[2]) != 0}
+
+
+def check_values(s: Session) -> None:
+    """(f) the ledger's values sum to the value on hand, for serials and lot-tracked lots."""
+    for key, group in (("item_id", "item_id, location_id"), ("id", "id, location_id")):
+        held = {
+            (r[0], r[1]): _money(r[2])
+            for r in _rows(
+                s,
+                f"SELECT {group}, SUM(cost) FROM serial_numbers"
+                f" WHERE status IN ('in_stock', 'allocated') GROUP BY {group}",
+            )
+        }
+        held = {k: v for k, v in held.items() if v != 0}
+        ledger = _value(s, "serial_transactions", "item_id" if key == "item_id" else "serial_id")
+        assert ledger == held, f"(f) serial values per {key}: ledger {ledger} != on hand {held}"
+    lot_items = (
+        "AND lot_id IN (SELECT l.id FROM lots l JOIN items i ON i.id = l.item_id"
+        " WHERE i.tracking = 'lot')"
+    )
+    ledger = _value(s, "lot_transactions", "lot_id", lot_items)
+    held = {}
+    for lot_id, loc, n, unit in _rows(
+        s,
+        "SELECT ls.lot_id, ls.location_id, ls.on_hand, l.unit_cost FROM lot_stock ls"
+        " JOIN lots l ON l.id = ls.lot_id",
+    ):
+        if int(n) * _money(unit) != 0:
+            held[(lot_id, loc)] = (int(n) * _money(unit)).quantize(CENT)
+    assert ledger == held, f"(f) lot values: ledger {ledger} != on hand x unit cost {held}"
+    negative = _rows(s, "SELECT id, unit_cost FROM lots WHERE unit_cost < 0")
+    assert negative == [], f"(f) negative lot unit costs: {negative}"
 
 
 def check_invariants(s: Session, *, strict_quantities: bool) -> None:
@@ -302,6 +362,7 @@ def check_invariants(s: Session, *, strict_quantities: bool) -> None:
     assert not_posted == [], f"records of documents that are not posted: {not_posted}"
 
     _check_reversals(s)
+    check_values(s)
 
 
 def _check_reversals(s: Session) -> None:
@@ -328,10 +389,17 @@ def _check_reversals(s: Session) -> None:
             f" GROUP BY reversal_of_id HAVING COUNT(*) > 1",
         )
         assert twice == [], f"{table}: records reversed twice: {twice}"
+        # besides, a lot reversal re-weighs the lot's cost: revaluations (quantity 0, from = to)
+        revaluation = (
+            " AND NOT (t.quantity = 0 AND t.from_location_id = t.to_location_id)"
+            if unit == "lot_id"
+            else ""
+        )
         unpaired = _rows(
             s,
             f"SELECT d.number FROM documents d WHERE d.reverses_id IS NOT NULL AND EXISTS"
-            f" (SELECT 1 FROM {table} t WHERE t.document_id = d.id AND t.reversal_of_id IS NULL)",
+            f" (SELECT 1 FROM {table} t WHERE t.document_id = d.id AND t.reversal_of_id IS NULL"
+            f"{revaluation})",
         )
         assert unpaired == [], f"{table}: reversal documents with plain records: {unpaired}"
     # A serial's movements nest: a reversal undoes the latest movement not yet undone
@@ -446,11 +514,13 @@ class Books(RuleBasedStateMachine):
             status=status or "",
         )
 
-    def posted_records(self, number: str) -> tuple[int, int]:
+    def posted_records(self, number: str, *, mirrored: bool = False) -> tuple[int, int]:
+        """Serial and lot records of a document (``mirrored``: those reversing a record)."""
+        only = " AND t.reversal_of_id IS NOT NULL" if mirrored else ""
         r = self.rows(
-            "SELECT (SELECT COUNT(*) FROM serial_transactions t WHERE t.document_id = d.id),"
-            " (SELECT COUNT(*) FROM lot_transactions t WHERE t.document_id = d.id)"
-            " FROM documents d WHERE d.number = :n",
+            "SELECT (SELECT COUNT(*) FROM serial_transactions t WHERE t.document_id = d.id"
+            f"{only}), (SELECT COUNT(*) FROM lot_transactions t WHERE t.document_id = d.id"
+            f"{only}) FROM documents d WHERE d.number = :n",
             n=number,
         )
         return int(r[0][0]), int(r[0][1])
@@ -500,6 +570,7 @@ class Books(RuleBasedStateMachine):
         how=HOW,
         post=POST,
         adjust=st.booleans(),
+        cost=COST,
     )
     def receive_serials(
         self,
@@ -512,6 +583,7 @@ class Books(RuleBasedStateMachine):
         how: str,
         post: bool,
         adjust: bool,
+        cost: Decimal | None = None,
     ) -> None:
         doc_type = "adjustment" if adjust else "receipt"
         given = [SCANNED[(offset + 3 * i) % len(SCANNED)] for i in range(qty)] if scanned else None
@@ -527,10 +599,12 @@ class Books(RuleBasedStateMachine):
                     partner=PARTNER.get(doc_type),
                     doc_type=doc_type,
                     post=post,
+                    unit_cost=cost,
                 ),
             )
             return
-        doc = self.new_doc(doc_type, LineSpec(item, qty, loc, direction="in" if adjust else None))
+        spec = LineSpec(item, qty, loc, unit_cost=cost, direction="in" if adjust else None)
+        doc = self.new_doc(doc_type, spec)
         n = qty if how == "steps" else qty - 1
         if doc is None:
             return
@@ -552,6 +626,7 @@ class Books(RuleBasedStateMachine):
         how=HOW,
         post=POST,
         adjust=st.booleans(),
+        cost=COST,
     )
     def receive_lot(
         self,
@@ -562,6 +637,7 @@ class Books(RuleBasedStateMachine):
         how: str,
         post: bool,
         adjust: bool,
+        cost: Decimal | None = None,
     ) -> None:
         doc_type = "adjustment" if adjust else "receipt"
         if how == "flow":
@@ -576,10 +652,12 @@ class Books(RuleBasedStateMachine):
                     partner=PARTNER.get(doc_type),
                     doc_type=doc_type,
                     post=post,
+                    unit_cost=cost,
                 ),
             )
             return
-        doc = self.new_doc(doc_type, LineSpec("MILK", qty, loc, direction="in" if adjust else None))
+        spec = LineSpec("MILK", qty, loc, unit_cost=cost, direction="in" if adjust else None)
+        doc = self.new_doc(doc_type, spec)
         n = qty if how == "steps" else qty // 2
         if doc is None:
             return
@@ -861,8 +939,10 @@ class Books(RuleBasedStateMachine):
         before = self.posted_records(number)
         r = self.call("reverse", lambda: self.core.reverse(number))
         if r is not None:
-            assert (r.reverses, (r.serial_records, r.lot_records)) == (number, before)
-            assert self.posted_records(r.document) == before
+            # every record mirrored once; a lot's re-weighing may add revaluations
+            assert r.reverses == number
+            assert self.posted_records(r.document, mirrored=True) == before
+            assert (r.serial_records, r.lot_records) == self.posted_records(r.document)
 
     @rule(pick=PICK)
     def reverse_superseded(self, pick: int) -> None:
@@ -1260,6 +1340,20 @@ FIXED_WALK: list[tuple[str, dict[str, Any], list[str]]] = [
         "change_setting",
         dict(change=("allow_duplicate_serials", False)),
         ["update_settings:duplicate"],
+    ),
+    (
+        "receive_lot",  # into LA at another cost: the lot is weighed, A1 and A2 revalued
+        dict(
+            loc="A2",
+            qty=3,
+            lot="LA",
+            expiry=None,
+            how="flow",
+            post=True,
+            adjust=False,
+            cost=Decimal("7.0001"),
+        ),
+        ["receive lot:ok"],
     ),
 ]
 
