@@ -4,10 +4,11 @@ The convention (keep it when you edit the README):
 
 * Every ```` ```sh ```` block is run, in README order, by one bash session (so ``T``, ``API``
   and ``H`` set in one block are there in the next), in a directory laid out like the
-  checkout: ``docs/`` and ``var/admin.token``. The database is a fresh demo (``scantrack db
-  upgrade``, ``demo load``, ``token admin``, as ``make run`` does) and ``scantrack serve`` runs
-  on a free port, given as ``$PORT`` (examples write ``${PORT:-8000}``); ``scantrack`` is on
-  the PATH and ``curl`` fails on an HTTP error (``--fail-with-body``).
+  checkout: ``docs/`` and ``var/`` (as ``SCANTRACK_DATA_DIR``). The database is a fresh demo
+  (``scantrack db upgrade``, ``demo load``, ``token admin``, as ``make run`` does) and
+  ``scantrack serve`` runs on a free port, given as ``$PORT`` (examples write
+  ``${PORT:-8000}``); ``scantrack`` is on the PATH and ``curl`` fails on an HTTP error
+  (``--fail-with-body``).
 * A block is not run when the line before it is ``<!-- not run: REASON -->``. Keep those few
   (hardware, a command that never ends).
 * Every command must exit with 0.
@@ -206,10 +207,12 @@ def checkout_like(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        "SCANTRACK_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        # The default database and token file, here instead of the checkout's var/.
+        "SCANTRACK_DATA_DIR": str(work / "var"),
         "PORT": str(free_port()),
     }
-    env.pop("SCANTRACK_BOOTSTRAP_TOKEN", None)
+    for name in ("SCANTRACK_BOOTSTRAP_TOKEN", "SCANTRACK_DATABASE_URL"):
+        env.pop(name, None)
     for args in (
         ["db", "upgrade"],
         ["demo", "load"],
