@@ -38,9 +38,11 @@ _RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
 def data_dir() -> Path:
     """Where the default database and the admin token file live, whatever the current directory.
 
-    In a source checkout (``make run``) that is its ``var/``; an installed scantrack uses
-    ``$XDG_DATA_HOME/scantrack`` (``~/.local/share/scantrack``).
+    ``SCANTRACK_DATA_DIR`` if set; else in a source checkout (``make run``) its ``var/``; an
+    installed scantrack uses ``$XDG_DATA_HOME/scantrack`` (``~/.local/share/scantrack``).
     """
+    if os.environ.get("SCANTRACK_DATA_DIR"):
+        return Path(os.environ["SCANTRACK_DATA_DIR"]).absolute()
     checkout = Path(__file__).resolve().parent.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / "tracking_core").is_dir():
         return checkout / "var"

@@ -49,6 +49,7 @@ def test_the_default_database_does_not_depend_on_the_current_directory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("SCANTRACK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SCANTRACK_DATA_DIR", raising=False)
     here = database_url()
     monkeypatch.chdir(tmp_path)
     assert database_url() == here == default_url()
@@ -63,6 +64,7 @@ def test_an_installed_scantrack_keeps_its_data_under_xdg_data_home(
     site = tmp_path / "site-packages" / "tracking_core"
     site.mkdir(parents=True)
     monkeypatch.setattr(db_module, "__file__", str(site / "db.py"))
+    monkeypatch.delenv("SCANTRACK_DATA_DIR", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert data_dir() == tmp_path / "data" / "scantrack"
     assert default_url() == f"sqlite:///{tmp_path}/data/scantrack/scantrack.db"
@@ -93,3 +95,17 @@ def test_token_admin_registers_the_file_s_token_in_a_new_database(
     path.write_text("st_" + "k" * 40 + "\n")
     assert ok(cli("token", "admin", "--file", str(path))).strip() == "st_" + "k" * 40
     assert live.authenticate("st_" + "k" * 40) is not None
+
+
+def test_scantrack_data_dir_names_another_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCANTRACK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("SCANTRACK_DATA_DIR", str(tmp_path / "data"))
+    assert database_url() == f"sqlite:///{tmp_path}/data/scantrack.db"
+    r = CliRunner().invoke(main, ["db", "upgrade"])  # our own folder: made on first use
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "data" / "scantrack.db").is_file()
+    token = CliRunner().invoke(main, ["token", "admin"])
+    assert token.exit_code == 0, token.output
+    assert (tmp_path / "data" / "admin.token").read_text() == token.stdout

@@ -17,7 +17,7 @@ from scanner_gateway.sources import (
     TcpListenerSource,
     open_source,
 )
-from tests.gateway.test_sources_support import Collector
+from tests.gateway.test_sources_support import WAIT, Collector
 
 
 def runner_threads() -> list[str]:
@@ -31,7 +31,7 @@ def tcp() -> TcpListenerSource:
 
 
 def send(src: TcpListenerSource, data: bytes) -> None:
-    assert src.status.wait_for(lambda s: s.connected, 10)
+    assert src.status.wait_for(lambda s: s.connected, WAIT)
     assert src.bound_address is not None
     with socket.create_connection(src.bound_address, 5) as s:
         s.sendall(data)
@@ -48,7 +48,7 @@ def test_stop_delivers_every_scan_already_read_and_ends_every_thread() -> None:
     runner = SourceRunner([src], slow_sink)
     runner.start()
     send(src, b"".join(f"S{i}\n".encode() for i in range(300)))
-    assert src.status.wait_for(lambda s: s.scans == 300, 10)
+    assert src.status.wait_for(lambda s: s.scans == 300, WAIT)
     runner.stop()
     assert delivered == [f"S{i}" for i in range(300)]
     assert not runner.running

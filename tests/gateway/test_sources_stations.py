@@ -11,7 +11,7 @@ import pytest
 from scanner_gateway import stations as stations_module
 from scanner_gateway.sources import SerialSource, SourceRunner, TcpListenerSource
 from scanner_gateway.stations import Station, StationConfig, StationConfigError
-from tests.gateway.test_sources_support import HAVE_EVDEV, Collector
+from tests.gateway.test_sources_support import HAVE_EVDEV, WAIT, Collector
 
 
 def docstring_example() -> str:
@@ -140,7 +140,7 @@ def test_tcp_stations_share_one_listener_and_name_their_scanners() -> None:
     assert listener.peers == {"127.0.0.2": "door-3"}
     sink = Collector()
     with SourceRunner([listener], sink):
-        assert listener.status.wait_for(lambda s: s.connected, 10)
+        assert listener.status.wait_for(lambda s: s.connected, WAIT)
         assert listener.bound_address is not None
         for ip in ("127.0.0.2", "127.0.0.1"):
             with socket.create_connection(listener.bound_address, 5, source_address=(ip, 0)) as c:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scanner_gateway.sources import RawScan, Source
 
-WAIT = 10.0  # generous: CI machines are small and busy; passing tests never wait it out
+WAIT = 30.0  # generous: CI machines are small and busy; passing tests never wait it out
 HAVE_EVDEV = importlib.util.find_spec("evdev") is not None
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from scanner_gateway.sources import SourceRunner, TcpListenerSource, open_source
-from tests.gateway.test_sources_support import Collector, Pty
+from tests.gateway.test_sources_support import WAIT, Collector, Pty
 
 N = 10_000
 # A frame split between two writes must not be dropped because the writer was descheduled
@@ -52,7 +52,7 @@ def test_ten_thousand_scans_through_a_pty(pty: Pty, record_property: pytest.Reco
         f"serial://{pty.path}?framing=crlf&baudrate=115200&idle={IDLE}", device_id="vol"
     )
     with SourceRunner([src], sink) as runner:
-        assert src.status.wait_for(lambda s: s.connected, 10)
+        assert src.status.wait_for(lambda s: s.connected, WAIT)
         start = time.monotonic()
         data = b"".join(s.encode() + b"\r\n" for s in scans)
         for i in range(0, len(data), 4096):  # the way a USB-CDC port delivers: in blocks
@@ -89,7 +89,7 @@ def test_ten_thousand_scans_through_tcp_from_four_scanners(
             errors.append(e)
 
     with SourceRunner([src], sink):
-        assert src.status.wait_for(lambda s: s.connected, 10)
+        assert src.status.wait_for(lambda s: s.connected, WAIT)
         start = time.monotonic()
         threads = [threading.Thread(target=scanner, args=item) for item in batches.items()]
         for t in threads:
