@@ -33,10 +33,11 @@
     source = "tcp://0.0.0.0:4001?framing=stx"
 
 Keys of a station: ``source`` (a source URL, required), ``mode`` (one of the scan
-session modes, default ``inquiry``), ``location``, ``printer``, ``description``, and
-``peer`` (tcp sources only). Stations on one ``tcp://HOST:PORT`` share one listener and
-must spell its options the same. Every mistake is a :class:`StationConfigError` that
-names the file and the key::
+session modes, default ``inquiry``), ``location``, ``printer``, ``description``,
+``partner`` (the vendor or customer of the station's ad-hoc documents, unless one is
+scanned with a ``PTN:`` label) and ``peer`` (tcp sources only). Stations on one
+``tcp://HOST:PORT`` share one listener and must spell its options the same. Every
+mistake is a :class:`StationConfigError` that names the file and the key::
 
     stations.toml: stations.dock-1.mode: expected one of receive, pick, ..., got 'recieve'
 
@@ -76,8 +77,9 @@ from scanner_gateway.sources.tcp import TcpListenerSource, normalize_ip
 __all__ = ["Station", "StationConfig", "StationConfigError", "load_stations"]
 
 DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
-_STATION_KEYS = ("source", "mode", "location", "printer", "peer", "description")
-_DEFAULT_KEYS = ("mode", "location", "printer")
+_STATION_KEYS = ("source", "mode", "location", "printer", "peer", "description", "partner")
+_DEFAULT_KEYS = ("mode", "location", "printer", "partner")
+PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 
 
 class StationConfigError(ValueError):
@@ -99,6 +101,7 @@ class Station:
     printer: str | None = None
     peer: str | None = None  # tcp: the scanner's address
     description: str | None = None
+    partner: str | None = None  # default partner of the station's ad-hoc documents
 
     @property
     def is_tcp(self) -> bool:
@@ -223,6 +226,13 @@ def _station(path: str, name: str, table: object, defaults: Mapping[str, Any]) -
     except SourceConfigError as e:
         reason = f"option {e.option}: {e.reason}" if e.option else e.reason
         raise StationConfigError(path, f"{key}.source", reason) from None
+    partner = fields.get("partner")
+    if partner is not None and not PARTNER_CODE.fullmatch(partner):
+        raise StationConfigError(
+            path,
+            f"{key}.partner",
+            f"expected a partner code (letters, digits, '.', '_', '/', '-'), got {partner!r}",
+        )
     peer = fields.get("peer")
     if peer is not None:
         if scheme_of(source) != "tcp":
@@ -241,6 +251,7 @@ def _station(path: str, name: str, table: object, defaults: Mapping[str, Any]) -
         printer=fields.get("printer"),
         peer=peer,
         description=fields.get("description"),
+        partner=partner,
     )
 
 

@@ -87,6 +87,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
             qty,
             tx.cost,
             tx.operator,
+            tx.token,
             tx.device,
             number_col,
             tx.reversal_of_id,
@@ -103,7 +104,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
 def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
     out = []
     for row in s.execute(q):
-        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku) = row
+        (id_, at, doc, typ, partner, frm, to, qty, cost, op, tok, dev, num, rev, sku) = row
         out.append(
             Movement(
                 id=int(id_),
@@ -116,6 +117,7 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
                 quantity=int(qty),
                 cost=cost,
                 operator=op,
+                token=tok,
                 device=dev,
                 serial=num if kind == "serial" else None,
                 lot=num if kind == "lot" else None,

@@ -38,6 +38,7 @@ from tracking_core.models import (
     SerialNumber,
 )
 from tracking_core.numbering import next_numbers
+from tracking_core.partners import unexpected_returns
 from tracking_core.rules import TAKES_BLOCKED, check_expiry, check_quarantine, suggest_expired
 from tracking_core.values import Assignment
 
@@ -250,6 +251,7 @@ def _check_given(
             raise SerialExists(item=it.sku, serial=sn, status=row.status)
         reuse.append(row.id)
     new = [sn for sn in wanted if sn not in existing]
+    unexpected_returns(ctx, doc, list(existing.values()), warnings)
     if doc.doc_type == "customer_return" and new and not settings.allow_unknown_returns:
         raise SerialNotShipped(item=it.sku, serial=new[0], status="unknown")
     expected = set(

@@ -1123,7 +1123,8 @@ def test_profile_from_mapping() -> None:
     [
         (
             {"labels": {"shelf": "S:"}},
-            "profile.labels: expected location, document, operator or command, got 'shelf'",
+            "profile.labels: expected location, document, operator, command or partner,"
+            " got 'shelf'",
         ),
         ({"labels": "LOC:"}, "profile.labels: expected a table of prefixes, got 'LOC:'"),
         (
@@ -1364,6 +1365,7 @@ def test_barcode_to_dict() -> None:
         "location": None,
         "document": None,
         "operator": None,
+        "partner": None,
         "command": None,
         "argument": None,
         "vendor_rule": None,
@@ -1381,6 +1383,7 @@ def test_kinds() -> None:
         "location",
         "document",
         "operator",
+        "partner",
         "command",
         "vendor",
         "plain",

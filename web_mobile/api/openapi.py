@@ -18,6 +18,7 @@ import re
 import typing
 from typing import Any
 
+from tracking_core.auth import roles_for
 from tracking_core.models import (
     DOC_STATUSES,
     DOC_TYPES,
@@ -30,12 +31,14 @@ from tracking_core.settings import SETUP_ROLES, Settings
 
 Schema = dict[str, Any]
 
-# Who may call what (the brief's role rules); routes use these same tuples.
-ANY_ROLE: tuple[str, ...] = ROLES
-MASTER = ("admin", "setup", "integration")  # master data, documents, stock control
-SCAN = ("admin", "operator", "integration")  # scan-sized steps on documents
+# Who may call what: the core's permission table; routes use these same tuples.
+ANY_ROLE: tuple[str, ...] = roles_for("read")
+MASTER = roles_for("master_data")  # master data, stock control
+DOCUMENTS = roles_for("documents")  # create documents and lines, post, cancel, reverse
+SCAN = roles_for("scan")  # scan-sized steps on documents, /scans, /commands
 SETUP: tuple[str, ...] = SETUP_ROLES  # the core decides who may change settings
-ADMIN = ("admin",)
+OPERATORS = roles_for("operators")
+ADMIN = roles_for("tokens")
 
 # Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
 INT32_MAX = 2**31 - 1
@@ -151,6 +154,16 @@ SCHEMAS: dict[str, Schema] = {
         "code",
         "kind",
     ),
+    "OperatorCreate": _obj(
+        {
+            "badge": _s(
+                "the code on the operator's OP: badge: 1 to 32 letters, digits, '.', '_', '-'"
+            ),
+            "name": _s("the person's name, up to 200 characters"),
+        },
+        "badge",
+        "name",
+    ),
     "SettingsPatch": _settings_patch(),
     "TokenCreate": _obj(
         {"name": _s("who uses the token"), "role": {"type": "string", "enum": list(ROLES)}},
@@ -183,7 +196,10 @@ SCHEMAS: dict[str, Schema] = {
         {
             "type": {"type": "string", "enum": list(DOC_TYPES)},
             "number": _s("default: the next number of the type"),
-            "partner": _s("partner code"),
+            "partner": _s(
+                "partner code: a vendor for receipts and vendor returns, a customer for "
+                "shipments and customer returns (kind both fits either)"
+            ),
             "reference": _s("the ERP's reference, up to 100 characters"),
             "lines": {"type": "array", "items": _ref("Line")},
         },
@@ -376,6 +392,16 @@ PATHS: dict[str, dict[str, Schema]] = {
         ),
     },
     "/tokens/{token_id}": {"delete": op("Revoke an API token", "tokens", ADMIN)},
+    "/operators": {
+        "get": op("List operators (badges that may sign in with OP:)", "operators", ANY_ROLE),
+        "post": op("Add an operator", "operators", OPERATORS, body="OperatorCreate", status=201),
+    },
+    "/operators/{badge}/deactivate": {
+        "post": op("Deactivate an operator: the badge no longer signs in", "operators", OPERATORS)
+    },
+    "/operators/{badge}/activate": {
+        "post": op("Activate an operator again", "operators", OPERATORS)
+    },
     "/documents": {
         "get": op(
             "List documents, newest first",
@@ -390,7 +416,7 @@ PATHS: dict[str, dict[str, Schema]] = {
         "post": op(
             "Create a document with its lines",
             "documents",
-            MASTER,
+            DOCUMENTS,
             body="DocumentCreate",
             status=201,
         ),
@@ -399,15 +425,17 @@ PATHS: dict[str, dict[str, Schema]] = {
         "get": op("A document with its lines, numbers and progress", "documents", ANY_ROLE)
     },
     "/documents/{number}/lines": {
-        "post": op("Add a line to an open document", "documents", MASTER, body="Line", status=201)
+        "post": op(
+            "Add a line to an open document", "documents", DOCUMENTS, body="Line", status=201
+        )
     },
-    "/documents/{number}/post": {"post": op("Post an open document", "documents", MASTER)},
-    "/documents/{number}/cancel": {"post": op("Cancel an open document", "documents", MASTER)},
+    "/documents/{number}/post": {"post": op("Post an open document", "documents", DOCUMENTS)},
+    "/documents/{number}/cancel": {"post": op("Cancel an open document", "documents", DOCUMENTS)},
     "/documents/{number}/reverse": {
         "post": op(
             "Reverse a posted document with a new document",
             "documents",
-            MASTER,
+            DOCUMENTS,
             body="Reverse",
             status=201,
         )

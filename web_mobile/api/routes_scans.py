@@ -13,6 +13,7 @@ from flask import current_app
 from scanner_gateway.session import Gateway
 from scanner_gateway.session.gateway import ScanRequest
 from web_mobile.api import blueprint as bp
+from web_mobile.api.auth import actor
 from web_mobile.api.openapi import ANY_ROLE, SCAN
 from web_mobile.api.routing import endpoint
 
@@ -25,12 +26,14 @@ def gateway() -> Gateway:
 @endpoint(bp, "POST", "/scans", roles=SCAN, body="Scan")
 def scan(body: dict[str, Any]) -> Any:
     req = ScanRequest(body["device"], body["scan_id"], body["raw"], body.get("symbology"))
-    return gateway().scan(req).to_json()
+    return gateway().scan(req, caller=actor()).to_json()
 
 
 @endpoint(bp, "POST", "/commands", roles=SCAN, body="Command")
 def command(body: dict[str, Any]) -> Any:
-    fb = gateway().command(body["device"], body["scan_id"], body["command"], body.get("argument"))
+    fb = gateway().command(
+        body["device"], body["scan_id"], body["command"], body.get("argument"), caller=actor()
+    )
     return fb.to_json()
 
 
