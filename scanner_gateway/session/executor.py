@@ -159,11 +159,13 @@ def required_action(state: SessionState, step: Step) -> str:
     Scans against an existing document, and its confirm, are ``scan``; a step that makes
     an ad-hoc document, or assigns, generates or confirms on one, is ``scan_adhoc``.
     """
+    if state.doc_type is None:  # count and inquiry make no documents
+        return "scan"
     if isinstance(step, NewDocument):
         return "scan_adhoc"
     if isinstance(step, Assign | GenerateN):
         return "scan_adhoc" if state.document is None or state.adhoc else "scan"
-    if isinstance(step, Confirm) and state.mode != "count":
+    if isinstance(step, Confirm):
         return "scan_adhoc" if state.adhoc else "scan"
     return "scan"
 
