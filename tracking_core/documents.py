@@ -39,6 +39,8 @@ from tracking_core.values import DocumentInfo, LineInfo, LineSpec
 
 INBOUND_TYPES = ("receipt", "customer_return")
 OUTBOUND_TYPES = ("shipment", "vendor_return", "transfer")
+
+
 def set_partner(ctx: Ctx, number: str, partner: str) -> DocumentInfo:
     """Name the partner of an open document (a scanned partner label)."""
     doc = open_document(ctx.session, number)

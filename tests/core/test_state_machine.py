@@ -1139,7 +1139,12 @@ def test_a_serial_that_moved_on_and_came_back_cannot_have_its_old_shipment_rever
         core.receive(item="LAP", location="A1", quantity=1, serials=["S1"], partner="V1")
         first = core.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
         core.receive(
-            item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="customer_return", partner="C1"
+            item="LAP",
+            location="A1",
+            quantity=1,
+            serials=["S1"],
+            doc_type="customer_return",
+            partner="C1",
         )
         core.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
         before = db.run(snapshot, readonly=True)
