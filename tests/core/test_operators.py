@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import pytest
@@ -10,9 +9,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from scanner_gateway.interpret import interpret
-from scanner_gateway.session import Feedback, Gateway
-from scanner_gateway.session.gateway import ScanRequest
+from scanner_gateway.session import Gateway
 from tests.conftest import Clock
+from tests.gateway.handheld import Hand
 from tracking_core.core import Actor, Tracking
 from tracking_core.errors import DomainError, DuplicateKey, OperatorInactive, UnknownOperator
 from tracking_core.values import LineSpec
@@ -36,16 +35,6 @@ def ops(wh: Tracking) -> Tracking:
     wh.create_operator(badge="0042", name="Ann")
     wh.create_operator(badge="JSMITH", name="Jo Smith")
     return wh
-
-
-class Hand:
-    def __init__(self, gw: Gateway, clock: Clock, device: str = "HH-1") -> None:
-        self.gw, self.clock, self.device = gw, clock, device
-        self.ids = itertools.count(1)
-
-    def __call__(self, raw: str) -> Feedback:
-        self.clock.advance(seconds=2)
-        return self.gw.scan(ScanRequest(self.device, f"s{next(self.ids)}", raw))
 
 
 @pytest.fixture

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
 from scanner_gateway.interpret import interpret
-from scanner_gateway.session import Feedback, Gateway
-from scanner_gateway.session.gateway import ScanRequest
+from scanner_gateway.session import Gateway
 from scanner_gateway.session.state import SessionState
 from scanner_gateway.stations import StationConfig, StationConfigError
 from tests.conftest import Clock
+from tests.gateway.handheld import Hand
 from tracking_core.core import Actor, Tracking
 from tracking_core.errors import DomainError, PartnerRequired, UnexpectedReturn, WrongPartnerKind
 from tracking_core.values import LineSpec
@@ -78,16 +76,6 @@ def test_sites_that_do_not_track_partners_turn_it_off(site: Tracking) -> None:
     # the kind is still checked when a partner is given
     with pytest.raises(WrongPartnerKind):
         site.create_document("shipment", partner="V1")
-
-
-class Hand:
-    def __init__(self, gw: Gateway, clock: Clock, device: str = "HH-1") -> None:
-        self.gw, self.clock, self.device = gw, clock, device
-        self.ids = itertools.count(1)
-
-    def __call__(self, raw: str) -> Feedback:
-        self.clock.advance(seconds=2)
-        return self.gw.scan(ScanRequest(self.device, f"s{next(self.ids)}", raw))
 
 
 @pytest.fixture

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 
 from scanner_gateway.interpret import interpret
-from scanner_gateway.session import Feedback, Gateway
+from scanner_gateway.session import Gateway
 from scanner_gateway.session.gateway import ScanRequest
 from tests.conftest import Clock
+from tests.gateway.handheld import Hand
 from tracking_core.core import Actor, Tracking
 from tracking_core.values import LineSpec
 
@@ -31,18 +31,6 @@ def gw(core: Tracking, clock: Clock) -> Gateway:
     core.create_item(sku="CABLE", tracking="none")
     # a supervisor's handheld: these tests make ad-hoc documents (operators may not)
     return Gateway(core, interpret, double_read_window=1.0, caller=SUPERVISOR)
-
-
-class Hand:
-    """A handheld: sends raw scans, a new scan id each time, a second apart."""
-
-    def __init__(self, gw: Gateway, clock: Clock, device: str = "HH-1") -> None:
-        self.gw, self.clock, self.device = gw, clock, device
-        self.ids = itertools.count(1)
-
-    def __call__(self, raw: str) -> Feedback:
-        self.clock.advance(seconds=2)
-        return self.gw.scan(ScanRequest(self.device, f"s{next(self.ids)}", raw))
 
 
 @pytest.fixture
