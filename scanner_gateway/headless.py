@@ -55,17 +55,23 @@ class StationGateway:
     _ready: set[str] = field(default_factory=set)
 
     def prepare(self, device: str) -> None:
-        """A station's device starts in the station's mode and location.
+        """A station's device starts in the station's mode, location and partner.
 
         Network scanners without a fixed address arrive as ``STATION@ADDRESS``: their
         station is found when their first scan comes.
         """
         self._ready.add(device)
         st = self.config.station_for(device)
-        if st is not None and self.gateway.state(device) == SessionState():
-            self.gateway.core.set_device_state(
-                device, SessionState(mode=st.mode, location=st.location).to_json()
-            )
+        if st is None:
+            return
+        state = self.gateway.state(device)
+        if state == SessionState():
+            state = SessionState(mode=st.mode, location=st.location)
+        elif state.station_partner == st.partner:
+            return
+        # the station's partner follows the file, also for a session carried on
+        new = state.with_(station_partner=st.partner)
+        self.gateway.core.set_device_state(device, new.to_json())
 
     def __call__(self, scan: RawScan) -> None:
         if scan.device_id not in self._ready:

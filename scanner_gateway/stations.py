@@ -35,9 +35,10 @@
 
 Keys of a station: ``source`` (a source URL, required), ``mode`` (one of the scan
 session modes, default ``inquiry``), ``location``, ``printer``, ``description``,
-``peer`` (tcp sources only), and two keys of the station's scan profile
-(:class:`~scanner_gateway.interpret.ScanProfile`): ``ambiguous_ai`` (``ask``, the
-default, ``strip`` or ``keep``: a plain scan that also reads as GS1, like ``21SN3``) and
+``partner`` (the vendor or customer of the station's ad-hoc documents, unless one is
+scanned with a ``PTN:`` label), ``peer`` (tcp sources only), and two keys of the station's
+scan profile (:class:`~scanner_gateway.interpret.ScanProfile`): ``ambiguous_ai`` (``ask``,
+the default, ``strip`` or ``keep``: a plain scan that also reads as GS1, like ``21SN3``) and
 ``gs1`` (``auto``, the default, ``never`` or ``always``: whether data without a
 symbology identifier can be GS1). Stations on one ``tcp://HOST:PORT`` share one listener and
 must spell its options the same. Every mistake is a :class:`StationConfigError` that
@@ -95,11 +96,13 @@ __all__ = ["Station", "StationConfig", "StationConfigError", "load_stations"]
 
 DEVICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 _STATION_KEYS = (
-    "source", "mode", "location", "printer", "peer", "description", "ambiguous_ai", "gs1",
+    "source", "mode", "location", "printer", "peer", "description", "partner", "ambiguous_ai",
+    "gs1",
 )  # fmt: skip
-_DEFAULT_KEYS = ("mode", "location", "printer", "ambiguous_ai", "gs1")
+_DEFAULT_KEYS = ("mode", "location", "printer", "partner", "ambiguous_ai", "gs1")
 # Station keys that are scan profile fields, and the values each may take.
 _PROFILE_KEYS = {"ambiguous_ai": AMBIGUOUS_AI, "gs1": GS1_MODES}
+PARTNER_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 
 
 class StationConfigError(ValueError):
@@ -121,6 +124,7 @@ class Station:
     printer: str | None = None
     peer: str | None = None  # tcp: the scanner's address
     description: str | None = None
+    partner: str | None = None  # default partner of the station's ad-hoc documents
     profile: ScanProfile = field(default=DEFAULT_PROFILE, compare=False)
     """How this station's scans are read (``ambiguous_ai``, ``gs1``)."""
 
@@ -254,6 +258,13 @@ def _station(path: str, name: str, table: object, defaults: Mapping[str, Any]) -
                 path, f"{key}.{k}", f"expected one of {', '.join(allowed)}, got {chosen[k]!r}"
             )
     profile = ScanProfile.from_mapping(chosen) if chosen else DEFAULT_PROFILE
+    partner = fields.get("partner")
+    if partner is not None and not PARTNER_CODE.fullmatch(partner):
+        raise StationConfigError(
+            path,
+            f"{key}.partner",
+            f"expected a partner code (letters, digits, '.', '_', '/', '-'), got {partner!r}",
+        )
     peer = fields.get("peer")
     if peer is not None:
         if scheme_of(source) != "tcp":
@@ -272,6 +283,7 @@ def _station(path: str, name: str, table: object, defaults: Mapping[str, Any]) -
         printer=fields.get("printer"),
         peer=peer,
         description=fields.get("description"),
+        partner=partner,
         profile=profile,
     )
 

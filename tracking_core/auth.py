@@ -1,18 +1,76 @@
-"""API tokens and roles. Tokens are random, shown once, and stored only as SHA-256."""
+"""API tokens, roles, and what each role may do.
+
+Tokens are random, shown once, and stored only as SHA-256. ``PERMISSIONS`` is the one
+table of who may do what: the REST routes take their roles from it, and the scan path
+(``/scans``, ``/commands``, devices) asks :func:`require` before every step.
+
+>>> allowed("operator", "scan"), allowed("operator", "scan_adhoc")
+(True, False)
+>>> allowed("operator", "scan_adhoc", {"operator_adhoc_documents": True})
+True
+>>> require("operator", "documents")
+Traceback (most recent call last):
+...
+tracking_core.errors.PermissionDenied: documents needs the admin or setup or integration role (you have operator)
+"""  # noqa: E501
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracking_core import validate
-from tracking_core.errors import InvalidInput, NotFound
+from tracking_core.errors import InvalidInput, NotFound, PermissionDenied
 from tracking_core.models import ROLES, ApiToken
+
+# Who may do what. Actions, not endpoints: one action covers REST, scans and commands.
+PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "read": ROLES,  # inquiry, listings, documents' progress, settings
+    "master_data": ("admin", "setup", "integration"),  # items, locations, partners, stock control
+    "documents": ("admin", "setup", "integration"),  # create, add lines, post, cancel, reverse
+    # Scans against an existing document (assign, generate, check, count, undo) and their
+    # confirm (posting that document); session commands; inquiry.
+    "scan": ("admin", "setup", "operator", "integration"),
+    # Ad-hoc documents made from scans: creating one, assigning or generating on it, and
+    # confirming (posting) it. Stock from nothing needs more than a badge.
+    "scan_adhoc": ("admin", "setup", "integration"),
+    "settings": ("admin", "setup"),
+    "operators": ("admin", "setup"),
+    "tokens": ("admin",),
+}
+# A setting that grants an action to one more role.
+GRANTS: dict[str, tuple[str, str]] = {"scan_adhoc": ("operator_adhoc_documents", "operator")}
+
+
+def roles_for(action: str) -> tuple[str, ...]:
+    """The roles that may always do ``action`` (settings may grant it to more)."""
+    return PERMISSIONS[action]
+
+
+def allowed(role: str | None, action: str, settings: Any = None) -> bool:
+    """May ``role`` do ``action``, given the settings (an object or a mapping)?"""
+    if role in PERMISSIONS[action]:
+        return True
+    grant = GRANTS.get(action)
+    if grant is None or role != grant[1] or settings is None:
+        return False
+    key = grant[0]
+    value = settings.get(key) if isinstance(settings, Mapping) else getattr(settings, key, False)
+    return value is True
+
+
+def require(role: str | None, action: str, settings: Any = None, *, what: str = "") -> None:
+    """Raise ``PermissionDenied`` unless ``role`` may do ``action``."""
+    if not allowed(role, action, settings):
+        needed = " or ".join(PERMISSIONS[action])
+        raise PermissionDenied(action=what or action, role=role, needed=needed)
 
 
 @dataclass(frozen=True)

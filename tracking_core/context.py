@@ -14,8 +14,11 @@ from tracking_core.settings import Settings
 class Ctx:
     session: Session
     now: dt.datetime
-    operator: str | None = None
+    operator: str | None = None  # the signed-in operator's badge
     device: str | None = None
+    operator_id: int | None = None  # that operator's row
+    token: str | None = None  # the API token's name (or the CLI's actor)
+    role: str | None = None  # the token's role, for the permission table
     _settings: Settings | None = field(default=None, repr=False)
 
     @property

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -25,6 +25,7 @@ from tracking_core import (
     inquiry,
     lots,
     numbering,
+    operators,
     outbox,
     posting,
     validate,
@@ -36,6 +37,7 @@ from tracking_core.db import Database
 from tracking_core.errors import MaskExhausted
 from tracking_core.masks import Mask, preview
 from tracking_core.models import DeviceSession
+from tracking_core.operators import OperatorInfo
 from tracking_core.outbox import LabelOutbox
 from tracking_core.settings import (
     SettingChangeInfo,
@@ -79,29 +81,49 @@ class ScanKey:
 
 @dataclass(frozen=True)
 class Actor:
+    """Who a write is recorded for: the signed-in operator's badge, the device, the token.
+
+    ``token`` is the API token's name (the CLI gives its own, ``cli`` or ``--actor``);
+    ``role`` is that token's role, which the scan path checks against the permissions.
+    """
+
     operator: str | None = None
     device: str | None = None
+    token: str | None = None
+    role: str | None = None
 
 
 class Tracking:
     """The tracking core's public face; the gateway, web layer and CLI call only this."""
 
-    def __init__(self, db: Database, *, clock: Callable[[], dt.datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Callable[[], dt.datetime] = utcnow,
+        actor: Actor | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.outbox = LabelOutbox(db, clock)
+        self.actor = actor or Actor()  # recorded when a call names no actor (the CLI's)
 
     # --- plumbing --------------------------------------------------------------------
 
     def _run(
         self, fn: Callable[[Ctx], T], *, actor: Actor | None = None, readonly: bool = False
     ) -> T:
-        actor = actor or Actor()
+        who = actor or self.actor
         now = self.clock()
-        return self.db.run(
-            lambda s: fn(Ctx(s, now, operator=actor.operator, device=actor.device)),
-            readonly=readonly,
-        )
+
+        def call(s: Session) -> T:
+            ctx = Ctx(s, now, device=who.device, token=who.token or self.actor.token, role=who.role)
+            if who.operator is not None:  # a badge: only a known, active operator signs
+                row = operators.signed_in(s, who.operator)
+                ctx.operator, ctx.operator_id = row.badge, row.id
+            return fn(ctx)
+
+        return self.db.run(call, readonly=readonly)
 
     def _read(self, fn: Callable[[Session], T]) -> T:
         return self.db.run(fn, readonly=True)
@@ -120,7 +142,7 @@ class Tracking:
             return self._run(fn, actor=actor)
         device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
         digest = idempotency.request_hash(action, payload)
-        actor = actor or Actor(device=device)
+        actor = replace(actor, device=actor.device or device) if actor else Actor(device=device)
 
         def step(ctx: Ctx) -> T:
             stored = idempotency.lookup(ctx.session, device, scan_id, digest)
@@ -139,14 +161,15 @@ class Tracking:
         scan_id: str,
         request: dict[str, Any],
         handler: Callable[[Ctx, dict[str, Any]], tuple[Any, dict[str, Any]]],
-        operator: str | None = None,
+        caller: Actor | None = None,
     ) -> tuple[Any, bool]:
         """One scan in one transaction: the device's state, the step, the stored result.
 
         ``handler(ctx, state) -> (result, new_state)`` runs the step with the core's
         service functions; ``result`` must be JSON data. A replay of ``(device, scan_id)``
         returns ``(stored result, True)`` and runs nothing. A domain error rolls back
-        everything, state included.
+        everything, state included. ``caller`` names the token and its role; the
+        operator comes from the device's session (the handler signs them in).
         """
         device, scan_id = idempotency.check_key(device, scan_id)
         digest = idempotency.request_hash("scan", request)
@@ -165,7 +188,8 @@ class Tracking:
             idempotency.record(ctx.session, device, scan_id, digest, result, ctx.now)
             return result, False
 
-        return self._run(step, actor=Actor(operator=operator, device=device))
+        who = caller or Actor()
+        return self._run(step, actor=Actor(device=device, token=who.token, role=who.role))
 
     def device_state(self, device: str) -> dict[str, Any]:
         def read(s: Session) -> dict[str, Any]:
@@ -209,6 +233,20 @@ class Tracking:
 
     def partners(self) -> list[PartnerInfo]:
         return self._read(catalog.list_partners)
+
+    # --- operators -------------------------------------------------------------------
+
+    def create_operator(self, *, badge: str, name: str) -> OperatorInfo:
+        return self._run(lambda c: operators.create_operator(c, badge=badge, name=name))
+
+    def operators(self) -> list[OperatorInfo]:
+        return self._read(operators.list_operators)
+
+    def deactivate_operator(self, badge: str) -> OperatorInfo:
+        return self._run(lambda c: operators.set_active(c, badge, active=False))
+
+    def activate_operator(self, badge: str) -> OperatorInfo:
+        return self._run(lambda c: operators.set_active(c, badge, active=True))
 
     # --- settings --------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracking_core import catalog, documents, lots, posting, serials
+from tracking_core import catalog, documents, lots, operators, posting, serials
 from tracking_core.context import Ctx
 from tracking_core.core import Tracking
 from tracking_core.models import Item, Location, Partner
@@ -35,6 +35,7 @@ LOCATIONS = (
     ("SHIP-1", "Shipping lane 1", "shipping"),
 )
 PARTNERS = (("V-ACME", "Acme Supplies", "vendor"), ("C-BETA", "Beta Retail", "customer"))
+OPERATORS = (("0042", "Ann Example"),)  # sign in on a scanner with OP:0042
 # GTINs under the GS1 Global Office's 950 prefix (for demonstrations); check digits
 # verified with biip.
 LAPTOP_GTIN = "09506000134352"
@@ -77,6 +78,8 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
         catalog.create_location(c, code=code, name=name, kind=kind)
     for code, name, kind in PARTNERS:
         catalog.create_partner(c, code=code, name=name, kind=kind)
+    for badge, person in OPERATORS:
+        operators.create_operator(c, badge=badge, name=person)
     catalog.create_item(
         c,
         sku="LAPTOP-14",

@@ -38,6 +38,7 @@ from tracking_core.models import (
     SerialTransaction,
 )
 from tracking_core.numbering import document_number
+from tracking_core.partners import check_partner_kind
 from tracking_core.values import (
     DocumentInfo,
     ExpectedLine,
@@ -49,6 +50,16 @@ from tracking_core.values import (
 
 INBOUND_TYPES = ("receipt", "customer_return")
 OUTBOUND_TYPES = ("shipment", "vendor_return", "transfer")
+
+
+def set_partner(ctx: Ctx, number: str, partner: str) -> DocumentInfo:
+    """Name the partner of an open document (a scanned partner label)."""
+    doc = open_document(ctx.session, number)
+    row = partner_row(ctx.session, validate.code("partner", partner))
+    check_partner_kind(doc.doc_type, row)
+    doc.partner_id = row.id
+    ctx.session.flush()
+    return document_info(ctx.session, doc)
 
 
 def direction_for(doc_type: str, given: str | None) -> str:
@@ -92,7 +103,11 @@ def create_document(
         number = validate.code("number", number)
         if s.execute(select(Document.id).where(Document.number == number)).first():
             raise DuplicateKey(entity="document", key=number)
-    partner_id = partner_row(s, validate.code("partner", partner)).id if partner else None
+    partner_id = None
+    if partner:
+        prow = partner_row(s, validate.code("partner", partner))
+        check_partner_kind(doc_type, prow)
+        partner_id = prow.id
     doc = Document(
         number=number or document_number(s, doc_type),
         doc_type=doc_type,

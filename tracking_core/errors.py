@@ -224,6 +224,22 @@ class UnknownLot(DomainError):
     template: ClassVar[str] = "Lot {lot} of {item} is not known"
 
 
+@dataclass(eq=False)
+class UnknownOperator(NotFound):
+    entity: str = "operator badge"
+    key: str = ""
+    code: ClassVar[str] = "unknown_operator"
+
+
+@dataclass(eq=False)
+class OperatorInactive(DomainError):
+    badge: str
+    name: str
+    code: ClassVar[str] = "operator_inactive"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = "Operator {badge} ({name}) is deactivated and cannot sign in"
+
+
 # --- conflicts with the state of stock ---------------------------------------------
 
 
@@ -436,6 +452,40 @@ class WrongDocumentType(DomainError):
     code: ClassVar[str] = "wrong_document_type"
     category: ClassVar[Category] = "invalid"
     template: ClassVar[str] = "Document {document} is a {doc_type}, expected {expected}"
+
+
+@dataclass(eq=False)
+class PartnerRequired(DomainError):
+    document: str
+    doc_type: str
+    kind: str  # the partner kind the document needs: customer or vendor
+    code: ClassVar[str] = "partner_required"
+    template: ClassVar[str] = "The {doc_type} {document} needs a {kind} before it can be posted"
+
+
+@dataclass(eq=False)
+class WrongPartnerKind(DomainError):
+    partner: str
+    partner_kind: str
+    doc_type: str
+    expected: str
+    code: ClassVar[str] = "wrong_partner_kind"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = (
+        "Partner {partner} is a {partner_kind}; a {doc_type} needs a {expected}"
+    )
+
+
+@dataclass(eq=False)
+class UnexpectedReturn(DomainError):
+    item: str
+    serial: str
+    partner: str
+    shipped_to: str | None
+    code: ClassVar[str] = "unexpected_return"
+    template: ClassVar[str] = (
+        "Serial {serial} of {item} was never shipped to {partner} (last shipped to {shipped_to})"
+    )
 
 
 @dataclass(eq=False)

@@ -124,6 +124,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
             qty,
             tx.cost,
             tx.operator,
+            tx.token,
             tx.device,
             number_col,
             tx.reversal_of_id,
@@ -142,7 +143,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
 def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
     out = []
     for row in s.execute(q):
-        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku, price) = row
+        (id_, at, doc, typ, partner, frm, to, qty, cost, op, tok, dev, num, rev, sku, price) = row
         out.append(
             Movement(
                 id=int(id_),
@@ -155,6 +156,7 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
                 quantity=int(qty),
                 cost=cost,
                 operator=op,
+                token=tok,
                 device=dev,
                 serial=num if kind == "serial" else None,
                 lot=num if kind == "lot" else None,

@@ -63,6 +63,7 @@ LOT_STATUSES = ("available", "quarantine", "recalled")
 DOC_TYPES = ("receipt", "shipment", "customer_return", "vendor_return", "transfer", "adjustment")
 DOC_STATUSES = ("open", "posted", "cancelled")
 ROLES = ("admin", "setup", "operator", "integration")
+MAX_BADGE = 32
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -138,6 +139,23 @@ class Partner(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[str] = mapped_column(String(16))
+
+
+class Operator(Base):
+    """A person who scans: signs in on a device with an ``OP:BADGE`` label."""
+
+    __tablename__ = "operators"
+    __table_args__ = (
+        CheckConstraint(f"length(badge) BETWEEN 1 AND {MAX_BADGE}", name="badge"),
+        CheckConstraint("length(name) BETWEEN 1 AND 200", name="name"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    badge: Mapped[str] = mapped_column(String(MAX_BADGE), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    deactivated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Document(Base):
@@ -305,7 +323,9 @@ class SerialTransaction(Base):
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     cost: Mapped[Decimal] = mapped_column(Money)
     posted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    operator: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str | None] = mapped_column(String(64))  # the badge, as signed in
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    token: Mapped[str | None] = mapped_column(String(64))  # the API token's name, or the CLI's
     device: Mapped[str | None] = mapped_column(String(64))
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("serial_transactions.id"))
 
@@ -331,7 +351,9 @@ class LotTransaction(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     cost: Mapped[Decimal] = mapped_column(Money)  # unit cost x quantity
     posted_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
-    operator: Mapped[str | None] = mapped_column(String(64))
+    operator: Mapped[str | None] = mapped_column(String(64))  # the badge, as signed in
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    token: Mapped[str | None] = mapped_column(String(64))  # the API token's name, or the CLI's
     device: Mapped[str | None] = mapped_column(String(64))
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("lot_transactions.id"))
 

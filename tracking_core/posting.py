@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Numeric, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
@@ -40,8 +41,26 @@ from tracking_core.models import (
     SerialNumber,
     SerialTransaction,
 )
+from tracking_core.partners import check_partner
 from tracking_core.serials import allocate_serials, release_serials
 from tracking_core.values import DocumentInfo, LineSpec, PostResult
+
+WHO = ("operator", "operator_id", "token", "device")
+
+
+def who(ctx: Ctx) -> dict[str, Any]:
+    """The ledger's who-columns: the signed-in operator (badge and row), token, device."""
+    return {
+        "operator": ctx.operator,
+        "operator_id": ctx.operator_id,
+        "token": ctx.token,
+        "device": ctx.device,
+    }
+
+
+def _who_columns(ctx: Ctx) -> list[Any]:
+    return [literal(v) if v is not None else null() for v in who(ctx).values()]
+
 
 OUT_STATUS = {
     "shipment": "shipped",
@@ -55,6 +74,7 @@ def post(ctx: Ctx, number: str) -> PostResult:
     """Turn an open document's assignments into stock movements and transaction records."""
     s = ctx.session
     doc = open_document(s, number)
+    check_partner(ctx, doc)
     lines = list(
         s.execute(
             select(DocumentLine)
@@ -88,7 +108,7 @@ def post(ctx: Ctx, number: str) -> PostResult:
             lot_records += _post_lot_line(ctx, doc, ln)
     doc.status = "posted"
     doc.posted_at = ctx.now
-    doc.posted_by = ctx.operator
+    doc.posted_by = ctx.operator or ctx.token
     s.flush()
     return PostResult(
         document=doc.number,
@@ -123,8 +143,7 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
         dst,
         cost,
         literal(ctx.now),
-        literal(ctx.operator) if ctx.operator else null(),
-        literal(ctx.device) if ctx.device else null(),
+        *_who_columns(ctx),
     ).where(SerialNumber.reserved_line_id == ln.id)
     # rowcount of INSERT ... SELECT is not reported by every driver: count first
     count = int(
@@ -143,8 +162,7 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
                 "to_location_id",
                 "cost",
                 "posted_at",
-                "operator",
-                "device",
+                *WHO,
             ],
             rows,
         )
@@ -223,8 +241,7 @@ def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
                 quantity=qty,
                 cost=cost,
                 posted_at=ctx.now,
-                operator=ctx.operator,
-                device=ctx.device,
+                **who(ctx),
             )
         )
         count += 1
@@ -316,7 +333,7 @@ def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> Pos
     lot_records = _reverse_lots(ctx, doc, rev, lines)
     rev.status = "posted"
     rev.posted_at = ctx.now
-    rev.posted_by = ctx.operator
+    rev.posted_by = ctx.operator or ctx.token
     s.flush()
     return PostResult(
         document=rev.number,
@@ -453,8 +470,7 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
                 to_location_id=t.from_location_id,
                 cost=-t.cost if revalue else t.cost,  # a revaluation is undone by its opposite
                 posted_at=ctx.now,
-                operator=ctx.operator,
-                device=ctx.device,
+                **who(ctx),
                 reversal_of_id=t.id,
             )
         )
@@ -510,8 +526,7 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int])
                 quantity=t.quantity,
                 cost=cost,
                 posted_at=ctx.now,
-                operator=ctx.operator,
-                device=ctx.device,
+                **who(ctx),
                 reversal_of_id=t.id,
             )
         )
@@ -613,12 +628,11 @@ def adjust_cost(
                     quantity=0,
                     cost=(delta * place.on_hand).quantize(costing.CENT),
                     posted_at=ctx.now,
-                    operator=ctx.operator,
-                    device=ctx.device,
+                    **who(ctx),
                 )
             )
         serial_records, lot_records = 0, len(places)
-    doc.status, doc.posted_at, doc.posted_by = "posted", ctx.now, ctx.operator
+    doc.status, doc.posted_at, doc.posted_by = "posted", ctx.now, ctx.operator or ctx.token
     s.flush()
     return PostResult(
         document=doc.number,
@@ -661,6 +675,5 @@ def _serial_record(
         to_location_id=loc,
         cost=cost,
         posted_at=ctx.now,
-        operator=ctx.operator,
-        device=ctx.device,
+        **who(ctx),
     )

@@ -38,6 +38,7 @@ from tracking_core.models import (
     SerialNumber,
 )
 from tracking_core.numbering import next_numbers
+from tracking_core.partners import unexpected_returns
 from tracking_core.rules import TAKES_BLOCKED, check_expiry, check_quarantine, suggest_expired
 from tracking_core.values import Assignment
 
@@ -262,6 +263,7 @@ def _check_given(
         rows = [r for r in existing.values() if r.lot_number is not None]
         serial_lots.check_label_lot(it, rows, lot, warnings)
     new = [sn for sn in wanted if sn not in existing]
+    unexpected_returns(ctx, doc, list(existing.values()), warnings)
     if doc.doc_type == "customer_return" and new and not settings.allow_unknown_returns:
         raise SerialNotShipped(item=it.sku, serial=new[0], status="unknown")
     expected = set(

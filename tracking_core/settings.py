@@ -10,6 +10,7 @@ from typing import Any, Literal, get_args
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from tracking_core.auth import PERMISSIONS
 from tracking_core.errors import DuplicateKey, InvalidInput, PermissionDenied
 from tracking_core.masks import Mask
 from tracking_core.models import SerialNumber, Setting, SettingChange
@@ -17,7 +18,7 @@ from tracking_core.models import SerialNumber, Setting, SettingChange
 AllocationOrder = Literal["fifo", "fefo", "lifo", "by_number"]
 Policy = Literal["refuse", "warn", "allow"]
 
-SETUP_ROLES = ("admin", "setup")
+SETUP_ROLES = PERMISSIONS["settings"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class Settings:
     expired_stock_policy: Policy = "refuse"
     unexpected_serial_policy: Policy = "warn"
     allow_unknown_returns: bool = False
+    # a customer return of a serial never shipped to that customer
+    unexpected_return_policy: Policy = "warn"
+    # receipts and vendor returns need a vendor, shipments and customer returns a customer
+    require_partners: bool = True
+    # operators may create, fill and confirm ad-hoc documents from scans
+    operator_adhoc_documents: bool = False
     quarantine_days_on_receipt: int = 0
     default_serial_mask: str = "SN{YY}%%%%%%%"
     default_lot_mask: str = "L{YYMMDD}-###"
@@ -50,6 +57,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "allocation_order": get_args(AllocationOrder),
     "expired_stock_policy": get_args(Policy),
     "unexpected_serial_policy": get_args(Policy),
+    "unexpected_return_policy": get_args(Policy),
 }
 
 

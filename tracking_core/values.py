@@ -149,13 +149,14 @@ class Movement:
     to_location: str | None
     quantity: int
     cost: Decimal
-    operator: str | None
+    operator: str | None  # the signed-in operator's badge
     device: str | None
     serial: str | None = None
     lot: str | None = None
     reversal_of: int | None = None
     item: str | None = None
     unit_price: Decimal | None = None  # the line's sales price (shipments), not a cost
+    token: str | None = None  # the API token's name, or the CLI's actor
 
 
 @dataclass(frozen=True)

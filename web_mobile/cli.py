@@ -49,11 +49,19 @@ def _database_url(_ctx: click.Context, _param: click.Parameter, value: str | Non
     metavar="URL",
     help=f"SQLAlchemy URL [env SCANTRACK_DATABASE_URL; default {default_url()}]",
 )
+@click.option(
+    "--actor",
+    envvar="SCANTRACK_ACTOR",
+    default="cli",
+    show_default=True,
+    metavar="NAME",
+    help="The name the ledger records for this command's movements [env SCANTRACK_ACTOR].",
+)
 @click.version_option(package_name="scantrack")
 @click.pass_context
-def main(ctx: click.Context, database_url: str) -> None:
+def main(ctx: click.Context, database_url: str, actor: str) -> None:
     """scantrack: barcode scanning with serialized inventory and lot tracking."""
-    state = State(database_url)
+    state = State(database_url, actor=actor)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

@@ -1,10 +1,11 @@
-"""``scantrack`` commands for settings, API tokens and number masks."""
+"""``scantrack`` commands for settings, API tokens, number masks and operators."""
 
 from __future__ import annotations
 
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -135,4 +136,49 @@ def masks_preview(state: State, mask: str, count: int) -> None:
         click.echo(number)
 
 
-COMMANDS = (settings, token, masks)
+@click.group()
+def operators() -> None:
+    """Operators: the badges that may sign in on a scanner with OP:BADGE."""
+
+
+def _operator_rows(ops: list[Any]) -> str:
+    rows = [(o.badge, o.name, o.active, o.created_at.strftime("%Y-%m-%d %H:%M")) for o in ops]
+    return table(rows, ["badge", "name", "active", "created"])
+
+
+@operators.command("add")
+@click.argument("badge")
+@click.option("--name", required=True, help="The person's name.")
+@pass_state
+def operators_add(state: State, badge: str, name: str) -> None:
+    """Add an operator with the code on their badge."""
+    info = state.core.create_operator(badge=badge, name=name)
+    click.echo(f"operator {info.badge} ({info.name}) added")
+
+
+@operators.command("list")
+@json_option
+@pass_state
+def operators_list(state: State, as_json: bool) -> None:
+    ops = state.core.operators()
+    emit(as_json, ops, lambda: _operator_rows(ops))
+
+
+@operators.command("deactivate")
+@click.argument("badge")
+@pass_state
+def operators_deactivate(state: State, badge: str) -> None:
+    """The badge no longer signs in; the ledger keeps what it did."""
+    info = state.core.deactivate_operator(badge)
+    click.echo(f"operator {info.badge} ({info.name}) deactivated")
+
+
+@operators.command("activate")
+@click.argument("badge")
+@pass_state
+def operators_activate(state: State, badge: str) -> None:
+    info = state.core.activate_operator(badge)
+    click.echo(f"operator {info.badge} ({info.name}) active")
+
+
+COMMANDS = (settings, token, masks, operators)

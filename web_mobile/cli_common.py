@@ -13,9 +13,11 @@ from typing import IO, Any
 import click
 from sqlalchemy.engine import make_url
 
+from tracking_core import validate
 from tracking_core.codec import encode
-from tracking_core.core import Tracking
+from tracking_core.core import Actor, Tracking
 from tracking_core.db import Database
+from tracking_core.errors import DomainError
 
 # Shorter jobs finish before a bar would be worth drawing.
 PROGRESS_MIN = 1000
@@ -37,8 +39,9 @@ class CliError(click.ClickException):
 class State:
     """The database a command works on, opened on first use and closed with the command."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, actor: str = "cli") -> None:
         self.url = url
+        self.actor = actor
         self._db: Database | None = None
         self._core: Tracking | None = None
 
@@ -81,7 +84,12 @@ class State:
                     f"the database is at schema revision {have or 'none (empty)'}, this "
                     f"scantrack needs {want}; run `scantrack db upgrade`",
                 )
-            self._core = Tracking(db)
+            try:
+                name = validate.code("actor", self.actor)
+            except DomainError as exc:
+                raise CliError(exc.code, str(exc)) from None
+            # the ledger names the CLI's actor as it names an API token
+            self._core = Tracking(db, actor=Actor(token=name))
         return self._core
 
     def close(self) -> None:

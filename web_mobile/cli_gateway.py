@@ -41,6 +41,7 @@ def gateway(state: State, config: str, print_labels: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     core = state.core
+    check_partners(core, stations)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -53,6 +54,17 @@ def gateway(state: State, config: str, print_labels: bool) -> None:
     click.echo(f"gateway stopped after {sink.handled} scan(s)", err=True)
 
 
+def check_partners(core: Any, stations: Any) -> None:
+    """Every station's default partner must exist before a scan relies on it."""
+    known = {p.code for p in core.partners()}
+    for st in stations.stations:
+        if st.partner is not None and st.partner not in known:
+            raise CliError(
+                "invalid_config",
+                f"{stations.path}: stations.{st.device_id}.partner: no partner {st.partner!r}",
+            )
+
+
 def start_in_background(state: State, gw: Any, config: str) -> threading.Event:
     """``serve --stations``: the stations and the print worker beside the web server."""
     from scanner_gateway.headless import run_stations
@@ -62,6 +74,7 @@ def start_in_background(state: State, gw: Any, config: str) -> threading.Event:
         stations = StationConfig.load(config)
     except StationConfigError as exc:
         raise CliError("invalid_config", str(exc)) from None
+    check_partners(state.core, stations)
     stop = threading.Event()
     _start_printing(state, config, stop)
     threading.Thread(

@@ -234,8 +234,15 @@ MOVE_HEADERS = [
     "to",
     "qty",
     "cost",
+    "who",
     "undoes",
 ]
+
+
+def _who(m: Movement) -> str:
+    """operator badge / token @ device, whichever are known."""
+    text = " / ".join(x for x in (m.operator, m.token) if x)
+    return f"{text} @ {m.device}" if m.device else text
 
 
 def _moves(history: Iterable[Movement]) -> str:
@@ -250,6 +257,7 @@ def _moves(history: Iterable[Movement]) -> str:
             m.to_location,
             m.quantity,
             m.cost,
+            _who(m),
             m.reversal_of,
         )
         for m in history
@@ -407,6 +415,7 @@ LEDGER_COLUMNS = (
     "quantity",
     "cost",
     "operator",
+    "token",
     "device",
     "reversal_of",
     "unit_price",
@@ -455,6 +464,7 @@ def ledger_export(state: State, output: IO[str], since_id: int, kind: str | None
                 m.quantity,
                 m.cost,
                 m.operator,
+                m.token,
                 m.device,
                 m.reversal_of,
                 m.unit_price,

@@ -35,6 +35,7 @@ Kind = Literal[
     "location",
     "document",
     "operator",
+    "partner",
     "command",
     "vendor",
     "plain",
@@ -111,6 +112,8 @@ class Barcode:
     location: str | None = None
     document: str | None = None
     operator: str | None = None
+    partner: str | None = None
+    """A partner code from a ``PTN:`` label: the vendor or customer of an ad-hoc document."""
     command: str | None = None
     """mode, confirm, undo, cancel, new, generate, quantity or choose."""
     argument: str | None = None

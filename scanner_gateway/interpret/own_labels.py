@@ -1,4 +1,4 @@
-"""The project's own labels: locations, documents, operator badges and commands.
+"""The project's own labels: locations, documents, operator badges, partners and commands.
 
 A label is a prefix and a value; the prefixes are set per profile
 (:class:`~scanner_gateway.interpret.profile.LabelPrefixes`), matched ignoring case:
@@ -9,6 +9,7 @@ label               example                 Barcode
 location            ``LOC:A-01-02``         kind ``location``, location ``A-01-02``
 document            ``DOC:PO-4711``         kind ``document``, document ``PO-4711``
 operator badge      ``OP:0042``             kind ``operator``, operator ``0042``
+partner             ``PTN:V-ACME``          kind ``partner``, partner ``V-ACME``
 mode                ``CMD:MODE:RECEIVE``    command ``mode``, argument ``receive``
                     ``CMD:RECEIVE``         the same
 confirm (post)      ``CMD:CONFIRM``         command ``confirm``
@@ -67,13 +68,14 @@ _THINGS = {
     "location": "a location code",
     "document": "a document number",
     "operator": "an operator badge",
+    "partner": "a partner code",
 }
 _COMMAND = re.compile(r"\s*([A-Za-z][A-Za-z_-]*)(?:[\s:=]+(\S(?:.*\S)?))?\s*")
 _NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def parse_own_label(data: str, *, profile: ScanProfile, symbology: str | None) -> Barcode | None:
-    """A location/document/operator/command Barcode, an ``invalid`` one, or None."""
+    """A location/document/operator/partner/command Barcode, an ``invalid`` one, or None."""
     for kind, prefix in profile.labels.ordered:
         if data[: len(prefix)].upper() == prefix:
             rest = data[len(prefix) :]
@@ -102,6 +104,8 @@ def _named(data: str, rest: str, kind: str, prefix: str, symbology: str | None) 
         return Barcode(kind="location", value=data, symbology=symbology, location=code)
     if kind == "document":
         return Barcode(kind="document", value=data, symbology=symbology, document=code)
+    if kind == "partner":
+        return Barcode(kind="partner", value=data, symbology=symbology, partner=code)
     return Barcode(kind="operator", value=data, symbology=symbology, operator=code)
 
 

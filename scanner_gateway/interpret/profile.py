@@ -86,12 +86,13 @@ class LabelPrefixes:
     document: str | None = "DOC:"
     operator: str | None = "OP:"
     command: str | None = "CMD:"
+    partner: str | None = "PTN:"
     ordered: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
     """(KIND, UPPER-CASED PREFIX) pairs, longest prefix first."""
 
     def __post_init__(self) -> None:
         pairs: list[tuple[str, str]] = []
-        for kind in ("location", "document", "operator", "command"):
+        for kind in ("location", "document", "operator", "command", "partner"):
             prefix = getattr(self, kind)
             if prefix is None:
                 continue
@@ -281,8 +282,10 @@ class ScanProfile:
             if not isinstance(labels, Mapping):
                 raise _bad("profile.labels", "a table of prefixes", labels)
             for key in labels:
-                if key not in ("location", "document", "operator", "command"):
-                    raise _bad("profile.labels", "location, document, operator or command", key)
+                if key not in ("location", "document", "operator", "command", "partner"):
+                    raise _bad(
+                        "profile.labels", "location, document, operator, command or partner", key
+                    )
             kw["labels"] = LabelPrefixes(
                 **{k: (None if v in (False, "") else v) for k, v in labels.items()}
             )

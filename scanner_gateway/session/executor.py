@@ -28,13 +28,24 @@ from scanner_gateway.session.planner import (
     SetLot,
     SetMode,
     SetOperator,
+    SetPartner,
     SetQuantity,
     Step,
     Undo,
     Verify,
 )
 from scanner_gateway.session.state import SessionState
-from tracking_core import catalog, documents, inquiry, lots, posting, serials, validate
+from tracking_core import (
+    auth,
+    catalog,
+    documents,
+    inquiry,
+    lots,
+    operators,
+    posting,
+    serials,
+    validate,
+)
 from tracking_core.context import Ctx
 from tracking_core.errors import (
     DocumentNotOpen,
@@ -44,7 +55,8 @@ from tracking_core.errors import (
     UnknownLine,
     WrongDocumentType,
 )
-from tracking_core.models import DocumentLine, Item, SerialNumber
+from tracking_core.models import Document, DocumentLine, Item, Partner, SerialNumber
+from tracking_core.partners import PARTNER_KIND, check_partner_kind, partner_fits
 from tracking_core.values import Assignment, DocumentInfo, LineSpec
 
 
@@ -91,6 +103,9 @@ def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> s
         return "Scan a shipment" if not state.document else "Scan serials to check, or confirm"
     if state.document is None and state.location is None:
         return "Scan a document or a location"
+    need = _missing_partner(ctx, state)
+    if need is not None:
+        return f"Scan the {need}"
     if state.location is None and state.adhoc:
         return "Scan a location"
     if mode == "transfer" and state.location and not state.to_location:
@@ -112,6 +127,19 @@ def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> s
         if not state.adhoc:
             return f"{it.sku} is complete on {state.document}: scan the next item or confirm"
     return f"Scan a {it.tracking} for {it.sku}{where}"
+
+
+def _missing_partner(ctx: Ctx, state: SessionState) -> str | None:
+    """The partner kind an ad-hoc document still needs ("customer", "vendor"), if any."""
+    need = PARTNER_KIND.get(state.doc_type or "")
+    if need is None or not state.adhoc or not state.document:
+        return None
+    if not ctx.settings.require_partners:
+        return None
+    partner_id = ctx.session.execute(
+        select(Document.partner_id).where(Document.number == state.document)
+    ).scalar()
+    return need if partner_id is None else None
 
 
 def _suggested_lot(ctx: Ctx, number: str, line_no: int) -> str | None:
@@ -141,25 +169,84 @@ def _answer(ctx: Ctx, state: SessionState, fb: Feedback) -> tuple[Feedback, Sess
 # --- the steps ---------------------------------------------------------------------
 
 
+def required_action(state: SessionState, step: Step) -> str:
+    """The action of ``tracking_core.auth.PERMISSIONS`` a step needs in this state.
+
+    Scans against an existing document, and its confirm, are ``scan``; a step that makes
+    an ad-hoc document, or assigns, generates or confirms on one, is ``scan_adhoc``.
+    """
+    if state.doc_type is None:  # count and inquiry make no documents
+        return "scan"
+    if isinstance(step, NewDocument):
+        return "scan_adhoc"
+    if isinstance(step, Assign | GenerateN):
+        return "scan_adhoc" if state.document is None or state.adhoc else "scan"
+    if isinstance(step, Confirm):
+        return "scan_adhoc" if state.adhoc else "scan"
+    return "scan"
+
+
+_WHAT = {
+    NewDocument: "starting an ad-hoc document",
+    Assign: "scanning onto an ad-hoc document",
+    GenerateN: "generating numbers on an ad-hoc document",
+    Confirm: "confirming an ad-hoc document",
+}
+
+
 def execute(ctx: Ctx, state: SessionState, step: Step) -> tuple[Feedback, SessionState]:
-    ctx.operator = state.operator or ctx.operator
     if isinstance(step, Refuse):
         fb = Feedback("error", step.code, step.message)
         return Feedback(fb.status, fb.code, fb.message, prompt(ctx, state), fb.data), state
+    action = required_action(state, step)
+    what = _WHAT.get(type(step), "scanning") if action == "scan_adhoc" else "scanning"
+    auth.require(ctx.role, action, ctx.settings, what=what)
+    if state.operator and not isinstance(step, SetOperator):
+        # deactivated since signing in: nothing more is recorded under that badge
+        row = operators.signed_in(ctx.session, state.operator)
+        ctx.operator, ctx.operator_id = row.badge, row.id
     handler = _HANDLERS[type(step)]
     fb, new_state = handler(ctx, state, step)
     return _answer(ctx, new_state, fb)
 
 
 def _set_mode(ctx: Ctx, state: SessionState, step: SetMode) -> tuple[Feedback, SessionState]:
-    new = SessionState(mode=step.mode, operator=state.operator, location=state.location)
+    new = state.kept(mode=step.mode)
     return ok("mode", f"Mode: {step.mode.replace('_', ' ')}"), new
 
 
 def _set_operator(
     ctx: Ctx, state: SessionState, step: SetOperator
 ) -> tuple[Feedback, SessionState]:
-    return ok("operator", f"Operator {step.badge}"), state.with_(operator=step.badge)
+    row = operators.signed_in(ctx.session, step.badge)  # checked before any lookup
+    text = f"Operator {row.badge} ({row.name})"
+    return ok("operator", text, operator=row.badge), state.with_(operator=row.badge)
+
+
+def _set_partner(ctx: Ctx, state: SessionState, step: SetPartner) -> tuple[Feedback, SessionState]:
+    """A partner label: the vendor or customer of the ad-hoc document (this one or the next)."""
+    row = catalog.partner_row(ctx.session, step.code)
+    if state.document is not None:
+        doc = documents.document_row(ctx.session, state.document)
+        if not state.adhoc and doc.partner_id not in (None, row.id):
+            current = ctx.session.get(Partner, doc.partner_id)
+            raise InvalidInput(
+                field="partner",
+                reason=f"{doc.number} is for {current.code if current else '?'}, not {row.code}",
+            )
+        documents.set_partner(ctx, doc.number, row.code)  # checks the kind
+    elif state.doc_type is not None:
+        check_partner_kind(state.doc_type, row)
+    return ok("partner", f"Partner {row.code} {row.name}".strip()), state.with_(partner=row.code)
+
+
+def _adhoc_partner(ctx: Ctx, state: SessionState, doc_type: str) -> str | None:
+    """The partner of a new ad-hoc document: scanned, else the station's if it fits."""
+    if state.partner:
+        return state.partner
+    if partner_fits(ctx, doc_type, state.station_partner):
+        return state.station_partner
+    return None
 
 
 def _set_document(
@@ -183,7 +270,8 @@ def _new_document(
 ) -> tuple[Feedback, SessionState]:
     if state.doc_type is None:
         raise InvalidInput(field="mode", reason=f"{state.mode} mode works without documents")
-    info = documents.create_document(ctx, state.doc_type, reference="scanned")
+    partner = _adhoc_partner(ctx, state, state.doc_type)
+    info = documents.create_document(ctx, state.doc_type, partner=partner, reference="scanned")
     new = state.with_(document=info.number, adhoc=True, item=None, undo=())
     return ok("document", f"New {doc_words(info.doc_type)} {info.number}"), new
 
@@ -242,7 +330,8 @@ def _line_for(ctx: Ctx, state: SessionState, sku: str, count: int) -> tuple[str,
     if state.document is None:
         if state.location is None:
             raise InvalidInput(field="location", reason="scan a location or a document first")
-        info = documents.create_document(ctx, doc_type, reference="scanned")
+        partner = _adhoc_partner(ctx, state, doc_type)
+        info = documents.create_document(ctx, doc_type, partner=partner, reference="scanned")
         state = state.with_(document=info.number, adhoc=True)
     assert state.document is not None
     doc = documents.open_document(ctx.session, state.document)
@@ -436,7 +525,14 @@ def _confirm(ctx: Ctx, state: SessionState, step: Confirm) -> tuple[Feedback, Se
     result = posting.post(ctx, state.document)
     info = _doc(ctx, state.document)
     new = state.with_(
-        document=None, adhoc=False, item=None, quantity=None, undo=(), to_location=None, lot=None
+        document=None,
+        adhoc=False,
+        item=None,
+        quantity=None,
+        undo=(),
+        to_location=None,
+        partner=None,
+        lot=None,
     )
     return ok(
         "posted",
@@ -467,7 +563,7 @@ def _undo(ctx: Ctx, state: SessionState, step: Undo) -> tuple[Feedback, SessionS
 
 def _cancel(ctx: Ctx, state: SessionState, step: Cancel) -> tuple[Feedback, SessionState]:
     left = state.document
-    new = SessionState(mode=state.mode, operator=state.operator, location=state.location)
+    new = state.kept()
     msg = f"Session cleared; {left} stays open" if left else "Session cleared"
     return ok("cancelled", msg), new
 
@@ -519,6 +615,7 @@ def _inquire(ctx: Ctx, state: SessionState, step: Inquire) -> tuple[Feedback, Se
 _HANDLERS: dict[type, Any] = {
     SetMode: _set_mode,
     SetOperator: _set_operator,
+    SetPartner: _set_partner,
     SetDocument: _set_document,
     NewDocument: _new_document,
     SetLocation: _set_location,

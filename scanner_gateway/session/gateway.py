@@ -30,8 +30,8 @@ from scanner_gateway.session.planner import (
 from scanner_gateway.session.state import SessionState
 from tracking_core import catalog
 from tracking_core.context import Ctx
-from tracking_core.core import Tracking
-from tracking_core.errors import DomainError
+from tracking_core.core import Actor, Tracking
+from tracking_core.errors import DomainError, PartnerRequired
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,16 @@ class ScanRequest:
     symbology: str | None = None
 
 
+# Who scans when the caller does not say: the headless stations, with an operator's rights.
+STATIONS = Actor(token="gateway", role="operator")
+
+
 class Gateway:
-    """Turns scans into steps against the core; never raises for a bad scan."""
+    """Turns scans into steps against the core; never raises for a bad scan.
+
+    Every scan runs for a ``caller`` (the token's name and role): the core's permission
+    table decides what that role may scan (``tracking_core.auth.PERMISSIONS``).
+    """
 
     def __init__(
         self,
@@ -60,14 +68,22 @@ class Gateway:
         *,
         double_read_window: float = 1.0,
         profile: ScanProfile = DEFAULT_PROFILE,
+        caller: Actor = STATIONS,
     ) -> None:
         self.core = core
         self.interpret = interpret
         self.double_read_window = double_read_window
         self.profile = profile
         """How scans are read unless ``scan`` is given a device's own profile."""
+        self.caller = caller
 
-    def scan(self, req: ScanRequest, *, profile: ScanProfile | None = None) -> Feedback:
+    def scan(
+        self,
+        req: ScanRequest,
+        *,
+        profile: ScanProfile | None = None,
+        caller: Actor | None = None,
+    ) -> Feedback:
         raw = (
             req.raw if req.symbology is None or req.raw.startswith("]") else req.symbology + req.raw
         )
@@ -76,14 +92,24 @@ class Gateway:
         except Exception:  # interpret is total; this is a defect, not a bad scan
             log.exception("interpret raised on %r", raw)
             return fb.error("internal_error", "The scan could not be interpreted")
-        return self._handle(req.device, req.scan_id, raw, barcode)
+        return self._handle(req.device, req.scan_id, raw, barcode, caller or self.caller)
 
-    def command(self, device: str, scan_id: str, name: str, argument: Any = None) -> Feedback:
+    def command(
+        self,
+        device: str,
+        scan_id: str,
+        name: str,
+        argument: Any = None,
+        *,
+        caller: Actor | None = None,
+    ) -> Feedback:
         """A command from a button (the handheld's UI) rather than a label."""
         cmd = CommandScan(command=name, argument=None if argument is None else str(argument))
-        return self._handle(device, scan_id, cmd.value, cmd)
+        return self._handle(device, scan_id, cmd.value, cmd, caller or self.caller)
 
-    def _handle(self, device: str, scan_id: str, raw: str, barcode: ScanData) -> Feedback:
+    def _handle(
+        self, device: str, scan_id: str, raw: str, barcode: ScanData, caller: Actor
+    ) -> Feedback:
         def handler(ctx: Ctx, data: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
             state = SessionState.from_json(data)
             command = barcode.kind == "command"
@@ -133,7 +159,10 @@ class Gateway:
                 scan_id=scan_id,
                 request={"raw": raw},
                 handler=handler,
+                caller=caller,
             )
+        except PartnerRequired as err:
+            return fb.from_error(err, prompt=f"Scan the {err.kind}")
         except DomainError as err:
             return fb.from_error(err, prompt=self._prompt(device))
         except Exception:

@@ -76,6 +76,11 @@ class SetOperator:
 
 
 @dataclass(frozen=True)
+class SetPartner:
+    code: str
+
+
+@dataclass(frozen=True)
 class SetItem:
     sku: str
 
@@ -170,6 +175,7 @@ Step = (
     | NewDocument
     | SetLocation
     | SetOperator
+    | SetPartner
     | SetItem
     | SetQuantity
     | Assign
@@ -241,6 +247,8 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         return _command(b)
     if kind == "operator":
         return SetOperator(str(getattr(b, "operator", None) or b.value))
+    if kind == "partner":
+        return SetPartner(str(getattr(b, "partner", None) or b.value))
     if state.mode == "inquiry":
         return Inquire(b)
     if kind == "location":

@@ -28,7 +28,9 @@ class SessionState:
     to_location: str | None = None  # transfers
     item: str | None = None
     quantity: int | None = None  # pending quantity for the next lot scan
-    operator: str | None = None
+    operator: str | None = None  # the signed-in operator's badge
+    partner: str | None = None  # a scanned partner label, for the next ad-hoc document
+    station_partner: str | None = None  # the station's default partner (stations TOML)
     last_raw: str | None = None
     last_at: str | None = None
     undo: tuple[dict[str, Any], ...] = ()
@@ -75,6 +77,15 @@ class SessionState:
         dates = [self.lot.get(k) for k in ("expiry", "production_date")]
         exp, prod = (dt.date.fromisoformat(d) if isinstance(d, str) else None for d in dates)
         return str(self.lot["lot"]), exp, prod
+
+    def kept(self, **changes: Any) -> SessionState:
+        """A fresh session that keeps who and where: operator, location, station partner."""
+        return SessionState(
+            mode=self.mode,
+            operator=self.operator,
+            location=self.location,
+            station_partner=self.station_partner,
+        ).with_(**changes)
 
     @property
     def doc_type(self) -> str | None:

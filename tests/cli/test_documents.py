@@ -13,11 +13,23 @@ pytestmark = pytest.mark.usefixtures("demo")
 
 
 def test_receive_serials_from_the_mask(cli: Cli, live: Tracking) -> None:
-    out = ok(cli("receive", "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "2"))
+    out = ok(
+        cli(
+            "receive",
+            "--partner",
+            "V-ACME",
+            "--item",
+            "LAPTOP-14",
+            "--location",
+            "DOCK-1",
+            "--quantity",
+            "2",
+        )
+    )
     doc = live.document("RC-000002", detail=True)
     assert doc.status == "posted" and len(doc.lines[0].serials) == 2
     assert out == (
-        "receipt RC-000002: posted\n"
+        "receipt RC-000002: posted, partner V-ACME\n"
         "line  item       dir  qty  assigned  location\n"
         "----  ---------  ---  ---  --------  --------\n"
         "   1  LAPTOP-14  in     2         2  DOCK-1\n"
@@ -33,6 +45,8 @@ def test_receive_given_serials_by_gtin_from_options_and_a_file(
     out = ok(
         cli(
             "receive",
+            "--partner",
+            "V-ACME",
             "--item",
             "09506000134352",
             "--location",
@@ -59,6 +73,8 @@ def test_receive_a_lot_with_expiry_left_open_then_posted(cli: Cli, live: Trackin
     out = ok(
         cli(
             "receive",
+            "--partner",
+            "V-ACME",
             "--item",
             "MILK-1L",
             "--location",
@@ -72,7 +88,7 @@ def test_receive_a_lot_with_expiry_left_open_then_posted(cli: Cli, live: Trackin
             "--no-post",
         )
     )
-    assert out.splitlines()[0] == "receipt RC-000002: open"
+    assert out.splitlines()[0] == "receipt RC-000002: open, partner V-ACME"
     assert out.splitlines()[-1] == "line 1: VL-9 (12)"
     assert live.stock(lot="VL-9") == []
     assert ok(cli("post", "RC-000002")) == (
@@ -83,7 +99,17 @@ def test_receive_a_lot_with_expiry_left_open_then_posted(cli: Cli, live: Trackin
 
 
 def test_receive_2000_serials_with_a_progress_bar(cli: Cli, live: Tracking) -> None:
-    r = cli("receive", "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "2000")
+    r = cli(
+        "receive",
+        "--partner",
+        "V-ACME",
+        "--item",
+        "LAPTOP-14",
+        "--location",
+        "DOCK-1",
+        "--quantity",
+        "2000",
+    )
     out = ok(r)
     assert "receiving serials" in r.stderr
     assert "   1  LAPTOP-14  in   2000      2000  DOCK-1" in out
@@ -94,7 +120,17 @@ def test_receive_2000_serials_with_a_progress_bar(cli: Cli, live: Tracking) -> N
 
 
 def test_small_jobs_draw_no_progress_bar(cli: Cli) -> None:
-    r = cli("receive", "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "3")
+    r = cli(
+        "receive",
+        "--partner",
+        "V-ACME",
+        "--item",
+        "LAPTOP-14",
+        "--location",
+        "DOCK-1",
+        "--quantity",
+        "3",
+    )
     assert (r.exit_code, r.stderr) == (0, "")
 
 
@@ -102,6 +138,8 @@ def test_ship_suggested_serials_and_lots(cli: Cli, live: Tracking) -> None:
     out = ok(
         cli(
             "ship",
+            "--partner",
+            "C-BETA",
             "--item",
             "LAPTOP-14",
             "--location",
@@ -117,7 +155,19 @@ def test_ship_suggested_serials_and_lots(cli: Cli, live: Tracking) -> None:
     assert [live.serial(s).status for s in shipped] == ["shipped", "shipped"]
 
     (first, second) = (r.lot for r in live.stock(item="MILK-1L"))
-    out = ok(cli("ship", "--item", "MILK-1L", "--location", "A-01-02", "--quantity", "45"))
+    out = ok(
+        cli(
+            "ship",
+            "--partner",
+            "C-BETA",
+            "--item",
+            "MILK-1L",
+            "--location",
+            "A-01-02",
+            "--quantity",
+            "45",
+        )
+    )
     # FIFO: all of the older lot, then the rest from the newer one
     assert out.splitlines()[-1] == f"line 1: {first} (40), {second} (5)"
 
@@ -125,8 +175,20 @@ def test_ship_suggested_serials_and_lots(cli: Cli, live: Tracking) -> None:
 def test_ship_given_serials_without_quantity(cli: Cli, live: Tracking) -> None:
     serials = [r.serial for r in live.ledger() if r.serial][:2]
     args = [a for s in serials for a in ("--serial", s)]
-    out = ok(cli("ship", "--item", "LAPTOP-14", "--location", "A-01-01", "--no-post", *args))
-    assert out.splitlines()[0] == "shipment SH-000001: open"
+    out = ok(
+        cli(
+            "ship",
+            "--partner",
+            "C-BETA",
+            "--item",
+            "LAPTOP-14",
+            "--location",
+            "A-01-01",
+            "--no-post",
+            *args,
+        )
+    )
+    assert out.splitlines()[0] == "shipment SH-000001: open, partner C-BETA"
     assert out.splitlines()[-1] == f"line 1: {', '.join(serials)}"
     assert live.serial(serials[0]).held_by == "SH-000001"
 
@@ -179,7 +241,7 @@ def test_bad_input_exits_1_with_the_code_and_changes_nothing(cli: Cli, live: Tra
 
 
 def test_receive_needs_a_quantity_or_serials(cli: Cli) -> None:
-    r = cli("receive", "--item", "LAPTOP-14", "--location", "DOCK-1")
+    r = cli("receive", "--partner", "V-ACME", "--item", "LAPTOP-14", "--location", "DOCK-1")
     assert r.exit_code == 2
     assert "give --quantity, or the serials with --serial/--serials-file" in r.stderr
 
@@ -187,7 +249,17 @@ def test_receive_needs_a_quantity_or_serials(cli: Cli) -> None:
 @pytest.mark.slow
 def test_receive_100000_serials(cli: Cli, live: Tracking) -> None:
     live.create_item(sku="TAG", tracking="serial", serial_mask="TAG-#######")
-    r = cli("receive", "--item", "TAG", "--location", "DOCK-1", "--quantity", "100000")
+    r = cli(
+        "receive",
+        "--partner",
+        "V-ACME",
+        "--item",
+        "TAG",
+        "--location",
+        "DOCK-1",
+        "--quantity",
+        "100000",
+    )
     assert "   1  TAG   in   100000    100000  DOCK-1" in ok(r)
     assert "receiving serials" in r.stderr
     assert [(s.location, s.on_hand) for s in live.stock(item="TAG")] == [("DOCK-1", 100000)]

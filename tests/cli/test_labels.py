@@ -32,7 +32,19 @@ def config(tmp_path: Path, printer: FakePrinter) -> Path:
 def test_generated_labels_print_through_the_worker(
     cli: Cli, demo: None, live: Tracking, config: Path, printer: FakePrinter, tmp_path: Path
 ) -> None:
-    ok(cli("receive", "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "2"))
+    ok(
+        cli(
+            "receive",
+            "--partner",
+            "V-ACME",
+            "--item",
+            "LAPTOP-14",
+            "--location",
+            "DOCK-1",
+            "--quantity",
+            "2",
+        )
+    )
     listing = ok(cli("labels", "list", "--status", "pending"))
     job = live.outbox.jobs(status="pending")[0]
     assert any(line.split()[:2] == [str(job.id), "serial"] for line in listing.splitlines())

@@ -55,7 +55,9 @@ def snapshot(core: Tracking) -> tuple[object, ...]:
             None,
         ),
         (
-            lambda c, n: c.create_document("receipt", lines=[LineSpec("LAP", 1, "NOWHERE")]),
+            lambda c, n: c.create_document(
+                "receipt", lines=[LineSpec("LAP", 1, "NOWHERE")], partner="V1"
+            ),
             "unknown_location",
             None,
         ),
@@ -93,7 +95,7 @@ def snapshot(core: Tracking) -> tuple[object, ...]:
 def test_bad_input_is_refused_and_changes_nothing(
     wh: Tracking, call: object, code: str, details: dict[str, str] | None
 ) -> None:
-    n = wh.create_document("receipt", lines=[LineSpec("LAP", 2, "A1")]).number
+    n = wh.create_document("receipt", lines=[LineSpec("LAP", 2, "A1")], partner="V1").number
     before = snapshot(wh)
     with pytest.raises(DomainError) as e:
         call(wh, n)  # type: ignore[operator]
@@ -105,7 +107,7 @@ def test_bad_input_is_refused_and_changes_nothing(
 
 
 def test_replay_returns_stored_result_and_changes_nothing(wh: Tracking) -> None:
-    n = wh.create_document("receipt", lines=[LineSpec("LAP", 5, "A1")]).number
+    n = wh.create_document("receipt", lines=[LineSpec("LAP", 5, "A1")], partner="V1").number
     key = ScanKey("HH-1", "6f1c")
     first = wh.generate_serials(n, line=1, count=2, scan=key)
     again = wh.generate_serials(n, line=1, count=2, scan=key)
@@ -123,7 +125,7 @@ def test_replay_returns_stored_result_and_changes_nothing(wh: Tracking) -> None:
 def test_ledger_is_append_only_in_the_database(wh: Tracking) -> None:
     from sqlalchemy import text
 
-    wh.receive(item="MILK", location="A1", quantity=1, lot="L")
+    wh.receive(item="MILK", location="A1", quantity=1, lot="L", partner="V1")
     for stmt in ("UPDATE lot_transactions SET quantity = 5", "DELETE FROM lot_transactions"):
         with pytest.raises(DomainError) as e:
             wh.db.run(lambda s, q=stmt: s.execute(text(q)))
@@ -136,7 +138,7 @@ def test_ledger_rows_cannot_be_changed_through_the_orm(wh: Tracking) -> None:
 
     from tracking_core.models import LotTransaction
 
-    wh.receive(item="MILK", location="A1", quantity=2, lot="L")
+    wh.receive(item="MILK", location="A1", quantity=2, lot="L", partner="V1")
 
     def tamper(s, delete: bool):  # type: ignore[no-untyped-def]
         row = s.execute(select(LotTransaction)).scalar_one()

@@ -101,14 +101,14 @@ def test_allocation_order(wh: Tracking, clock: Clock, order: str, expected: str)
         wh.post(n)
         clock.advance(minutes=1)
     wh.update_settings({"allocation_order": order}, actor="t", role="setup")
-    ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     assert wh.allocate_serials(ship.number, line=1, count=1).serials == (expected,)
 
 
 def test_two_documents_never_hold_one_serial(wh: Tracking) -> None:
     stock_in(wh, ["X1"])
-    s1 = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
-    s2 = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    s1 = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
+    s2 = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     wh.allocate_serials(s1.number, line=1, serials=["X1"])
     with pytest.raises(SerialAlreadyAllocated) as e:
         wh.allocate_serials(s2.number, line=1, serials=["X1"])
@@ -169,7 +169,7 @@ def test_customer_return_keeps_identity_and_history(wh: Tracking) -> None:
     assert (info.status, info.location) == ("in_stock", "QUAR")
     assert [m.doc_type for m in info.history] == ["receipt", "shipment", "customer_return"]
     assert info.history[1].document == ship.number
-    ret2 = wh.create_document("customer_return", lines=[LineSpec("LAP", 1, "QUAR")])
+    ret2 = wh.create_document("customer_return", lines=[LineSpec("LAP", 1, "QUAR")], partner="C1")
     with pytest.raises(SerialNotShipped):
         wh.generate_serials(ret2.number, line=1, serials=["NEVER-SEEN"])
     wh.update_settings({"allow_unknown_returns": True}, actor="t", role="setup")
@@ -181,7 +181,7 @@ def test_vendor_return_takes_expired_and_quarantined(wh: Tracking) -> None:
     wh.generate_serials(n, line=1, serials=["E1"], expiry=dt.date(2026, 1, 1))
     wh.post(n)
     wh.quarantine(item="LAP", serial="E1")
-    ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     with pytest.raises(StockQuarantined):
         wh.allocate_serials(ship.number, line=1, serials=["E1"])
     wh.release_quarantine(item="LAP", serial="E1")
@@ -199,7 +199,7 @@ def test_expired_policy_warn(wh: Tracking) -> None:
     wh.generate_serials(n, line=1, serials=["E1"], expiry=dt.date(2026, 1, 1))
     wh.post(n)
     wh.update_settings({"expired_stock_policy": "warn"}, actor="t", role="setup")
-    ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     with pytest.raises(InsufficientStock):  # suggestions never offer expired stock
         wh.allocate_serials(ship.number, line=1, count=1)
     a = wh.allocate_serials(ship.number, line=1, serials=["E1"])
@@ -208,7 +208,7 @@ def test_expired_policy_warn(wh: Tracking) -> None:
 
 def test_transfer_moves_serial_and_splits_lot(wh: Tracking) -> None:
     stock_in(wh, ["T1"])
-    wh.receive(item="MILK", location="A1", quantity=10, lot="LOT1")
+    wh.receive(item="MILK", location="A1", quantity=10, lot="LOT1", partner="V1")
     tr = wh.create_document(
         "transfer",
         lines=[
@@ -225,13 +225,15 @@ def test_transfer_moves_serial_and_splits_lot(wh: Tracking) -> None:
 
 
 def test_lot_receive_allocate_and_limits(wh: Tracking) -> None:
-    doc = wh.receive(item="MILK", location="A1", quantity=10, production_date=dt.date(2026, 11, 20))
+    doc = wh.receive(
+        item="MILK", location="A1", quantity=10, production_date=dt.date(2026, 11, 20), partner="V1"
+    )
     lot_no = wh.lot("L261124-01", item="MILK")
     assert doc.status == "posted"
     assert (lot_no.expiry, lot_no.on_hand) == (dt.date(2026, 11, 30), 10)
     s1 = wh.create_document("shipment", partner="C1", lines=[LineSpec("MILK", 8, "A1")])
     wh.allocate_lot(s1.number, line=1, lot="L261124-01", quantity=8)
-    s2 = wh.create_document("shipment", lines=[LineSpec("MILK", 5, "A1")])
+    s2 = wh.create_document("shipment", lines=[LineSpec("MILK", 5, "A1")], partner="C1")
     with pytest.raises(InsufficientLotQuantity) as e:
         wh.allocate_lot(s2.number, line=1, lot="L261124-01", quantity=5)
     assert (e.value.requested, e.value.available) == (5, 2)
@@ -247,22 +249,33 @@ def test_lot_receive_allocate_and_limits(wh: Tracking) -> None:
 
 
 def test_lot_suggestion_splits_across_lots_fefo(wh: Tracking) -> None:
-    wh.receive(item="MILK", location="A1", quantity=3, lot="LATE", expiry=dt.date(2027, 1, 1))
-    wh.receive(item="MILK", location="A1", quantity=3, lot="SOON", expiry=dt.date(2026, 12, 1))
+    wh.receive(
+        item="MILK", location="A1", quantity=3, lot="LATE", expiry=dt.date(2027, 1, 1), partner="V1"
+    )
+    wh.receive(
+        item="MILK",
+        location="A1",
+        quantity=3,
+        lot="SOON",
+        expiry=dt.date(2026, 12, 1),
+        partner="V1",
+    )
     wh.update_settings({"allocation_order": "fefo"}, actor="t", role="setup")
-    s = wh.create_document("shipment", lines=[LineSpec("MILK", 5, "A1")])
+    s = wh.create_document("shipment", lines=[LineSpec("MILK", 5, "A1")], partner="C1")
     a = wh.allocate_lot(s.number, line=1, quantity=5)
     assert a.lots == (("SOON", 3), ("LATE", 2))
 
 
 def test_lot_label_conflict_and_recall(wh: Tracking) -> None:
-    wh.receive(item="MILK", location="A1", quantity=3, lot="L1", expiry=dt.date(2026, 12, 1))
+    wh.receive(
+        item="MILK", location="A1", quantity=3, lot="L1", expiry=dt.date(2026, 12, 1), partner="V1"
+    )
     n = receipt(wh, "MILK", 1)
     with pytest.raises(LotConflict) as e:
         wh.generate_lot(n, line=1, lot="L1", quantity=1, expiry=dt.date(2026, 12, 2))
     assert (e.value.existing, e.value.given) == ("2026-12-01", "2026-12-02")
     wh.recall_lot(item="MILK", lot="L1", recall_number="RC-7", reason="listeria")
-    s = wh.create_document("shipment", lines=[LineSpec("MILK", 1, "A1")])
+    s = wh.create_document("shipment", lines=[LineSpec("MILK", 1, "A1")], partner="C1")
     with pytest.raises(LotRecalled) as e2:
         wh.allocate_lot(s.number, line=1, lot="L1", quantity=1)
     assert e2.value.recall_number == "RC-7"
@@ -274,10 +287,12 @@ def test_lot_label_conflict_and_recall(wh: Tracking) -> None:
 
 def test_cancel_releases_everything(wh: Tracking) -> None:
     stock_in(wh, ["C1"])
-    wh.receive(item="MILK", location="A1", quantity=5, lot="L1")
+    wh.receive(item="MILK", location="A1", quantity=5, lot="L1", partner="V1")
     r = receipt(wh, "LAP", 2)
     wh.generate_serials(r, line=1, count=2)
-    s = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1"), LineSpec("MILK", 5, "A1")])
+    s = wh.create_document(
+        "shipment", lines=[LineSpec("LAP", 1, "A1"), LineSpec("MILK", 5, "A1")], partner="C1"
+    )
     wh.allocate_serials(s.number, line=1, serials=["C1"])
     wh.allocate_lot(s.number, line=2, quantity=5)
     wh.cancel(s.number)
@@ -290,7 +305,7 @@ def test_cancel_releases_everything(wh: Tracking) -> None:
 
 def test_undo_a_step(wh: Tracking) -> None:
     stock_in(wh, ["U1", "U2"])
-    s = wh.create_document("shipment", lines=[LineSpec("LAP", 2, "A1")])
+    s = wh.create_document("shipment", lines=[LineSpec("LAP", 2, "A1")], partner="C1")
     wh.allocate_serials(s.number, line=1, serials=["U1", "U2"])
     a = wh.unassign_serial(s.number, serial="U2")
     assert (a.action, a.assigned) == ("unassign", 1)
@@ -309,12 +324,12 @@ def test_reverse_a_shipment_and_a_receipt(wh: Tracking) -> None:
         wh.reverse(ship.number)
     # a receipt whose serial has moved on cannot be reversed
     first = wh.documents(doc_type="receipt")[-1]
-    wh.ship(item="LAP", location="A1", quantity=1, serials=["V1S"])
+    ship2 = wh.ship(item="LAP", location="A1", quantity=1, serials=["V1S"], partner="C1")
     with pytest.raises(CannotReverse):
         wh.reverse(first.number)
     # forward trace ignores the reversed shipment
     hits = wh.trace(item="LAP", serial="V1S").hits
-    assert [h.partner for h in hits] == [None]
+    assert [(h.document, h.partner) for h in hits] == [(ship2.number, "C1")]
 
 
 def test_lot_trace_forward_and_backward(wh: Tracking) -> None:
@@ -336,7 +351,7 @@ def test_lot_trace_forward_and_backward(wh: Tracking) -> None:
 
 def test_asn_unexpected_serial(wh: Tracking) -> None:
     doc = wh.create_document(
-        "receipt", lines=[LineSpec("LAP", 2, "DOCK", expected_serials=("E-1", "E-2"))]
+        "receipt", lines=[LineSpec("LAP", 2, "DOCK", expected_serials=("E-1", "E-2"))], partner="V1"
     )
     assert doc.lines[0].expected == 2
     a = wh.generate_serials(doc.number, line=1, serials=["E-9"])
@@ -357,7 +372,7 @@ def test_scrap_and_serial_not_available(wh: Tracking) -> None:
 def test_quarantine_on_receipt(wh: Tracking, clock: Clock) -> None:
     wh.update_settings({"quarantine_days_on_receipt": 2}, actor="t", role="setup")
     stock_in(wh, ["Q1"])
-    s = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    s = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     with pytest.raises(StockQuarantined) as e:
         wh.allocate_serials(s.number, line=1, serials=["Q1"])
     assert e.value.until == "2026-11-26"
@@ -380,7 +395,7 @@ def test_cost_adjustment_of_a_serial_and_a_lot(wh: Tracking) -> None:
     )
     wh.reverse(r.document)
     assert wh.serial("K1").cost == 100
-    wh.receive(item="MILK", location="A1", quantity=4, lot="LC")
+    wh.receive(item="MILK", location="A1", quantity=4, lot="LC", partner="V1")
     wh.ship(item="MILK", location="A1", quantity=1, lot="LC", doc_type="transfer", to_location="A2")
     r2 = wh.adjust_cost(item="MILK", lot="LC", unit_cost="2.5")
     assert r2.lot_records == 2

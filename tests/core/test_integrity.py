@@ -50,7 +50,7 @@ def stocked(wh: Tracking) -> Tracking:
     wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], partner="V1")
     wh.receive(item="MILK", location="A1", quantity=10, lot="L1", partner="V1")
     wh.ship(item="MILK", location="A1", quantity=3, lot="L1", partner="C1")
-    open_ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    open_ship = wh.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     wh.allocate_serials(open_ship.number, line=1, serials=["S2"])
     return wh
 
@@ -390,8 +390,8 @@ def test_a_generator_killed_mid_transaction_hands_out_no_number_twice(
     wh: Tracking, db_url: str, hook: str
 ) -> None:
     done = wh.receive(item="LAP", location="A1", quantity=3, partner="V1")  # SN-26-00001..3
-    dead = wh.create_document("receipt", lines=[LineSpec("LAP", 5, "A1")]).number
-    alive = wh.create_document("receipt", lines=[LineSpec("LAP", 5, "A1")]).number
+    dead = wh.create_document("receipt", lines=[LineSpec("LAP", 5, "A1")], partner="V1").number
+    alive = wh.create_document("receipt", lines=[LineSpec("LAP", 5, "A1")], partner="V1").number
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
     child = ctx.Process(target=_generate_and_hang, args=(db_url, dead, 5, hook, q))

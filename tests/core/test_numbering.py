@@ -13,16 +13,16 @@ from tracking_core.values import LineSpec
 
 def test_preview_does_not_use_numbers(wh: Tracking) -> None:
     assert wh.preview_mask("SN-{YY}-#####", count=2) == ["SN-26-00001", "SN-26-00002"]
-    n = wh.create_document("receipt", lines=[LineSpec("LAP", 1, "A1")]).number
+    n = wh.create_document("receipt", lines=[LineSpec("LAP", 1, "A1")], partner="V1").number
     wh.generate_serials(n, line=1, count=1)
     assert wh.preview_mask("SN-{YY}-#####", count=2) == ["SN-26-00002", "SN-26-00003"]
 
 
 def test_daily_counter_restarts(wh: Tracking, clock: Clock) -> None:
-    a = wh.receive(item="MILK", location="A1", quantity=1)
-    b = wh.receive(item="MILK", location="A1", quantity=1)
+    a = wh.receive(item="MILK", location="A1", quantity=1, partner="V1")
+    b = wh.receive(item="MILK", location="A1", quantity=1, partner="V1")
     clock.advance(days=1)
-    c = wh.receive(item="MILK", location="A1", quantity=1)
+    c = wh.receive(item="MILK", location="A1", quantity=1, partner="V1")
     lots = [d.number for d in (a, b, c)]
     assert [wh.document(n, detail=True).lines[0].lots[0][0] for n in lots] == [
         "L261124-01",
@@ -48,8 +48,8 @@ def test_ssccs_are_valid_and_never_repeat(wh: Tracking) -> None:
 
 def test_items_sharing_a_mask_share_its_counter(wh: Tracking) -> None:
     wh.create_item(sku="LAP2", tracking="serial", serial_mask="SN-{YY}-#####")
-    a = wh.receive(item="LAP", location="A1", quantity=2)
-    b = wh.receive(item="LAP2", location="A1", quantity=2)
+    a = wh.receive(item="LAP", location="A1", quantity=2, partner="V1")
+    b = wh.receive(item="LAP2", location="A1", quantity=2, partner="V1")
     got = [wh.document(d.number, detail=True).lines[0].serials for d in (a, b)]
     assert got == [("SN-26-00001", "SN-26-00002"), ("SN-26-00003", "SN-26-00004")]
 
@@ -66,7 +66,11 @@ def test_colliding_mask_is_refused_unless_duplicates_allowed(wh: Tracking) -> No
 def test_bulk_generation_reports_progress(wh: Tracking) -> None:
     seen: list[tuple[int, int]] = []
     doc = wh.receive(
-        item="LAP", location="A1", quantity=45_000, progress=lambda d, t: seen.append((d, t))
+        item="LAP",
+        location="A1",
+        quantity=45_000,
+        progress=lambda d, t: seen.append((d, t)),
+        partner="V1",
     )
     assert seen == [(20_000, 45_000), (40_000, 45_000), (45_000, 45_000)]
     assert doc.lines[0].assigned == 45_000

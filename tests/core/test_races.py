@@ -65,6 +65,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def _setup(core: Tracking) -> None:
+    core.create_partner(code="V1", kind="vendor")
+    core.create_partner(code="C1", kind="customer")
     core.create_item(sku="LAP", tracking="serial", serial_mask=MASK)
     core.create_item(sku="MILK", tracking="lot")
 
@@ -186,13 +188,14 @@ def test_sixteen_threads_race_for_the_same_serials_lots_and_numbers(url: str) ->
 def _thread_round(core: Tracking, cores: list[Tracking], rnd: int, *, concurrent: bool) -> None:
     loc, lot_a, lot_b, new_lot = f"R{rnd}", f"A{rnd}", f"B{rnd}", f"N{rnd}"
     core.create_location(code=loc)
-    lap = core.receive(item="LAP", location=loc, quantity=8)
+    lap = core.receive(item="LAP", location=loc, quantity=8, partner="V1")
     free = sorted(core.document(lap.number, detail=True).lines[0].serials)
-    core.receive(item="MILK", location=loc, quantity=20, lot=lot_a)
-    core.receive(item="MILK", location=loc, quantity=10, lot=lot_b)
+    core.receive(item="MILK", location=loc, quantity=20, lot=lot_a, partner="V1")
+    core.receive(item="MILK", location=loc, quantity=10, lot=lot_b, partner="V1")
 
     def docs(doc_type: str, *lines: LineSpec) -> list[str]:
-        return [core.create_document(doc_type, lines=lines).number for _ in cores]
+        partner = "V1" if doc_type == "receipt" else "C1"
+        return [core.create_document(doc_type, lines=lines, partner=partner).number for _ in cores]
 
     ships = docs("shipment", LineSpec("LAP", 2, loc), LineSpec("MILK", 6, loc))
     recs = docs("receipt", LineSpec("LAP", 25, loc))
@@ -356,18 +359,24 @@ def test_processes_race_on_one_database(url: str) -> None:
     for rnd in range(PROCESS_ROUNDS):
         loc = f"P{rnd}"
         core.create_location(code=loc)
-        lap = core.receive(item="LAP", location=loc, quantity=8)
+        lap = core.receive(item="LAP", location=loc, quantity=8, partner="V1")
         free = sorted(core.document(lap.number, detail=True).lines[0].serials)
         free_by_round.append(free)
-        core.receive(item="MILK", location=loc, quantity=10, lot=f"PL{rnd}")
+        core.receive(item="MILK", location=loc, quantity=10, lot=f"PL{rnd}", partner="V1")
         for me in range(PROCESSES):
             plans[me].append(
                 {
-                    "rec": core.create_document("receipt", lines=[LineSpec("LAP", 25, loc)]).number,
-                    "ship": core.create_document(
-                        "shipment", lines=[LineSpec("LAP", 2, loc), LineSpec("MILK", 3, loc)]
+                    "rec": core.create_document(
+                        "receipt", lines=[LineSpec("LAP", 25, loc)], partner="V1"
                     ).number,
-                    "scan": core.create_document("receipt", lines=[LineSpec("LAP", 1, loc)]).number,
+                    "ship": core.create_document(
+                        "shipment",
+                        lines=[LineSpec("LAP", 2, loc), LineSpec("MILK", 3, loc)],
+                        partner="C1",
+                    ).number,
+                    "scan": core.create_document(
+                        "receipt", lines=[LineSpec("LAP", 1, loc)], partner="V1"
+                    ).number,
                     "free": free,
                     "lot": f"PL{rnd}",
                     "new": f"PNEW-{rnd}",

@@ -1213,13 +1213,20 @@ def test_a_serial_that_moved_on_and_came_back_cannot_have_its_old_shipment_rever
     core = Tracking(db, clock=Clock())
     try:
         core.create_location(code="A1")
+        core.create_partner(code="V1", kind="vendor")
+        core.create_partner(code="C1", kind="customer")
         core.create_item(sku="LAP", tracking="serial")
-        core.receive(item="LAP", location="A1", quantity=1, serials=["S1"])
-        first = core.ship(item="LAP", location="A1", quantity=1, serials=["S1"])
+        core.receive(item="LAP", location="A1", quantity=1, serials=["S1"], partner="V1")
+        first = core.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
         core.receive(
-            item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="customer_return"
+            item="LAP",
+            location="A1",
+            quantity=1,
+            serials=["S1"],
+            doc_type="customer_return",
+            partner="C1",
         )
-        core.ship(item="LAP", location="A1", quantity=1, serials=["S1"])
+        core.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
         before = db.run(snapshot, readonly=True)
         with pytest.raises(CannotReverse) as e:
             core.reverse(first.number)

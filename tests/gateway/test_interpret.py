@@ -1132,7 +1132,8 @@ def test_profile_from_mapping() -> None:
     [
         (
             {"labels": {"shelf": "S:"}},
-            "profile.labels: expected location, document, operator or command, got 'shelf'",
+            "profile.labels: expected location, document, operator, command or partner,"
+            " got 'shelf'",
         ),
         ({"labels": "LOC:"}, "profile.labels: expected a table of prefixes, got 'LOC:'"),
         (
@@ -1373,6 +1374,7 @@ def test_barcode_to_dict() -> None:
         "location": None,
         "document": None,
         "operator": None,
+        "partner": None,
         "command": None,
         "argument": None,
         "vendor_rule": None,
@@ -1391,6 +1393,7 @@ def test_kinds() -> None:
         "location",
         "document",
         "operator",
+        "partner",
         "command",
         "vendor",
         "plain",

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 
 from scanner_gateway.interpret import interpret
-from scanner_gateway.session import Feedback, Gateway
+from scanner_gateway.session import Gateway
 from scanner_gateway.session.gateway import ScanRequest
 from tests.conftest import Clock
-from tracking_core.core import Tracking
+from tests.gateway.handheld import Hand
+from tracking_core.core import Actor, Tracking
 from tracking_core.values import LineSpec
 
+SUPERVISOR = Actor(token="hh-test", role="setup")
 GS = "\x1d"
 GTIN_LAP = "09506000134352"
 GTIN_MILK = "09506000134376"
@@ -24,22 +25,12 @@ def gw(core: Tracking, clock: Clock) -> Gateway:
     for code in ("DOCK", "A1"):
         core.create_location(code=code)
     core.create_partner(code="V1", kind="vendor")
+    core.create_partner(code="C1", kind="customer")
     core.create_item(sku="LAP", tracking="serial", gtins=[GTIN_LAP], serial_mask="SN%%%%")
     core.create_item(sku="MILK", tracking="lot", gtins=[GTIN_MILK], shelf_life_days=10)
     core.create_item(sku="CABLE", tracking="none")
-    return Gateway(core, interpret, double_read_window=1.0)
-
-
-class Hand:
-    """A handheld: sends raw scans, a new scan id each time, a second apart."""
-
-    def __init__(self, gw: Gateway, clock: Clock, device: str = "HH-1") -> None:
-        self.gw, self.clock, self.device = gw, clock, device
-        self.ids = itertools.count(1)
-
-    def __call__(self, raw: str) -> Feedback:
-        self.clock.advance(seconds=2)
-        return self.gw.scan(ScanRequest(self.device, f"s{next(self.ids)}", raw))
+    # a supervisor's handheld: these tests make ad-hoc documents (operators may not)
+    return Gateway(core, interpret, double_read_window=1.0, caller=SUPERVISOR)
 
 
 @pytest.fixture
@@ -78,9 +69,10 @@ def test_receive_against_a_document(gw: Gateway, hand: Hand, core: Tracking) -> 
 
 
 def test_ad_hoc_pick_and_undo(gw: Gateway, hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=3, serials=["P1", "P2", "P3"])
+    core.receive(item="LAP", location="A1", quantity=3, serials=["P1", "P2", "P3"], partner="V1")
     hand("CMD:MODE:PICK")
     hand("LOC:A1")
+    hand("PTN:C1")  # the customer of the ad-hoc shipment
     hand("LAP")
     assert hand("P1").code == "allocated"
     assert hand("P2").code == "allocated"
@@ -97,8 +89,8 @@ def test_ad_hoc_pick_and_undo(gw: Gateway, hand: Hand, core: Tracking) -> None:
 
 
 def test_bad_scans_change_nothing(gw: Gateway, hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=1, serials=["X1"])
-    doc = core.create_document("receipt", lines=[LineSpec("LAP", 1, "DOCK")])
+    core.receive(item="LAP", location="A1", quantity=1, serials=["X1"], partner="V1")
+    doc = core.create_document("receipt", lines=[LineSpec("LAP", 1, "DOCK")], partner="V1")
     hand("CMD:MODE:RECEIVE")
     before = (core.stock(), core.ledger(), core.document(doc.number))
     cases = {
@@ -123,7 +115,7 @@ def test_bad_scans_change_nothing(gw: Gateway, hand: Hand, core: Tracking) -> No
 
 
 def test_double_read_and_replay(gw: Gateway, hand: Hand, core: Tracking, clock: Clock) -> None:
-    doc = core.create_document("receipt", lines=[LineSpec("LAP", 5, "DOCK")])
+    doc = core.create_document("receipt", lines=[LineSpec("LAP", 5, "DOCK")], partner="V1")
     hand("CMD:MODE:RECEIVE")
     hand(f"DOC:{doc.number}")
     hand("LAP")
@@ -137,8 +129,8 @@ def test_double_read_and_replay(gw: Gateway, hand: Hand, core: Tracking, clock: 
 
 
 def test_inquiry_answers_anything(gw: Gateway, hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=1, serials=["Q1"])
-    core.receive(item="MILK", location="A1", quantity=5, lot="LQ")
+    core.receive(item="LAP", location="A1", quantity=1, serials=["Q1"], partner="V1")
+    core.receive(item="MILK", location="A1", quantity=5, lot="LQ", partner="V1")
     hand("CMD:MODE:INQUIRY")
     fb = hand("Q1")
     assert (fb.code, fb.message) == ("serial", "LAP serial Q1: in_stock at A1")
@@ -160,7 +152,7 @@ def test_generate_n_queues_labels(gw: Gateway, hand: Hand, core: Tracking) -> No
 
 
 def test_count_mode_reports_differences(gw: Gateway, hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=2, serials=["C1", "C2"])
+    core.receive(item="LAP", location="A1", quantity=2, serials=["C1", "C2"], partner="V1")
     hand("CMD:MODE:COUNT")
     hand("LOC:A1")
     hand("LAP")
@@ -178,9 +170,13 @@ def test_picking_shows_the_suggested_lot_and_warns_on_another(
     gw: Gateway, hand: Hand, core: Tracking
 ) -> None:
     core.update_settings({"allocation_order": "fefo"}, actor="t", role="setup")
-    core.receive(item="MILK", location="A1", quantity=5, lot="LATE", expiry=dt.date(2027, 3, 1))
-    core.receive(item="MILK", location="A1", quantity=5, lot="SOON", expiry=dt.date(2027, 1, 1))
-    doc = core.create_document("shipment", lines=[LineSpec("MILK", 4, "A1")])
+    core.receive(
+        item="MILK", location="A1", quantity=5, lot="LATE", expiry=dt.date(2027, 3, 1), partner="V1"
+    )
+    core.receive(
+        item="MILK", location="A1", quantity=5, lot="SOON", expiry=dt.date(2027, 1, 1), partner="V1"
+    )
+    doc = core.create_document("shipment", lines=[LineSpec("MILK", 4, "A1")], partner="C1")
     hand("CMD:MODE:PICK")
     hand(f"DOC:{doc.number}")
     fb = hand("MILK")
@@ -196,7 +192,7 @@ def test_picking_shows_the_suggested_lot_and_warns_on_another(
 
 
 def test_a_document_of_the_wrong_kind_is_refused(gw: Gateway, hand: Hand, core: Tracking) -> None:
-    ship = core.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")])
+    ship = core.create_document("shipment", lines=[LineSpec("LAP", 1, "A1")], partner="C1")
     hand("CMD:MODE:RECEIVE")
     fb = hand(f"DOC:{ship.number}")
     assert (fb.status, fb.code, fb.data["error"]["expected"]) == (
@@ -209,7 +205,7 @@ def test_a_document_of_the_wrong_kind_is_refused(gw: Gateway, hand: Hand, core: 
 
 def test_progress_counts_expected_serials(gw: Gateway, hand: Hand, core: Tracking) -> None:
     doc = core.create_document(
-        "receipt", lines=[LineSpec("LAP", 2, "DOCK", expected_serials=("E1", "E2"))]
+        "receipt", lines=[LineSpec("LAP", 2, "DOCK", expected_serials=("E1", "E2"))], partner="V1"
     )
     hand("CMD:MODE:RECEIVE")
     hand(f"DOC:{doc.number}")

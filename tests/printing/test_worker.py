@@ -40,8 +40,9 @@ def free_port() -> int:
 
 def test_a_generated_serial_prints_once(core: Tracking, printer: FakePrinter) -> None:
     core.create_location(code="A1")
+    core.create_partner(code="V1", kind="vendor")
     core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%")
-    core.receive(item="LAP", location="A1", quantity=3)
+    core.receive(item="LAP", location="A1", quantity=3, partner="V1")
     w = make_worker(core, printer.url)
     assert w.run_once() == 1
     assert w.run_once() == 0
@@ -150,8 +151,9 @@ def test_real_zpl_reaches_the_printer(core: Tracking, printer: FakePrinter) -> N
     from scanner_gateway.printing.worker import zpl_renderer
 
     core.create_location(code="A1")
+    core.create_partner(code="V1", kind="vendor")
     core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%", gtins=["09506000134352"])
-    core.receive(item="LAP", location="A1", quantity=2)
+    core.receive(item="LAP", location="A1", quantity=2, partner="V1")
     w = PrintWorker(
         outbox=core.outbox,
         printers={"zebra": open_printer("zebra", printer.url)},

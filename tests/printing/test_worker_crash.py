@@ -104,7 +104,7 @@ def _child(url: str, printer_url: str, seed: int, step: Steps) -> None:
     )
     while True:
         step("receiving")
-        core.receive(item="LAP", location="A1", quantity=rnd.randint(1, 3))
+        core.receive(item="LAP", location="A1", quantity=rnd.randint(1, 3), partner="V1")
         step("received")
         worker.run_once()
 
@@ -158,6 +158,7 @@ class Child:
 def test_kill_worker_at_random_points(db: Database, db_url: str) -> None:
     core = Tracking(db)  # the real clock: the children's claims carry real times
     core.create_location(code="A1")
+    core.create_partner(code="V1", kind="vendor")
     core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%%%")
     printer = FakePrinter()
     rnd = random.Random(1234)

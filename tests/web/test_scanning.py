@@ -16,6 +16,7 @@ def receipt(master: Api) -> Api:
         "/documents",
         {
             "type": "receipt",
+            "partner": "V1",
             "number": "R-1",
             "lines": [
                 {"item": "LAP", "quantity": 5, "location": "A1"},
@@ -47,6 +48,7 @@ def shipment(api: Api, number: str, item: str, quantity: int) -> None:
         "/documents",
         {
             "type": "shipment",
+            "partner": "C1",
             "number": number,
             "lines": [{"item": item, "quantity": quantity, "location": "A1"}],
         },

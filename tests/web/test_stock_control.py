@@ -19,6 +19,7 @@ def stocked(master: Api) -> Api:
         "/documents",
         {
             "type": "receipt",
+            "partner": "V1",
             "number": "R-1",
             "lines": [
                 {"item": "LAP", "quantity": 2, "location": "A1"},
@@ -98,6 +99,7 @@ def test_recall_refuses_shipping_until_released(stocked: Api) -> None:
         "/documents",
         {
             "type": "shipment",
+            "partner": "C1",
             "number": "S-1",
             "lines": [{"item": "MILK", "quantity": 2, "location": "A1"}],
         },

@@ -41,5 +41,6 @@ def current_token() -> TokenInfo:
 
 
 def actor(device: str | None = None) -> Actor:
-    """Who the ledger records: the token's name, and the device of a scan step."""
-    return Actor(operator=current_token().name, device=device)
+    """Who the ledger records: the token's name (and role), and the device of a scan step."""
+    token = current_token()
+    return Actor(token=token.name, role=token.role, device=device)

@@ -19,6 +19,7 @@ import typing
 from typing import Any
 
 from scanner_gateway.interpret import COMMANDS
+from tracking_core.auth import roles_for
 from tracking_core.models import (
     DOC_STATUSES,
     DOC_TYPES,
@@ -31,12 +32,14 @@ from tracking_core.settings import SETUP_ROLES, Settings
 
 Schema = dict[str, Any]
 
-# Who may call what (the brief's role rules); routes use these same tuples.
-ANY_ROLE: tuple[str, ...] = ROLES
-MASTER = ("admin", "setup", "integration")  # master data, documents, stock control
-SCAN = ("admin", "operator", "integration")  # scan-sized steps on documents
+# Who may call what: the core's permission table; routes use these same tuples.
+ANY_ROLE: tuple[str, ...] = roles_for("read")
+MASTER = roles_for("master_data")  # master data, stock control
+DOCUMENTS = roles_for("documents")  # create documents and lines, post, cancel, reverse
+SCAN = roles_for("scan")  # scan-sized steps on documents, /scans, /commands
 SETUP: tuple[str, ...] = SETUP_ROLES  # the core decides who may change settings
-ADMIN = ("admin",)
+OPERATORS = roles_for("operators")
+ADMIN = roles_for("tokens")
 
 EXPECTED_STATES = ("received", "missing", "unexpected")
 
@@ -154,6 +157,16 @@ SCHEMAS: dict[str, Schema] = {
         "code",
         "kind",
     ),
+    "OperatorCreate": _obj(
+        {
+            "badge": _s(
+                "the code on the operator's OP: badge: 1 to 32 letters, digits, '.', '_', '-'"
+            ),
+            "name": _s("the person's name, up to 200 characters"),
+        },
+        "badge",
+        "name",
+    ),
     "SettingsPatch": _settings_patch(),
     "TokenCreate": _obj(
         {"name": _s("who uses the token"), "role": {"type": "string", "enum": list(ROLES)}},
@@ -196,7 +209,10 @@ SCHEMAS: dict[str, Schema] = {
         {
             "type": {"type": "string", "enum": list(DOC_TYPES)},
             "number": _s("default: the next number of the type"),
-            "partner": _s("partner code"),
+            "partner": _s(
+                "partner code: a vendor for receipts and vendor returns, a customer for "
+                "shipments and customer returns (kind both fits either)"
+            ),
             "reference": _s("the ERP's reference, up to 100 characters"),
             "lines": {"type": "array", "items": _ref("Line")},
         },
@@ -482,6 +498,16 @@ PATHS: dict[str, dict[str, Schema]] = {
         ),
     },
     "/tokens/{token_id}": {"delete": op("Revoke an API token", "tokens", ADMIN)},
+    "/operators": {
+        "get": op("List operators (badges that may sign in with OP:)", "operators", ANY_ROLE),
+        "post": op("Add an operator", "operators", OPERATORS, body="OperatorCreate", status=201),
+    },
+    "/operators/{badge}/deactivate": {
+        "post": op("Deactivate an operator: the badge no longer signs in", "operators", OPERATORS)
+    },
+    "/operators/{badge}/activate": {
+        "post": op("Activate an operator again", "operators", OPERATORS)
+    },
     "/documents": {
         "get": op(
             "List documents, newest first",
@@ -496,7 +522,7 @@ PATHS: dict[str, dict[str, Schema]] = {
         "post": op(
             "Create a document with its lines",
             "documents",
-            MASTER,
+            DOCUMENTS,
             body="DocumentCreate",
             status=201,
         ),
@@ -520,15 +546,17 @@ PATHS: dict[str, dict[str, Schema]] = {
         )
     },
     "/documents/{number}/lines": {
-        "post": op("Add a line to an open document", "documents", MASTER, body="Line", status=201)
+        "post": op(
+            "Add a line to an open document", "documents", DOCUMENTS, body="Line", status=201
+        )
     },
-    "/documents/{number}/post": {"post": op("Post an open document", "documents", MASTER)},
-    "/documents/{number}/cancel": {"post": op("Cancel an open document", "documents", MASTER)},
+    "/documents/{number}/post": {"post": op("Post an open document", "documents", DOCUMENTS)},
+    "/documents/{number}/cancel": {"post": op("Cancel an open document", "documents", DOCUMENTS)},
     "/documents/{number}/reverse": {
         "post": op(
             "Reverse a posted document with a new document",
             "documents",
-            MASTER,
+            DOCUMENTS,
             body="Reverse",
             status=201,
         )

@@ -1,4 +1,4 @@
-"""Settings (audited) and API tokens."""
+"""Settings (audited), API tokens and operators."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import core, current_token
 from web_mobile.api.inputs import int_arg
-from web_mobile.api.openapi import ADMIN, ANY_ROLE, INT32_MAX, SETUP
+from web_mobile.api.openapi import ADMIN, ANY_ROLE, INT32_MAX, OPERATORS, SETUP
 from web_mobile.api.routing import endpoint
 
 
@@ -44,3 +44,23 @@ def create_token(body: dict[str, Any]) -> Any:
 @endpoint(bp, "DELETE", f"/tokens/<int(max={INT32_MAX}):token_id>", roles=ADMIN)
 def revoke_token(token_id: int) -> Any:
     return encode(core().revoke_token(token_id))
+
+
+@endpoint(bp, "GET", "/operators", roles=ANY_ROLE)
+def list_operators() -> Any:
+    return {"operators": encode(core().operators())}
+
+
+@endpoint(bp, "POST", "/operators", roles=OPERATORS, body="OperatorCreate", status=201)
+def create_operator(body: dict[str, Any]) -> Any:
+    return encode(core().create_operator(badge=body["badge"], name=body["name"]))
+
+
+@endpoint(bp, "POST", "/operators/<badge>/deactivate", roles=OPERATORS)
+def deactivate_operator(badge: str) -> Any:
+    return encode(core().deactivate_operator(badge))
+
+
+@endpoint(bp, "POST", "/operators/<badge>/activate", roles=OPERATORS)
+def activate_operator(badge: str) -> Any:
+    return encode(core().activate_operator(badge))

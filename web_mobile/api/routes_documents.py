@@ -12,7 +12,7 @@ from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import choice_arg, int_arg
-from web_mobile.api.openapi import ANY_ROLE, EXPECTED_STATES, INT32_MAX, MASTER
+from web_mobile.api.openapi import ANY_ROLE, DOCUMENTS, EXPECTED_STATES, INT32_MAX
 from web_mobile.api.routing import endpoint
 
 
@@ -46,7 +46,7 @@ def list_documents() -> Any:
     return {"documents": [document_json(d) for d in docs]}
 
 
-@endpoint(bp, "POST", "/documents", roles=MASTER, body="DocumentCreate", status=201)
+@endpoint(bp, "POST", "/documents", roles=DOCUMENTS, body="DocumentCreate", status=201)
 def create_document(body: dict[str, Any]) -> Any:
     info = core().create_document(
         body["type"],
@@ -69,21 +69,21 @@ def expected_serials(number: str) -> Any:
     return encode(notice)
 
 
-@endpoint(bp, "POST", "/documents/<number>/lines", roles=MASTER, body="Line", status=201)
+@endpoint(bp, "POST", "/documents/<number>/lines", roles=DOCUMENTS, body="Line", status=201)
 def add_line(number: str, body: dict[str, Any]) -> Any:
     return encode(core().add_line(number, line_spec(body, "")))
 
 
-@endpoint(bp, "POST", "/documents/<number>/post", roles=MASTER)
+@endpoint(bp, "POST", "/documents/<number>/post", roles=DOCUMENTS)
 def post_document(number: str) -> Any:
     return encode(core().post(number, actor=actor()))
 
 
-@endpoint(bp, "POST", "/documents/<number>/cancel", roles=MASTER)
+@endpoint(bp, "POST", "/documents/<number>/cancel", roles=DOCUMENTS)
 def cancel_document(number: str) -> Any:
     return document_json(core().cancel(number, actor=actor()))
 
 
-@endpoint(bp, "POST", "/documents/<number>/reverse", roles=MASTER, body="Reverse", status=201)
+@endpoint(bp, "POST", "/documents/<number>/reverse", roles=DOCUMENTS, body="Reverse", status=201)
 def reverse_document(number: str, body: dict[str, Any]) -> Any:
     return encode(core().reverse(number, reversal_number=body.get("number"), actor=actor()))

@@ -17,6 +17,7 @@ from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.session.gateway import ScanRequest
 from tracking_core.errors import IdempotencyConflict
 from web_mobile.api import blueprint as bp
+from web_mobile.api.auth import actor
 from web_mobile.api.openapi import ANY_ROLE, SCAN
 from web_mobile.api.routing import endpoint
 
@@ -29,12 +30,14 @@ def gateway() -> Gateway:
 @endpoint(bp, "POST", "/scans", roles=SCAN, body="Scan")
 def scan(body: dict[str, Any]) -> Any:
     req = ScanRequest(body["device"], body["scan_id"], body["raw"], body.get("symbology"))
-    return _answer(gateway().scan(req))
+    return _answer(gateway().scan(req, caller=actor()))
 
 
 @endpoint(bp, "POST", "/commands", roles=SCAN, body="Command")
 def command(body: dict[str, Any]) -> Any:
-    fb = gateway().command(body["device"], body["scan_id"], body["command"], body.get("argument"))
+    fb = gateway().command(
+        body["device"], body["scan_id"], body["command"], body.get("argument"), caller=actor()
+    )
     return _answer(fb)
 
 
