@@ -201,70 +201,26 @@ def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool =
     if row is None:
         raise UnknownLot(item=it.sku, lot=ln)
     if it.tracking == "serial":
-        return _serial_lot_info(s, it, row, today, history)
-    per_loc = tuple(
-        StockRow(
-            item=it.sku,
-            location=c,
-            lot=ln,
-            on_hand=int(n),
-            allocated=int(a),
-            expiry=row.expiry_date,
-        )
-        for c, n, a in s.execute(
-            select(Location.code, LotStock.on_hand, LotStock.allocated)
-            .join(Location, Location.id == LotStock.location_id)
-            .where(LotStock.lot_id == row.id, LotStock.on_hand > 0)
-            .order_by(Location.code)
-        )
-    )
-    moves: tuple[Movement, ...] = ()
-    if history:
-        q = (
-            _movement_query(LotTransaction, Lot.lot)
-            .join(Lot, Lot.id == LotTransaction.lot_id)
-            .where(LotTransaction.lot_id == row.id)
-            .order_by(LotTransaction.id)
-        )
-        moves = _movements(s, q, "lot")
-    return LotInfo(
-        item=it.sku,
-        lot=row.lot,
-        status=effective_status(row, today),
-        expiry=row.expiry_date,
-        production_date=row.production_date,
-        quarantine_until=row.quarantine_until,
-        recall_number=row.recall_number,
-        recall_date=row.recall_date,
-        recall_reason=row.recall_reason,
-        stock=per_loc,
-        history=moves,
-    )
-
-
-def _serial_lot_info(s: Session, it: Item, row: Lot, today: dt.date, history: bool) -> LotInfo:
-    """A serialized item's lot: its serials are its stock, their records its history."""
-    units = s.execute(
-        select(SerialNumber.serial, SerialNumber.status, Location.code, SerialNumber.expiry_date)
-        .outerjoin(Location, Location.id == SerialNumber.location_id)
-        .where(SerialNumber.lot_id == row.id, SerialNumber.status != "pending")
-        .order_by(SerialNumber.serial)
-    ).all()
-    per_loc: dict[str, list[int]] = {}
-    for _sn, status, loc, _exp in units:
-        if status in ("in_stock", "allocated") and loc is not None:
-            counts = per_loc.setdefault(loc, [0, 0])
-            counts[0] += 1
-            counts[1] += status == "allocated"
-    moves: tuple[Movement, ...] = ()
-    if history:
-        q = (
-            _movement_query(SerialTransaction, SerialNumber.serial)
-            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
-            .where(SerialNumber.lot_id == row.id)
-            .order_by(SerialTransaction.id)
-        )
-        moves = tuple(replace(m, lot=row.lot) for m in _movements(s, q, "serial"))
+        places, moves, units = _serial_lot_parts(s, row, history)
+    else:
+        places = [
+            (c, int(n), int(a))
+            for c, n, a in s.execute(
+                select(Location.code, LotStock.on_hand, LotStock.allocated)
+                .join(Location, Location.id == LotStock.location_id)
+                .where(LotStock.lot_id == row.id, LotStock.on_hand > 0)
+                .order_by(Location.code)
+            )
+        ]
+        moves, units = (), ()
+        if history:
+            q = (
+                _movement_query(LotTransaction, Lot.lot)
+                .join(Lot, Lot.id == LotTransaction.lot_id)
+                .where(LotTransaction.lot_id == row.id)
+                .order_by(LotTransaction.id)
+            )
+            moves = _movements(s, q, "lot")
     return LotInfo(
         item=it.sku,
         lot=row.lot,
@@ -279,13 +235,44 @@ def _serial_lot_info(s: Session, it: Item, row: Lot, today: dt.date, history: bo
             StockRow(
                 item=it.sku, location=c, lot=row.lot, on_hand=n, allocated=a, expiry=row.expiry_date
             )
-            for c, (n, a) in sorted(per_loc.items())
+            for c, n, a in places
         ),
         history=moves,
-        serials=tuple(
-            LotSerial(serial=sn, status=st, location=loc, expiry=exp) for sn, st, loc, exp in units
-        ),
+        serials=units,
     )
+
+
+def _serial_lot_parts(
+    s: Session, row: Lot, history: bool
+) -> tuple[list[tuple[str, int, int]], tuple[Movement, ...], tuple[LotSerial, ...]]:
+    """A serialized item's lot: its serials are its stock, their records its history."""
+    units = tuple(
+        LotSerial(serial=sn, status=st, location=loc, expiry=exp)
+        for sn, st, loc, exp in s.execute(
+            select(
+                SerialNumber.serial, SerialNumber.status, Location.code, SerialNumber.expiry_date
+            )
+            .outerjoin(Location, Location.id == SerialNumber.location_id)
+            .where(SerialNumber.lot_id == row.id, SerialNumber.status != "pending")
+            .order_by(SerialNumber.serial)
+        )
+    )
+    per_loc: dict[str, list[int]] = {}
+    for u in units:
+        if u.status in ("in_stock", "allocated") and u.location is not None:
+            counts = per_loc.setdefault(u.location, [0, 0])
+            counts[0] += 1
+            counts[1] += u.status == "allocated"
+    moves: tuple[Movement, ...] = ()
+    if history:
+        q = (
+            _movement_query(SerialTransaction, SerialNumber.serial)
+            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+            .where(SerialNumber.lot_id == row.id)
+            .order_by(SerialTransaction.id)
+        )
+        moves = tuple(replace(m, lot=row.lot) for m in _movements(s, q, "serial"))
+    return [(c, n, a) for c, (n, a) in sorted(per_loc.items())], moves, units
 
 
 _OUT_TO_PARTNER = ("shipment", "vendor_return")

@@ -15,7 +15,6 @@ from tracking_core.errors import (
     InsufficientLotQuantity,
     InsufficientStock,
     InvalidInput,
-    LotConflict,
     LotNotOnLine,
     LotRecalled,
     NoMask,
@@ -29,6 +28,7 @@ from tracking_core.models import Document, DocumentLine, Item, LineLot, Lot, Lot
 from tracking_core.numbering import next_numbers
 from tracking_core.rules import (
     TAKES_BLOCKED,
+    agree_lot_dates,
     check_expiry,
     check_quarantine,
     quarantined,
@@ -125,19 +125,7 @@ def generate_lot(
         s.add(row)
         s.flush()
     else:
-        for field, given in (("expiry", expiry), ("production date", production_date)):
-            attr = "expiry_date" if field == "expiry" else "production_date"
-            have = getattr(row, attr)
-            if given is not None and have is not None and given != have:
-                raise LotConflict(
-                    item=it.sku,
-                    lot=lot_number,
-                    field=field,
-                    existing=have.isoformat(),
-                    given=given.isoformat(),
-                )
-            if given is not None and have is None:
-                setattr(row, attr, given)
+        agree_lot_dates(row, item=it.sku, expiry=expiry, production_date=production_date)
         if row.status == "recalled":
             if doc.doc_type != "customer_return":
                 raise LotRecalled(item=it.sku, lot=lot_number, recall_number=row.recall_number)

@@ -21,9 +21,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tracking_core import validate
 from tracking_core.context import Ctx
-from tracking_core.errors import LotConflict, LotRecalled, SerialLotMismatch, UnknownLot
+from tracking_core.errors import LotRecalled, SerialLotMismatch, UnknownLot
 from tracking_core.models import Document, Item, Lot, SerialNumber
-from tracking_core.rules import TAKES_BLOCKED, check_quarantine
+from tracking_core.rules import TAKES_BLOCKED, agree_lot_dates, check_quarantine
 
 __all__ = [
     "check_label_lot",
@@ -83,21 +83,7 @@ def resolve(
         s.add(row)
         s.flush()
         return row, expiry
-    for field, attr, given in (
-        ("expiry", "expiry_date", expiry),
-        ("production date", "production_date", production_date),
-    ):
-        have = getattr(row, attr)
-        if given is not None and have is not None and given != have:
-            raise LotConflict(
-                item=it.sku,
-                lot=number,
-                field=field,
-                existing=have.isoformat(),
-                given=given.isoformat(),
-            )
-        if given is not None and have is None:
-            setattr(row, attr, given)
+    agree_lot_dates(row, item=it.sku, expiry=expiry, production_date=production_date)
     if row.status == "recalled":
         if doc.doc_type != "customer_return":
             raise LotRecalled(item=it.sku, lot=number, recall_number=row.recall_number)
