@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select
@@ -115,10 +114,20 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
     )
 
 
+def _serial_movements() -> Select[Any]:
+    """Serial records with the serial and the lot printed on the unit."""
+    return (
+        _movement_query(SerialTransaction, SerialNumber.serial)
+        .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+        .add_columns(SerialNumber.lot_number)
+    )
+
+
 def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
     out = []
     for row in s.execute(q):
-        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku) = row
+        # a serial's query may add its lot as printed: the unit's lot on each of its records
+        (id_, at, doc, typ, partner, frm, to, qty, cost, op, dev, num, rev, sku, *lot) = row
         out.append(
             Movement(
                 id=int(id_),
@@ -133,7 +142,7 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
                 operator=op,
                 device=dev,
                 serial=num if kind == "serial" else None,
-                lot=num if kind == "lot" else None,
+                lot=num if kind == "lot" else (lot[0] if lot else None),
                 reversal_of=rev,
                 item=sku,
             )
@@ -163,14 +172,11 @@ def serial_info(s: Session, *, item: str | None, serial: str, history: bool = Tr
     moves: tuple[Movement, ...] = ()
     if history:
         q2 = (
-            _movement_query(SerialTransaction, SerialNumber.serial)
-            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+            _serial_movements()
             .where(SerialTransaction.serial_id == row.id)
             .order_by(SerialTransaction.id)
         )
         moves = _movements(s, q2, "serial")
-        if row.lot_number:  # the unit's lot on each of its records: a backward trace names it
-            moves = tuple(replace(m, lot=row.lot_number) for m in moves)
     warranty = None
     if it.warranty_days is not None and row.received_at is not None:
         shipped = next((m.posted_at for m in reversed(moves) if m.doc_type == "shipment"), None)
@@ -265,13 +271,8 @@ def _serial_lot_parts(
             counts[1] += u.status == "allocated"
     moves: tuple[Movement, ...] = ()
     if history:
-        q = (
-            _movement_query(SerialTransaction, SerialNumber.serial)
-            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
-            .where(SerialNumber.lot_id == row.id)
-            .order_by(SerialTransaction.id)
-        )
-        moves = tuple(replace(m, lot=row.lot) for m in _movements(s, q, "serial"))
+        q = _serial_movements().where(SerialNumber.lot_id == row.id).order_by(SerialTransaction.id)
+        moves = _movements(s, q, "serial")
     return [(c, n, a) for c, (n, a) in sorted(per_loc.items())], moves, units
 
 
@@ -333,12 +334,7 @@ def trace(
 
 def ledger_rows(s: Session, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
     """Every transaction record (serials, then lots), for export."""
-    q1 = (
-        _movement_query(SerialTransaction, SerialNumber.serial)
-        .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
-        .where(SerialTransaction.id > since_id)
-        .order_by(SerialTransaction.id)
-    )
+    q1 = _serial_movements().where(SerialTransaction.id > since_id).order_by(SerialTransaction.id)
     q2 = (
         _movement_query(LotTransaction, Lot.lot)
         .join(Lot, Lot.id == LotTransaction.lot_id)
