@@ -34,6 +34,7 @@ from tracking_core.rules import (
     quarantined,
     suggest_expired,
 )
+from tracking_core.serial_lots import lot_row as lot_row  # re-exported: lots and serial lots alike
 from tracking_core.serials import label_item
 from tracking_core.values import Assignment
 
@@ -55,13 +56,6 @@ def _lot_line(
             expected="an inbound document" if direction == "in" else "an outbound document",
         )
     return doc, ln, it
-
-
-def lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
-    q = select(Lot).where(Lot.item_id == item.id, Lot.lot == lot)
-    if lock:
-        q = q.with_for_update()
-    return s.execute(q).scalar_one_or_none()
 
 
 def _add_to_line(s: Session, line_id: int, lot_id: int, qty: int) -> None:

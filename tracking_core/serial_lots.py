@@ -30,12 +30,13 @@ __all__ = [
     "check_lot_status",
     "label_lot_row",
     "lot_not_blocked",
+    "lot_row",
     "resolve",
-    "serial_lot_row",
 ]
 
 
-def serial_lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
+def lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
+    """The lot row of an item (lot-tracked or serialized), locked if asked."""
     q = select(Lot).where(Lot.item_id == item.id, Lot.lot == lot)
     if lock:
         q = q.with_for_update()
@@ -68,7 +69,7 @@ def resolve(
         return None, expiry or _shelf_life(ctx, it, production_date)
     s = ctx.session
     number = validate.code("lot", lot)
-    row = serial_lot_row(s, it, number, lock=True)
+    row = lot_row(s, it, number, lock=True)
     if row is None:
         expiry = expiry or _shelf_life(ctx, it, production_date)
         row = Lot(
@@ -147,7 +148,7 @@ def lot_not_blocked(ctx: Ctx, it: Item) -> ColumnElement[bool]:
 def label_lot_row(ctx: Ctx, it: Item, lot: str) -> Lot:
     """The lot row a count-based allocation asks for: it must exist."""
     number = validate.code("lot", lot)
-    row = serial_lot_row(ctx.session, it, number)
+    row = lot_row(ctx.session, it, number)
     if row is None:
         raise UnknownLot(item=it.sku, lot=number)
     return row
