@@ -30,7 +30,7 @@ from tracking_core.rules import (
     TAKES_BLOCKED,
     agree_lot_dates,
     check_expiry,
-    check_quarantine,
+    check_lot_blocked,
     quarantined,
     suggest_expired,
 )
@@ -156,16 +156,7 @@ def generate_lot(
 
 
 def _check_lot(ctx: Ctx, doc: Document, it: Item, row: Lot) -> str | None:
-    if row.status == "recalled" and doc.doc_type not in TAKES_BLOCKED:
-        raise LotRecalled(item=it.sku, lot=row.lot, recall_number=row.recall_number)
-    check_quarantine(
-        doc_type=doc.doc_type,
-        item=it.sku,
-        number=row.lot,
-        flag=row.status == "quarantine",
-        until=row.quarantine_until,
-        today=ctx.today,
-    )
+    check_lot_blocked(doc_type=doc.doc_type, item=it.sku, row=row, today=ctx.today)
     return check_expiry(
         settings=ctx.settings,
         doc_type=doc.doc_type,

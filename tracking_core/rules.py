@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracking_core.errors import LotConflict, StockExpired, StockQuarantined
+from tracking_core.errors import LotConflict, LotRecalled, StockExpired, StockQuarantined
 from tracking_core.models import Lot
 from tracking_core.settings import Settings
 
@@ -21,6 +21,21 @@ def check_quarantine(
 ) -> None:
     if doc_type not in TAKES_BLOCKED and quarantined(flag, until, today):
         raise StockQuarantined(item=item, number=number, until=until.isoformat() if until else None)
+
+
+def check_lot_blocked(*, doc_type: str, item: str, row: Lot, today: dt.date) -> None:
+    """A recalled or quarantined lot (its units, serialized or not) is refused where
+    blocked stock is."""
+    if row.status == "recalled" and doc_type not in TAKES_BLOCKED:
+        raise LotRecalled(item=item, lot=row.lot, recall_number=row.recall_number)
+    check_quarantine(
+        doc_type=doc_type,
+        item=item,
+        number=row.lot,
+        flag=row.status == "quarantine",
+        until=row.quarantine_until,
+        today=today,
+    )
 
 
 def check_expiry(

@@ -23,7 +23,7 @@ from tracking_core import validate
 from tracking_core.context import Ctx
 from tracking_core.errors import LotRecalled, SerialLotMismatch, UnknownLot
 from tracking_core.models import Document, Item, Lot, SerialNumber
-from tracking_core.rules import TAKES_BLOCKED, agree_lot_dates, check_quarantine
+from tracking_core.rules import agree_lot_dates, check_lot_blocked
 
 __all__ = [
     "check_label_lot",
@@ -116,18 +116,8 @@ def check_lot_status(ctx: Ctx, doc: Document, it: Item, row: SerialNumber) -> No
     if row.lot_id is None:
         return
     lot = ctx.session.get(Lot, row.lot_id)
-    if lot is None:
-        return
-    if lot.status == "recalled" and doc.doc_type not in TAKES_BLOCKED:
-        raise LotRecalled(item=it.sku, lot=lot.lot, recall_number=lot.recall_number)
-    check_quarantine(
-        doc_type=doc.doc_type,
-        item=it.sku,
-        number=lot.lot,
-        flag=lot.status == "quarantine",
-        until=lot.quarantine_until,
-        today=ctx.today,
-    )
+    if lot is not None:
+        check_lot_blocked(doc_type=doc.doc_type, item=it.sku, row=lot, today=ctx.today)
 
 
 def lot_not_blocked(ctx: Ctx, it: Item) -> ColumnElement[bool]:
