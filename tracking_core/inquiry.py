@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, case, func, literal, select
@@ -140,10 +140,38 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
     )
 
 
+def _serial_movements() -> Select[Any]:
+    """Serial records with the serial and the lot printed on the unit."""
+    return (
+        _movement_query(SerialTransaction, SerialNumber.serial)
+        .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+        .add_columns(SerialNumber.lot_number)
+    )
+
+
 def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
     out = []
     for row in s.execute(q):
-        (id_, at, doc, typ, partner, frm, to, qty, cost, op, tok, dev, num, rev, sku, price) = row
+        # a serial's query adds its lot as printed: the unit's lot on each of its records
+        (
+            id_,
+            at,
+            doc,
+            typ,
+            partner,
+            frm,
+            to,
+            qty,
+            cost,
+            op,
+            tok,
+            dev,
+            num,
+            rev,
+            sku,
+            price,
+            *lot,
+        ) = row
         out.append(
             Movement(
                 id=int(id_),
@@ -159,7 +187,7 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
                 token=tok,
                 device=dev,
                 serial=num if kind == "serial" else None,
-                lot=num if kind == "lot" else None,
+                lot=num if kind == "lot" else (lot[0] if lot else None),
                 reversal_of=rev,
                 item=sku,
                 unit_price=price,
@@ -190,14 +218,11 @@ def serial_info(s: Session, *, item: str | None, serial: str, history: bool = Tr
     moves: tuple[Movement, ...] = ()
     if history:
         q2 = (
-            _movement_query(SerialTransaction, SerialNumber.serial)
-            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
+            _serial_movements()
             .where(SerialTransaction.serial_id == row.id)
             .order_by(SerialTransaction.id)
         )
         moves = _movements(s, q2, "serial")
-        if row.lot_number:  # the unit's lot on each of its records: a backward trace names it
-            moves = tuple(replace(m, lot=row.lot_number) for m in moves)
     warranty = None
     if it.warranty_days is not None and row.received_at is not None:
         shipped = next((m.posted_at for m in reversed(moves) if m.doc_type == "shipment"), None)
@@ -228,71 +253,26 @@ def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool =
     if row is None:
         raise UnknownLot(item=it.sku, lot=ln)
     if it.tracking == "serial":
-        return _serial_lot_info(s, it, row, today, history)
-    per_loc = tuple(
-        StockRow(
-            item=it.sku,
-            location=c,
-            lot=ln,
-            on_hand=int(n),
-            allocated=int(a),
-            expiry=row.expiry_date,
-            value=(n * row.unit_cost).quantize(CENT),
-        )
-        for c, n, a in s.execute(
-            select(Location.code, LotStock.on_hand, LotStock.allocated)
-            .join(Location, Location.id == LotStock.location_id)
-            .where(LotStock.lot_id == row.id, LotStock.on_hand > 0)
-            .order_by(Location.code)
-        )
-    )
-    moves: tuple[Movement, ...] = ()
-    if history:
-        q = (
-            _movement_query(LotTransaction, Lot.lot)
-            .join(Lot, Lot.id == LotTransaction.lot_id)
-            .where(LotTransaction.lot_id == row.id)
-            .order_by(LotTransaction.id)
-        )
-        moves = _movements(s, q, "lot")
-    return LotInfo(
-        item=it.sku,
-        lot=row.lot,
-        status=effective_status(row, today),
-        expiry=row.expiry_date,
-        production_date=row.production_date,
-        quarantine_until=row.quarantine_until,
-        recall_number=row.recall_number,
-        recall_date=row.recall_date,
-        recall_reason=row.recall_reason,
-        stock=per_loc,
-        history=moves,
-    )
-
-
-def _serial_lot_info(s: Session, it: Item, row: Lot, today: dt.date, history: bool) -> LotInfo:
-    """A serialized item's lot: its serials are its stock, their records its history."""
-    units = s.execute(
-        select(SerialNumber.serial, SerialNumber.status, Location.code, SerialNumber.expiry_date)
-        .outerjoin(Location, Location.id == SerialNumber.location_id)
-        .where(SerialNumber.lot_id == row.id, SerialNumber.status != "pending")
-        .order_by(SerialNumber.serial)
-    ).all()
-    per_loc: dict[str, list[int]] = {}
-    for _sn, status, loc, _exp in units:
-        if status in ("in_stock", "allocated") and loc is not None:
-            counts = per_loc.setdefault(loc, [0, 0])
-            counts[0] += 1
-            counts[1] += status == "allocated"
-    moves: tuple[Movement, ...] = ()
-    if history:
-        q = (
-            _movement_query(SerialTransaction, SerialNumber.serial)
-            .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
-            .where(SerialNumber.lot_id == row.id)
-            .order_by(SerialTransaction.id)
-        )
-        moves = tuple(replace(m, lot=row.lot) for m in _movements(s, q, "serial"))
+        places, moves, units = _serial_lot_parts(s, row, history)
+    else:
+        places = [
+            (c, int(n), int(a), (n * row.unit_cost).quantize(CENT))
+            for c, n, a in s.execute(
+                select(Location.code, LotStock.on_hand, LotStock.allocated)
+                .join(Location, Location.id == LotStock.location_id)
+                .where(LotStock.lot_id == row.id, LotStock.on_hand > 0)
+                .order_by(Location.code)
+            )
+        ]
+        moves, units = (), ()
+        if history:
+            q = (
+                _movement_query(LotTransaction, Lot.lot)
+                .join(Lot, Lot.id == LotTransaction.lot_id)
+                .where(LotTransaction.lot_id == row.id)
+                .order_by(LotTransaction.id)
+            )
+            moves = _movements(s, q, "lot")
     return LotInfo(
         item=it.sku,
         lot=row.lot,
@@ -305,15 +285,50 @@ def _serial_lot_info(s: Session, it: Item, row: Lot, today: dt.date, history: bo
         recall_reason=row.recall_reason,
         stock=tuple(
             StockRow(
-                item=it.sku, location=c, lot=row.lot, on_hand=n, allocated=a, expiry=row.expiry_date
+                item=it.sku,
+                location=c,
+                lot=row.lot,
+                on_hand=n,
+                allocated=a,
+                expiry=row.expiry_date,
+                value=v,
             )
-            for c, (n, a) in sorted(per_loc.items())
+            for c, n, a, v in places
         ),
         history=moves,
-        serials=tuple(
-            LotSerial(serial=sn, status=st, location=loc, expiry=exp) for sn, st, loc, exp in units
-        ),
+        serials=units,
     )
+
+
+def _serial_lot_parts(
+    s: Session, row: Lot, history: bool
+) -> tuple[list[tuple[str, int, int, Decimal]], tuple[Movement, ...], tuple[LotSerial, ...]]:
+    """A serialized item's lot: its serials are its stock, their records its history."""
+    rows = s.execute(
+        select(
+            SerialNumber.serial,
+            SerialNumber.status,
+            Location.code,
+            SerialNumber.expiry_date,
+            SerialNumber.cost,
+        )
+        .outerjoin(Location, Location.id == SerialNumber.location_id)
+        .where(SerialNumber.lot_id == row.id, SerialNumber.status != "pending")
+        .order_by(SerialNumber.serial)
+    ).all()
+    units = tuple(
+        LotSerial(serial=sn, status=st, location=loc, expiry=exp) for sn, st, loc, exp, _ in rows
+    )
+    per_loc: dict[str, tuple[int, int, Decimal]] = {}
+    for _sn, status, loc, _exp, cost in rows:
+        if status in ("in_stock", "allocated") and loc is not None:
+            n, a, v = per_loc.get(loc, (0, 0, Decimal(0)))
+            per_loc[loc] = (n + 1, a + (status == "allocated"), v + cost)
+    moves: tuple[Movement, ...] = ()
+    if history:
+        q = _serial_movements().where(SerialNumber.lot_id == row.id).order_by(SerialTransaction.id)
+        moves = _movements(s, q, "serial")
+    return [(c, n, a, v.quantize(CENT)) for c, (n, a, v) in sorted(per_loc.items())], moves, units
 
 
 _OUT_TO_PARTNER = ("shipment", "vendor_return")
@@ -375,12 +390,7 @@ def trace(
 
 def ledger_rows(s: Session, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
     """Every transaction record (serials, then lots), for export."""
-    q1 = (
-        _movement_query(SerialTransaction, SerialNumber.serial)
-        .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
-        .where(SerialTransaction.id > since_id)
-        .order_by(SerialTransaction.id)
-    )
+    q1 = _serial_movements().where(SerialTransaction.id > since_id).order_by(SerialTransaction.id)
     q2 = (
         _movement_query(LotTransaction, Lot.lot)
         .join(Lot, Lot.id == LotTransaction.lot_id)

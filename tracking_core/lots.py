@@ -15,7 +15,6 @@ from tracking_core.errors import (
     InsufficientLotQuantity,
     InsufficientStock,
     InvalidInput,
-    LotConflict,
     LotNotOnLine,
     LotRecalled,
     NoMask,
@@ -29,11 +28,13 @@ from tracking_core.models import Document, DocumentLine, Item, LineLot, Lot, Lot
 from tracking_core.numbering import next_numbers
 from tracking_core.rules import (
     TAKES_BLOCKED,
+    agree_lot_dates,
     check_expiry,
-    check_quarantine,
+    check_lot_blocked,
     quarantined,
     suggest_expired,
 )
+from tracking_core.serial_lots import lot_row as lot_row  # re-exported: lots and serial lots alike
 from tracking_core.serials import label_item
 from tracking_core.values import Assignment
 
@@ -55,13 +56,6 @@ def _lot_line(
             expected="an inbound document" if direction == "in" else "an outbound document",
         )
     return doc, ln, it
-
-
-def lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
-    q = select(Lot).where(Lot.item_id == item.id, Lot.lot == lot)
-    if lock:
-        q = q.with_for_update()
-    return s.execute(q).scalar_one_or_none()
 
 
 def _add_to_line(s: Session, line_id: int, lot_id: int, qty: int) -> None:
@@ -125,19 +119,7 @@ def generate_lot(
         s.add(row)
         s.flush()
     else:
-        for field, given in (("expiry", expiry), ("production date", production_date)):
-            attr = "expiry_date" if field == "expiry" else "production_date"
-            have = getattr(row, attr)
-            if given is not None and have is not None and given != have:
-                raise LotConflict(
-                    item=it.sku,
-                    lot=lot_number,
-                    field=field,
-                    existing=have.isoformat(),
-                    given=given.isoformat(),
-                )
-            if given is not None and have is None:
-                setattr(row, attr, given)
+        agree_lot_dates(row, item=it.sku, expiry=expiry, production_date=production_date)
         if row.status == "recalled":
             if doc.doc_type != "customer_return":
                 raise LotRecalled(item=it.sku, lot=lot_number, recall_number=row.recall_number)
@@ -174,16 +156,7 @@ def generate_lot(
 
 
 def _check_lot(ctx: Ctx, doc: Document, it: Item, row: Lot) -> str | None:
-    if row.status == "recalled" and doc.doc_type not in TAKES_BLOCKED:
-        raise LotRecalled(item=it.sku, lot=row.lot, recall_number=row.recall_number)
-    check_quarantine(
-        doc_type=doc.doc_type,
-        item=it.sku,
-        number=row.lot,
-        flag=row.status == "quarantine",
-        until=row.quarantine_until,
-        today=ctx.today,
-    )
+    check_lot_blocked(doc_type=doc.doc_type, item=it.sku, row=row, today=ctx.today)
     return check_expiry(
         settings=ctx.settings,
         doc_type=doc.doc_type,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracking_core.errors import StockExpired, StockQuarantined
+from tracking_core.errors import LotConflict, LotRecalled, StockExpired, StockQuarantined
+from tracking_core.models import Lot
 from tracking_core.settings import Settings
 
 # Moving stock is not releasing it: transfers and vendor returns may take blocked stock.
@@ -20,6 +21,21 @@ def check_quarantine(
 ) -> None:
     if doc_type not in TAKES_BLOCKED and quarantined(flag, until, today):
         raise StockQuarantined(item=item, number=number, until=until.isoformat() if until else None)
+
+
+def check_lot_blocked(*, doc_type: str, item: str, row: Lot, today: dt.date) -> None:
+    """A recalled or quarantined lot (its units, serialized or not) is refused where
+    blocked stock is."""
+    if row.status == "recalled" and doc_type not in TAKES_BLOCKED:
+        raise LotRecalled(item=item, lot=row.lot, recall_number=row.recall_number)
+    check_quarantine(
+        doc_type=doc_type,
+        item=item,
+        number=row.lot,
+        flag=row.status == "quarantine",
+        until=row.quarantine_until,
+        today=today,
+    )
 
 
 def check_expiry(
@@ -45,3 +61,24 @@ def check_expiry(
 def suggest_expired(settings: Settings, doc_type: str) -> bool:
     """Suggestions never offer expired stock unless the policy allows it outright."""
     return settings.expired_stock_policy == "allow" or doc_type == "vendor_return"
+
+
+def agree_lot_dates(
+    row: Lot, *, item: str, expiry: dt.date | None, production_date: dt.date | None
+) -> None:
+    """A label's dates for an existing lot: another date is refused, a missing one is taken."""
+    for field, attr, given in (
+        ("expiry", "expiry_date", expiry),
+        ("production date", "production_date", production_date),
+    ):
+        have = getattr(row, attr)
+        if given is not None and have is not None and given != have:
+            raise LotConflict(
+                item=item,
+                lot=row.lot,
+                field=field,
+                existing=have.isoformat(),
+                given=given.isoformat(),
+            )
+        if given is not None and have is None:
+            setattr(row, attr, given)

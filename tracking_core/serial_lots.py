@@ -21,21 +21,22 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from tracking_core import validate
 from tracking_core.context import Ctx
-from tracking_core.errors import LotConflict, LotRecalled, SerialLotMismatch, UnknownLot
+from tracking_core.errors import LotRecalled, SerialLotMismatch, UnknownLot
 from tracking_core.models import Document, Item, Lot, SerialNumber
-from tracking_core.rules import TAKES_BLOCKED, check_quarantine
+from tracking_core.rules import agree_lot_dates, check_lot_blocked
 
 __all__ = [
     "check_label_lot",
     "check_lot_status",
     "label_lot_row",
     "lot_not_blocked",
+    "lot_row",
     "resolve",
-    "serial_lot_row",
 ]
 
 
-def serial_lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
+def lot_row(s: Session, item: Item, lot: str, *, lock: bool = False) -> Lot | None:
+    """The lot row of an item (lot-tracked or serialized), locked if asked."""
     q = select(Lot).where(Lot.item_id == item.id, Lot.lot == lot)
     if lock:
         q = q.with_for_update()
@@ -68,7 +69,7 @@ def resolve(
         return None, expiry or _shelf_life(ctx, it, production_date)
     s = ctx.session
     number = validate.lot_number(lot)
-    row = serial_lot_row(s, it, number, lock=True)
+    row = lot_row(s, it, number, lock=True)
     if row is None:
         expiry = expiry or _shelf_life(ctx, it, production_date)
         row = Lot(
@@ -83,21 +84,7 @@ def resolve(
         s.add(row)
         s.flush()
         return row, expiry
-    for field, attr, given in (
-        ("expiry", "expiry_date", expiry),
-        ("production date", "production_date", production_date),
-    ):
-        have = getattr(row, attr)
-        if given is not None and have is not None and given != have:
-            raise LotConflict(
-                item=it.sku,
-                lot=number,
-                field=field,
-                existing=have.isoformat(),
-                given=given.isoformat(),
-            )
-        if given is not None and have is None:
-            setattr(row, attr, given)
+    agree_lot_dates(row, item=it.sku, expiry=expiry, production_date=production_date)
     if row.status == "recalled":
         if doc.doc_type != "customer_return":
             raise LotRecalled(item=it.sku, lot=number, recall_number=row.recall_number)
@@ -129,18 +116,8 @@ def check_lot_status(ctx: Ctx, doc: Document, it: Item, row: SerialNumber) -> No
     if row.lot_id is None:
         return
     lot = ctx.session.get(Lot, row.lot_id)
-    if lot is None:
-        return
-    if lot.status == "recalled" and doc.doc_type not in TAKES_BLOCKED:
-        raise LotRecalled(item=it.sku, lot=lot.lot, recall_number=lot.recall_number)
-    check_quarantine(
-        doc_type=doc.doc_type,
-        item=it.sku,
-        number=lot.lot,
-        flag=lot.status == "quarantine",
-        until=lot.quarantine_until,
-        today=ctx.today,
-    )
+    if lot is not None:
+        check_lot_blocked(doc_type=doc.doc_type, item=it.sku, row=lot, today=ctx.today)
 
 
 def lot_not_blocked(ctx: Ctx, it: Item) -> ColumnElement[bool]:
@@ -161,7 +138,7 @@ def lot_not_blocked(ctx: Ctx, it: Item) -> ColumnElement[bool]:
 def label_lot_row(ctx: Ctx, it: Item, lot: str) -> Lot:
     """The lot row a count-based allocation asks for: it must exist."""
     number = validate.code("lot", lot)
-    row = serial_lot_row(ctx.session, it, number)
+    row = lot_row(ctx.session, it, number)
     if row is None:
         raise UnknownLot(item=it.sku, lot=number)
     return row

@@ -35,11 +35,18 @@ from tracking_core.models import (
     ExpectedSerial,
     Item,
     ItemGtin,
+    Lot,
     SerialNumber,
 )
 from tracking_core.numbering import next_numbers
 from tracking_core.partners import unexpected_returns
-from tracking_core.rules import TAKES_BLOCKED, check_expiry, check_quarantine, suggest_expired
+from tracking_core.rules import (
+    TAKES_BLOCKED,
+    agree_lot_dates,
+    check_expiry,
+    check_quarantine,
+    suggest_expired,
+)
 from tracking_core.values import Assignment
 
 T = TypeVar("T")
@@ -147,7 +154,7 @@ def generate_serials(
             raise NoMask(item=it.sku, kind="serial")
         new = next_numbers(s, mask, n, ctx.today, lambda batch: _taken(ctx, it, batch))
     else:
-        new, reuse = _check_given(ctx, doc, ln, it, wanted, warnings, lot_number)
+        new, reuse = _check_given(ctx, doc, ln, it, wanted, warnings, lot_row)
     rows: list[dict[str, Any]] = [
         {
             "item_id": it.id,
@@ -230,11 +237,12 @@ def _check_given(
     it: Item,
     wanted: list[str],
     warnings: list[str],
-    lot: str | None = None,
+    lot: Lot | None = None,
 ) -> tuple[list[str], list[int]]:
     """Split scanned serials into new ones and existing ones this document may take back.
 
-    A serial that comes back keeps its lot: a label naming another lot is refused.
+    A serial that comes back keeps its lot: a label naming another lot is refused. One
+    without a lot on record takes its label's, if their expiry dates agree.
     """
     s, settings = ctx.session, ctx.settings
     existing: dict[str, SerialNumber] = {}
@@ -260,8 +268,11 @@ def _check_given(
             raise SerialExists(item=it.sku, serial=sn, status=row.status)
         reuse.append(row.id)
     if lot is not None:
-        rows = [r for r in existing.values() if r.lot_number is not None]
-        serial_lots.check_label_lot(it, rows, lot, warnings)
+        for row in existing.values():
+            if row.lot_number is not None:
+                serial_lots.check_label_lot(it, [row], lot.lot, warnings)
+            else:
+                agree_lot_dates(lot, item=it.sku, expiry=row.expiry_date, production_date=None)
     new = [sn for sn in wanted if sn not in existing]
     unexpected_returns(ctx, doc, list(existing.values()), warnings)
     if doc.doc_type == "customer_return" and new and not settings.allow_unknown_returns:

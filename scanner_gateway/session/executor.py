@@ -119,7 +119,10 @@ def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> s
         line = next((ln for ln in info.lines if ln.item == it.sku and ln.open), None)
         if line is not None:
             if it.tracking == "serial":
-                return f"Scan serial {line.assigned + 1} of {line.quantity} for {it.sku}{where}"
+                pending = state.lot_for(it.sku)
+                of_lot = f" (lot {pending[0]})" if pending else ""
+                n = line.assigned + 1
+                return f"Scan serial {n} of {line.quantity} for {it.sku}{where}{of_lot}"
             suggested = None if state.inbound else _suggested_lot(ctx, info.number, line.line)
             if suggested:
                 return f"Scan lot {suggested} for {it.sku}{where} ({line.open} open)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -323,9 +324,10 @@ def _check(core: Tracking, sku: str, shipped: dict[str, set[tuple[str, str]]]) -
     bad = _rows(
         core,
         "SELECT s.serial FROM serial_numbers s LEFT JOIN lots l ON l.id = s.lot_id"
-        " WHERE (s.lot_id IS NULL) <> (s.lot_number IS NULL)"
+        f" JOIN items i ON i.id = s.item_id WHERE i.sku = '{sku}'"
+        " AND ((s.lot_id IS NULL) <> (s.lot_number IS NULL)"
         " OR (l.id IS NOT NULL AND (l.item_id <> s.item_id OR l.lot <> s.lot_number"
-        " OR (s.expiry_date IS NOT NULL AND s.expiry_date <> l.expiry_date)))",
+        " OR (s.expiry_date IS NOT NULL AND s.expiry_date <> l.expiry_date))))",
     )
     assert bad == []
     assert _rows(core, "SELECT COUNT(*) FROM lot_stock") == [(0,)]
@@ -455,3 +457,42 @@ def test_stock_of_a_serialized_lot_counts_its_serials(wh: Tracking) -> None:
     assert [(r.item, r.location, r.lot, r.on_hand, r.allocated) for r in rows] == [
         ("LAP", "A1", "LOT42", 2, 1)
     ]
+
+
+def test_a_return_of_a_serial_without_a_lot_takes_its_labels_if_the_dates_agree(
+    wh: Tracking,
+) -> None:
+    wh.receive(item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], expiry=EXP)
+    wh.ship(item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], partner="C1")
+    lotted(wh, "LOT42", ["P1"], expiry=dt.date(2027, 7, 1))
+    ret = wh.create_document("customer_return", partner="C1", lines=[LineSpec("LAP", 2, "A1")])
+    before = snapshot(wh)
+    with pytest.raises(LotConflict):  # the unit's own expiry is not the lot's
+        wh.generate_serials(ret.number, line=1, serials=["OLD1"], lot="LOT42")
+    assert snapshot(wh) == before
+    wh.generate_serials(ret.number, line=1, serials=["OLD2"], lot="LOT43")
+    assert (wh.serial("OLD2").lot, wh.lot("LOT43", item="LAP").expiry) == ("LOT43", EXP)
+
+
+def test_writers_racing_to_make_the_same_lot_share_one_row(wh: Tracking) -> None:
+    """Eight receipts at once, each the first serial of lot NEW: one lot row, eight serials."""
+    docs = [receipt(wh, 1) for _ in range(8)]
+    barrier = threading.Barrier(len(docs))
+    errors: list[BaseException] = []
+
+    def work(number: str, i: int) -> None:
+        core = Tracking(wh.db, clock=wh.clock)
+        barrier.wait()
+        try:
+            core.generate_serials(number, line=1, serials=[f"R{i}"], lot="NEW", expiry=EXP)
+        except BaseException as e:  # any error fails the test below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(n, i)) for i, n in enumerate(docs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert _rows(wh, "SELECT COUNT(*) FROM lots WHERE lot = 'NEW'") == [(1,)]
+    assert _rows(wh, "SELECT COUNT(*) FROM serial_numbers WHERE lot_number = 'NEW'") == [(8,)]

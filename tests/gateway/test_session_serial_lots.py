@@ -82,6 +82,7 @@ def test_a_lot_label_then_serials_and_generated_serials_carry_the_lot(
     hand(f"DOC:{doc.number}")
     fb = hand(lot_label())
     assert (fb.status, fb.code, fb.data["lot"]) == ("ok", "lot", "LOT42")
+    assert fb.prompt == "Scan serial 1 of 4 for LAP at DOCK (lot LOT42)"
     assert core.document(doc.number).lines[0].assigned == 0  # nothing stored for a lot label
     assert hand("SER-1").code == "generated"  # the plain serial barcode beside it
     fb = hand("CMD:GENERATE:2")

@@ -63,6 +63,14 @@ def test_trace_of_a_serialized_lot_names_its_serials_and_customers(lotted: Api) 
     assert [(h["serial"], h["lot"], h["document"]) for h in t["hits"]] == [("P2", "LOT42", "S-1")]
     back = lotted.ok("GET", "/trace?item=LAP&serial=P2&direction=backward")
     assert [(h["lot"], h["partner"]) for h in back["hits"]] == [("LOT42", "V1")]
+    # the ERP's export names the unit's lot on each serial record
+    records = lotted.ok("GET", "/ledger?kind=serial")["records"]
+    assert [(r["serial"], r["lot"], r["doc_type"]) for r in records] == [
+        ("P1", "LOT42", "receipt"),
+        ("P2", "LOT42", "receipt"),
+        ("SN0001", "LOT43", "receipt"),
+        ("P2", "LOT42", "shipment"),
+    ]
 
 
 def test_allocating_with_another_lot_is_refused_and_changes_nothing(lotted: Api) -> None:
