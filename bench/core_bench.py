@@ -87,8 +87,8 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[Row]:
 
     # One scan-sized call: idempotency row + allocation (+ the ledger on posting below).
     calls = 300 if quick else 1000
-    core.receive(item="LAP", location="A2", quantity=calls)
-    doc = core.create_document("shipment", lines=[LineSpec("LAP", calls, "A2")])
+    core.receive(item="LAP", location="A2", quantity=calls, partner="V1")
+    doc = core.create_document("shipment", lines=[LineSpec("LAP", calls, "A2")], partner="C1")
     serials = _serials_at(core, "A2", calls)
     samples = []
     for i, sn in enumerate(serials):
@@ -125,7 +125,7 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[Row]:
         for _ in range(200)
     ]
     rows.append({"name": "scan replay p50", "value": _ms(statistics.median(replay)), "unit": "ms"})
-    gen_doc = core.create_document("receipt", lines=[LineSpec("LAP", calls, "A1")])
+    gen_doc = core.create_document("receipt", lines=[LineSpec("LAP", calls, "A1")], partner="V1")
     gen = [
         _timed(
             lambda i=i: core.generate_serials(
@@ -182,14 +182,14 @@ def _growth(database_url: str | None, work: Path, quick: bool) -> list[Row]:
     core.ship(item="MILK", location="A2", quantity=10, lot="TRACE-LOT", partner="C1")
     sizes = [10_000, 100_000] if quick else [10_000, 100_000, 1_000_000]
     have = 4
-    core.receive(item="LAP", location="A1", quantity=1)
+    core.receive(item="LAP", location="A1", quantity=1, partner="V1")
     serial = _serials_at(core, "A1", 1)[0]
     core.ship(item="LAP", location="A1", quantity=1, serials=[serial], partner="C1")
     have += 2
     for size in sizes:
         while have < size:
             step = min(200_000, size - have)
-            core.receive(item="LAP", location="A2", quantity=step)
+            core.receive(item="LAP", location="A2", quantity=step, partner="V1")
             have += step
         hist = [_timed(lambda: core.serial(serial, item="LAP")) for _ in range(50)]
         trace_f = [_timed(lambda: core.trace(item="MILK", lot="TRACE-LOT")) for _ in range(50)]

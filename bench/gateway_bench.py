@@ -17,7 +17,7 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, 
     n = 200 if quick else 1000
     core = _fresh(database_url, work, "gateway")
     core.update_item("LAP", gtins=["09506000134352"])
-    doc = core.create_document("receipt", lines=[LineSpec("LAP", n, "A1")])
+    doc = core.create_document("receipt", lines=[LineSpec("LAP", n, "A1")], partner="V1")
     gw = Gateway(core, interpret, double_read_window=0)
     scans = ["CMD:MODE:RECEIVE", f"DOC:{doc.number}"]
     scans += ["]C10109506000134352" + f"21BENCH-{i:06d}" for i in range(n)]

@@ -11,21 +11,13 @@ from tracking_core.core import Tracking
 
 pytestmark = pytest.mark.usefixtures("demo")
 
+# the demo's partners: receipts come from a vendor, shipments go to a customer
+RECEIVE = ("receive", "--partner", "V-ACME")
+SHIP = ("ship", "--partner", "C-BETA")
+
 
 def test_receive_serials_from_the_mask(cli: Cli, live: Tracking) -> None:
-    out = ok(
-        cli(
-            "receive",
-            "--partner",
-            "V-ACME",
-            "--item",
-            "LAPTOP-14",
-            "--location",
-            "DOCK-1",
-            "--quantity",
-            "2",
-        )
-    )
+    out = ok(cli(*RECEIVE, "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "2"))
     doc = live.document("RC-000002", detail=True)
     assert doc.status == "posted" and len(doc.lines[0].serials) == 2
     assert out == (
@@ -44,9 +36,7 @@ def test_receive_given_serials_by_gtin_from_options_and_a_file(
     f.write_text("V-3\n\nV-4\n")
     out = ok(
         cli(
-            "receive",
-            "--partner",
-            "V-ACME",
+            *RECEIVE,
             "--item",
             "09506000134352",
             "--location",
@@ -72,9 +62,7 @@ def test_receive_given_serials_by_gtin_from_options_and_a_file(
 def test_receive_a_lot_with_expiry_left_open_then_posted(cli: Cli, live: Tracking) -> None:
     out = ok(
         cli(
-            "receive",
-            "--partner",
-            "V-ACME",
+            *RECEIVE,
             "--item",
             "MILK-1L",
             "--location",
@@ -99,17 +87,7 @@ def test_receive_a_lot_with_expiry_left_open_then_posted(cli: Cli, live: Trackin
 
 
 def test_receive_2000_serials_with_a_progress_bar(cli: Cli, live: Tracking) -> None:
-    r = cli(
-        "receive",
-        "--partner",
-        "V-ACME",
-        "--item",
-        "LAPTOP-14",
-        "--location",
-        "DOCK-1",
-        "--quantity",
-        "2000",
-    )
+    r = cli(*RECEIVE, "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "2000")
     out = ok(r)
     assert "receiving serials" in r.stderr
     assert "   1  LAPTOP-14  in   2000      2000  DOCK-1" in out
@@ -120,26 +98,14 @@ def test_receive_2000_serials_with_a_progress_bar(cli: Cli, live: Tracking) -> N
 
 
 def test_small_jobs_draw_no_progress_bar(cli: Cli) -> None:
-    r = cli(
-        "receive",
-        "--partner",
-        "V-ACME",
-        "--item",
-        "LAPTOP-14",
-        "--location",
-        "DOCK-1",
-        "--quantity",
-        "3",
-    )
+    r = cli(*RECEIVE, "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "3")
     assert (r.exit_code, r.stderr) == (0, "")
 
 
 def test_ship_suggested_serials_and_lots(cli: Cli, live: Tracking) -> None:
     out = ok(
         cli(
-            "ship",
-            "--partner",
-            "C-BETA",
+            *SHIP,
             "--item",
             "LAPTOP-14",
             "--location",
@@ -155,19 +121,7 @@ def test_ship_suggested_serials_and_lots(cli: Cli, live: Tracking) -> None:
     assert [live.serial(s).status for s in shipped] == ["shipped", "shipped"]
 
     (first, second) = (r.lot for r in live.stock(item="MILK-1L"))
-    out = ok(
-        cli(
-            "ship",
-            "--partner",
-            "C-BETA",
-            "--item",
-            "MILK-1L",
-            "--location",
-            "A-01-02",
-            "--quantity",
-            "45",
-        )
-    )
+    out = ok(cli(*SHIP, "--item", "MILK-1L", "--location", "A-01-02", "--quantity", "45"))
     # FIFO: all of the older lot, then the rest from the newer one
     assert out.splitlines()[-1] == f"line 1: {first} (40), {second} (5)"
 
@@ -175,19 +129,7 @@ def test_ship_suggested_serials_and_lots(cli: Cli, live: Tracking) -> None:
 def test_ship_given_serials_without_quantity(cli: Cli, live: Tracking) -> None:
     serials = [r.serial for r in live.ledger() if r.serial][:2]
     args = [a for s in serials for a in ("--serial", s)]
-    out = ok(
-        cli(
-            "ship",
-            "--partner",
-            "C-BETA",
-            "--item",
-            "LAPTOP-14",
-            "--location",
-            "A-01-01",
-            "--no-post",
-            *args,
-        )
-    )
+    out = ok(cli(*SHIP, "--item", "LAPTOP-14", "--location", "A-01-01", "--no-post", *args))
     assert out.splitlines()[0] == "shipment SH-000001: open, partner C-BETA"
     assert out.splitlines()[-1] == f"line 1: {', '.join(serials)}"
     assert live.serial(serials[0]).held_by == "SH-000001"
@@ -235,13 +177,13 @@ def test_bad_input_exits_1_with_the_code_and_changes_nothing(cli: Cli, live: Tra
         r = cli(*args.split())
         assert (r.exit_code, r.stdout) == (1, ""), args
         assert r.stderr.startswith(f"error: {code}: ") and r.stderr.count("\n") == 1, r.stderr
-    r = cli("receive", "--item", "NOPE", "--location", "DOCK-1", "--quantity", "1")
+    r = cli(*RECEIVE, "--item", "NOPE", "--location", "DOCK-1", "--quantity", "1")
     assert r.stderr == "error: unknown_item: Unknown item 'NOPE'\n"
     assert snapshot(live) == before
 
 
 def test_receive_needs_a_quantity_or_serials(cli: Cli) -> None:
-    r = cli("receive", "--partner", "V-ACME", "--item", "LAPTOP-14", "--location", "DOCK-1")
+    r = cli(*RECEIVE, "--item", "LAPTOP-14", "--location", "DOCK-1")
     assert r.exit_code == 2
     assert "give --quantity, or the serials with --serial/--serials-file" in r.stderr
 
@@ -249,17 +191,7 @@ def test_receive_needs_a_quantity_or_serials(cli: Cli) -> None:
 @pytest.mark.slow
 def test_receive_100000_serials(cli: Cli, live: Tracking) -> None:
     live.create_item(sku="TAG", tracking="serial", serial_mask="TAG-#######")
-    r = cli(
-        "receive",
-        "--partner",
-        "V-ACME",
-        "--item",
-        "TAG",
-        "--location",
-        "DOCK-1",
-        "--quantity",
-        "100000",
-    )
+    r = cli(*RECEIVE, "--item", "TAG", "--location", "DOCK-1", "--quantity", "100000")
     assert "   1  TAG   in   100000    100000  DOCK-1" in ok(r)
     assert "receiving serials" in r.stderr
     assert [(s.location, s.on_hand) for s in live.stock(item="TAG")] == [("DOCK-1", 100000)]

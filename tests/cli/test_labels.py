@@ -11,6 +11,9 @@ from tests.cli.conftest import Cli, ok
 from tests.printing.fake_printer import FakePrinter
 from tracking_core.core import Tracking
 
+# the demo's partners: receipts come from a vendor, shipments go to a customer
+RECEIVE = ("receive", "--partner", "V-ACME")
+
 
 @pytest.fixture
 def printer() -> Iterator[FakePrinter]:
@@ -32,19 +35,7 @@ def config(tmp_path: Path, printer: FakePrinter) -> Path:
 def test_generated_labels_print_through_the_worker(
     cli: Cli, demo: None, live: Tracking, config: Path, printer: FakePrinter, tmp_path: Path
 ) -> None:
-    ok(
-        cli(
-            "receive",
-            "--partner",
-            "V-ACME",
-            "--item",
-            "LAPTOP-14",
-            "--location",
-            "DOCK-1",
-            "--quantity",
-            "2",
-        )
-    )
+    ok(cli(*RECEIVE, "--item", "LAPTOP-14", "--location", "DOCK-1", "--quantity", "2"))
     listing = ok(cli("labels", "list", "--status", "pending"))
     job = live.outbox.jobs(status="pending")[0]
     assert any(line.split()[:2] == [str(job.id), "serial"] for line in listing.splitlines())
