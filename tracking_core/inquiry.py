@@ -79,22 +79,17 @@ def stock(
         lq = lq.where(Lot.lot == lot)
         # a serialized item's lot: its serials there
         sq = sq.join(Lot, Lot.id == SerialNumber.lot_id).where(Lot.lot == lot)
-        rows.extend(
-            StockRow(item=i, location=c, lot=lot, on_hand=int(n), allocated=int(a or 0))
-            for i, c, n, a in s.execute(sq)
+    rows.extend(
+        StockRow(
+            item=i,
+            location=c,
+            lot=lot,
+            on_hand=int(n),
+            allocated=int(a or 0),
+            value=money_value(v),
         )
-    else:
-        rows.extend(
-            StockRow(
-                item=i,
-                location=c,
-                lot=None,
-                on_hand=int(n),
-                allocated=int(a or 0),
-                value=money_value(v),
-            )
-            for i, c, n, a, v in s.execute(sq)
-        )
+        for i, c, n, a, v in s.execute(sq)
+    )
     rows.extend(
         StockRow(
             item=i,

@@ -12,12 +12,13 @@ from tracking_core.core import Tracking
 pytestmark = pytest.mark.usefixtures("demo")
 
 LAP = ("--item", "LAPTOP-14", "--location", "DOCK-1")
+RECEIVE = ("receive", "--partner", "V-ACME")
 
 
 def test_received_and_generated_serials_keep_the_lot(cli: Cli, live: Tracking) -> None:
     given = ("--serial", "V-1", "--serial", "V-2", "--lot", "LOT42", "--expiry", "2027-06-30")
-    ok(cli("receive", *LAP, *given))
-    ok(cli("receive", *LAP, "--quantity", "2", "--lot", "LOT43"))
+    ok(cli(*RECEIVE, *LAP, *given))
+    ok(cli(*RECEIVE, *LAP, "--quantity", "2", "--lot", "LOT43"))
     made = live.document("RC-000003", detail=True).lines[0].serials
     assert [live.serial(sn).lot for sn in made] == ["LOT43", "LOT43"]
     job = live.outbox.jobs()[0]  # newest first
@@ -34,7 +35,7 @@ def test_received_and_generated_serials_keep_the_lot(cli: Cli, live: Tracking) -
 
 
 def test_ship_with_a_lot_other_than_the_serials_changes_nothing(cli: Cli, live: Tracking) -> None:
-    ok(cli("receive", *LAP, "--serial", "V-1", "--lot", "LOT42"))
+    ok(cli(*RECEIVE, *LAP, "--serial", "V-1", "--lot", "LOT42"))
     before = snapshot(live)
     r = cli("ship", *LAP, "--partner", "C-BETA", "--serial", "V-1", "--lot", "LOT43")
     assert (r.exit_code, r.stdout) == (1, "")
@@ -47,7 +48,7 @@ def test_ship_with_a_lot_other_than_the_serials_changes_nothing(cli: Cli, live: 
 
 
 def test_a_recalled_lot_of_serials_is_not_shipped(cli: Cli, live: Tracking) -> None:
-    ok(cli("receive", *LAP, "--serial", "V-1", "--lot", "LOT42"))
+    ok(cli(*RECEIVE, *LAP, "--serial", "V-1", "--lot", "LOT42"))
     live.recall_lot(item="LAPTOP-14", lot="LOT42", recall_number="RC-1")
     before = snapshot(live)
     r = cli("ship", *LAP, "--partner", "C-BETA", "--serial", "V-1")

@@ -54,6 +54,7 @@ def receipt(core: Tracking, qty: int, loc: str = "A1") -> str:
 
 def lotted(core: Tracking, lot: str, serials: list[str], expiry: dt.date | None = EXP) -> None:
     core.receive(
+        partner="V1",
         item="LAP", location="A1", quantity=len(serials), serials=serials, lot=lot, expiry=expiry
     )
 
@@ -155,7 +156,7 @@ def test_allocating_a_serial_whose_label_names_another_lot_is_refused(wh: Tracki
 
 
 def test_a_serial_without_a_lot_on_record_is_allocated_with_a_warning(wh: Tracking) -> None:
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["OLD1"])
+    wh.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["OLD1"])
     s = shipment(wh)
     a = wh.allocate_serials(s, line=1, serials=["OLD1"], lot="LOT42")
     assert a.warnings == ("serial OLD1 has no lot on record; its label says LOT42",)
@@ -230,7 +231,7 @@ def test_a_lots_forward_trace_lists_its_serials_and_where_each_went(wh: Tracking
         ("P3", "in_stock", "A1"),
     ]
     back = wh.trace(item="LAP", serial="P2", forward=False)
-    assert [(h.serial, h.lot, h.partner) for h in back.hits] == [("P2", "LOT42", None)]
+    assert [(h.serial, h.lot, h.partner) for h in back.hits] == [("P2", "LOT42", "V1")]
 
 
 def test_a_customer_return_keeps_the_lot_and_refuses_another(wh: Tracking) -> None:
@@ -462,7 +463,7 @@ def test_stock_of_a_serialized_lot_counts_its_serials(wh: Tracking) -> None:
 def test_a_return_of_a_serial_without_a_lot_takes_its_labels_if_the_dates_agree(
     wh: Tracking,
 ) -> None:
-    wh.receive(item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], expiry=EXP)
+    wh.receive(partner="V1", item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], expiry=EXP)
     wh.ship(item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], partner="C1")
     lotted(wh, "LOT42", ["P1"], expiry=dt.date(2027, 7, 1))
     ret = wh.create_document("customer_return", partner="C1", lines=[LineSpec("LAP", 2, "A1")])

@@ -12,12 +12,14 @@ from scanner_gateway.interpret import interpret
 from scanner_gateway.session import Feedback, Gateway
 from scanner_gateway.session.gateway import ScanRequest
 from tests.conftest import Clock
-from tracking_core.core import Tracking
+from tracking_core.core import Actor, Tracking
 from tracking_core.values import LineSpec
 
 GS = "\x1d"
 GTIN = "09506000134352"
 EXP = dt.date(2027, 6, 30)
+# a supervisor's handheld: these tests make ad-hoc documents (operators may not)
+SUPERVISOR = Actor(token="hh-test", role="setup")
 
 
 def unit(serial: str, lot: str = "LOT42", expiry: str = "270630") -> str:
@@ -38,7 +40,7 @@ def gw(core: Tracking) -> Gateway:
     core.create_partner(code="C1", kind="customer")
     core.create_item(sku="LAP", tracking="serial", gtins=[GTIN], serial_mask="SN%%%%")
     core.create_item(sku="CABLE", tracking="none")
-    return Gateway(core, interpret, double_read_window=1.0)
+    return Gateway(core, interpret, double_read_window=1.0, caller=SUPERVISOR)
 
 
 class Hand:
