@@ -19,8 +19,9 @@ Lots: one unit cost per lot (``lots.unit_cost``), the same at every location.
 
 - An inbound record carries quantity x its unit cost in: the line's unit cost (receipt,
   adjustment in); for a customer return the unit cost at which the lot left (its latest
-  shipment record, to the same customer if there is one; else the line's); for a reversal,
-  the reversed record's cost.
+  shipment record, to the same customer if there is one; else the line's).
+- A reversal record carries the reversed record's cost the other way (a cost adjustment's:
+  minus its change), and the lot is weighed as below over what the reversal moved.
 - The lot's unit cost is then weighed over what is on hand at all its locations:
   ``(on hand x unit cost + value in) / (on hand + quantity in)``, rounded half-even to 4
   decimals (0 if the value would be negative, unchanged if nothing is left). Each location of
@@ -36,9 +37,9 @@ Lots: one unit cost per lot (``lots.unit_cost``), the same at every location.
 A shipment line's ``unit_price`` is a sales price: it is kept and exported, never a cost.
 
 The invariant (``check_ledger``, ``scantrack check``): for every serialized item and
-location, the ledger's values (records in, minus records out, plus revaluations) sum to the
-cost of the serials in stock or allocated there; for every lot-tracked lot and location, to
-``on hand x unit cost``, exactly.
+location, and for every serial, the ledger's values (records in, minus records out, plus
+revaluations) sum to the cost of the serials in stock or allocated there; for every
+lot-tracked lot and location, to ``on hand x unit cost``, exactly.
 
 >>> reweigh(Decimal("2.40"), {1: 40, 2: 20}, {1: (40, Decimal("120.00"))})  # 40 at 3.00
 (Decimal('2.6400'), {1: Decimal('-4.8000'), 2: Decimal('4.8000')})
