@@ -19,8 +19,9 @@ Lots: one unit cost per lot (``lots.unit_cost``), the same at every location.
 
 - An inbound record carries quantity x its unit cost in: the line's unit cost (receipt,
   adjustment in); for a customer return the unit cost at which the lot left (its latest
-  shipment record, to the same customer if there is one; else the line's); for a reversal,
-  the reversed record's cost.
+  shipment record, to the same customer if there is one; else the line's).
+- A reversal record carries the reversed record's cost the other way (a cost adjustment's:
+  minus its change), and the lot is weighed as below over what the reversal moved.
 - The lot's unit cost is then weighed over what is on hand at all its locations:
   ``(on hand x unit cost + value in) / (on hand + quantity in)``, rounded half-even to 4
   decimals (0 if the value would be negative, unchanged if nothing is left). Each location of
@@ -36,9 +37,9 @@ Lots: one unit cost per lot (``lots.unit_cost``), the same at every location.
 A shipment line's ``unit_price`` is a sales price: it is kept and exported, never a cost.
 
 The invariant (``check_ledger``, ``scantrack check``): for every serialized item and
-location, the ledger's values (records in, minus records out, plus revaluations) sum to the
-cost of the serials in stock or allocated there; for every lot-tracked lot and location, to
-``on hand x unit cost``, exactly.
+location, and for every serial, the ledger's values (records in, minus records out, plus
+revaluations) sum to the cost of the serials in stock or allocated there; for every
+lot-tracked lot and location, to ``on hand x unit cost``, exactly.
 
 >>> reweigh(Decimal("2.40"), {1: 40, 2: 20}, {1: (40, Decimal("120.00"))})  # 40 at 3.00
 (Decimal('2.6400'), {1: Decimal('-4.8000'), 2: Decimal('4.8000')})
@@ -146,17 +147,29 @@ def _ledger_values(
     return out
 
 
+def _serial_values(s: Session, key: Any) -> dict[tuple[int, int], Decimal]:
+    """Per (key, location): the cost of the serials in stock or allocated there."""
+    q = (
+        select(key, SerialNumber.location_id, money_sum(SerialNumber.cost))
+        .where(SerialNumber.status.in_(IN_STOCK))
+        .group_by(key, SerialNumber.location_id)
+    )
+    return {(int(k), int(loc)): money_value(units) for k, loc, units in s.execute(q)}
+
+
+def _differ(
+    ledger: dict[tuple[int, int], Decimal], held: dict[tuple[int, int], Decimal]
+) -> list[tuple[int, int, Decimal, Decimal]]:
+    keys = sorted(set(ledger) | set(held))
+    pairs = [(k, ledger.get(k, ZERO), held.get(k, ZERO)) for k in keys]
+    return [(k[0], k[1], a, b) for k, a, b in pairs if a != b]
+
+
 def check_ledger(s: Session) -> LedgerCheck:
-    """Every (item, location) of serials and (lot, location) of lots: ledger value == on hand."""
+    """Every (item, location) and serial of serials, every (lot, location) of lot-tracked
+    lots: the ledger's value == the value on hand. Drifts are listed, never repaired."""
     serial_ledger = _ledger_values(s, SerialTransaction, SerialTransaction.item_id, ())
-    serial_stock = {
-        (int(i), int(loc)): money_value(units)
-        for i, loc, units in s.execute(
-            select(SerialNumber.item_id, SerialNumber.location_id, money_sum(SerialNumber.cost))
-            .where(SerialNumber.status.in_(IN_STOCK))
-            .group_by(SerialNumber.item_id, SerialNumber.location_id)
-        )
-    }
+    serial_stock = _serial_values(s, SerialNumber.item_id)
     lot_item = select(Lot.id).join(Item, Item.id == Lot.item_id).where(Item.tracking == "lot")
     lot_ledger = _ledger_values(
         s, LotTransaction, LotTransaction.lot_id, (LotTransaction.lot_id.in_(lot_item),)
@@ -169,34 +182,47 @@ def check_ledger(s: Session) -> LedgerCheck:
             .join(Item, and_(Item.id == Lot.item_id, Item.tracking == "lot"))
         )
     }
-    lots = {int(i): int(item) for i, item in s.execute(select(Lot.id, Lot.item_id))}
     names = {int(i): str(sku) for i, sku in s.execute(select(Item.id, Item.sku))}
-    lot_names = {int(i): str(n) for i, n in s.execute(select(Lot.id, Lot.lot))}
     codes = {int(i): str(c) for i, c in s.execute(select(Location.id, Location.code))}
-    drifts: list[ValueDrift] = []
-    items: set[int] = set()
-    places: set[int] = set()
-    for key in sorted(set(serial_ledger) | set(serial_stock)):
-        items.add(key[0])
-        places.add(key[1])
-        ledger, held = serial_ledger.get(key, ZERO), serial_stock.get(key, ZERO)
-        if ledger != held:
-            drifts.append(ValueDrift(names[key[0]], codes[key[1]], None, ledger, held))
-    checked_lots: set[int] = set()
-    for key in sorted(set(lot_ledger) | set(lot_stock)):
-        checked_lots.add(key[0])
-        items.add(lots[key[0]])
-        places.add(key[1])
-        ledger, held = lot_ledger.get(key, ZERO), lot_stock.get(key, ZERO)
-        if ledger != held:
-            drifts.append(
-                ValueDrift(names[lots[key[0]]], codes[key[1]], lot_names[key[0]], ledger, held)
+    lots = {
+        int(i): (int(item), str(n))
+        for i, item, n in s.execute(select(Lot.id, Lot.item_id, Lot.lot))
+    }
+    drifts = [
+        ValueDrift(names[i], codes[loc], None, a, b)
+        for i, loc, a, b in _differ(serial_ledger, serial_stock)
+    ]
+    drifts += [
+        ValueDrift(names[lots[lot][0]], codes[loc], lots[lot][1], a, b)
+        for lot, loc, a, b in _differ(lot_ledger, lot_stock)
+    ]
+    # per serial too: two serials drifting apart at one place would cancel out above
+    per_serial = _differ(
+        _ledger_values(s, SerialTransaction, SerialTransaction.serial_id, ()),
+        _serial_values(s, SerialNumber.id),
+    )
+    if per_serial:
+        found = {
+            int(i): (int(item), str(sn))
+            for i, item, sn in s.execute(
+                select(SerialNumber.id, SerialNumber.item_id, SerialNumber.serial).where(
+                    SerialNumber.id.in_([x[0] for x in per_serial])
+                )
             )
-    total = sum(serial_stock.values(), ZERO) + sum(lot_stock.values(), ZERO)
+        }
+        drifts += [
+            ValueDrift(names[found[sid][0]], codes[loc], None, a, b, serial=found[sid][1])
+            for sid, loc, a, b in per_serial
+        ]
+    items = {k[0] for k in (*serial_ledger, *serial_stock)}
+    items |= {lots[k[0]][0] for k in (*lot_ledger, *lot_stock)}
+    places = {k[1] for k in (*serial_ledger, *serial_stock, *lot_ledger, *lot_stock)}
     return LedgerCheck(
         items=len(items),
         locations=len(places),
-        lots=len(checked_lots),
-        value=total,
-        drifts=tuple(sorted(drifts, key=lambda d: (d.item, d.location, d.lot or ""))),
+        lots=len({k[0] for k in (*lot_ledger, *lot_stock)}),
+        value=sum(serial_stock.values(), ZERO) + sum(lot_stock.values(), ZERO),
+        drifts=tuple(
+            sorted(drifts, key=lambda d: (d.item, d.location, d.lot or "", d.serial or ""))
+        ),
     )

@@ -145,6 +145,12 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
         literal(ctx.now),
         *_who_columns(ctx),
     ).where(SerialNumber.reserved_line_id == ln.id)
+    if not inbound and s.get_bind().dialect.name != "sqlite":
+        # The records read each serial's cost: hold the rows, so a cost adjustment cannot
+        # land between the records and the status change (SQLite has one writer anyway).
+        s.execute(
+            select(SerialNumber.id).where(SerialNumber.reserved_line_id == ln.id).with_for_update()
+        )
     # rowcount of INSERT ... SELECT is not reported by every driver: count first
     count = int(
         s.execute(select(func.count()).where(SerialNumber.reserved_line_id == ln.id)).scalar_one()

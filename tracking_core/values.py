@@ -282,13 +282,14 @@ class ShipNotice:
 
 @dataclass(frozen=True)
 class ValueDrift:
-    """An item, location (and lot) whose ledger value is not the value on hand."""
+    """An item, location (and lot, or serial) whose ledger value is not the value on hand."""
 
     item: str
     location: str
     lot: str | None
     ledger_value: Decimal
     on_hand_value: Decimal
+    serial: str | None = None  # set for a serial's own drift
 
 
 @dataclass(frozen=True)

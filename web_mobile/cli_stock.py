@@ -392,9 +392,12 @@ def check(state: State) -> None:
             f" value {r.value}"
         )
         return
-    rows = [(d.item, d.location, d.lot, d.ledger_value, d.on_hand_value) for d in r.drifts]
+    rows = [
+        (d.item, d.location, d.lot, d.serial, d.ledger_value, d.on_hand_value) for d in r.drifts
+    ]
     click.echo(f"ledger drift: {len(r.drifts)} places where the ledger's value is not on hand")
-    click.echo(table(rows, ["item", "location", "lot", "ledger value", "value on hand"]))
+    headers = ["item", "location", "lot", "serial", "ledger value", "value on hand"]
+    click.echo(table(rows, headers))
     raise SystemExit(1)
 
 

@@ -31,18 +31,23 @@ def test_check_names_each_drift_and_exits_1(cli: Cli, demo: None, live: Tracking
         s.execute(text("UPDATE lots SET unit_cost = 0.85 WHERE lot = :lot"), {"lot": lot})
 
     live.db.run(tamper)
+    tampered = live.serial(live.document("RC-000001", detail=True).lines[0].serials[0])
     r = cli("check")
     assert r.exit_code == 1, r.output
     lines = r.stdout.splitlines()
-    assert lines[0] == "ledger drift: 2 places where the ledger's value is not on hand"
+    assert lines[0] == "ledger drift: 3 places where the ledger's value is not on hand"
     assert [line.split() for line in lines[3:]] == [
         ["LAPTOP-14", "A-01-01", "3200.00", "3260.00"],
+        ["LAPTOP-14", "A-01-01", tampered.serial, "640.00", "700.00"],
         ["MILK-1L", "A-01-02", lot, "32.00", "34.00"],
     ]
     check = live.check_ledger()
-    assert [(d.item, d.location, d.lot, d.ledger_value, d.on_hand_value) for d in check.drifts] == [
-        ("LAPTOP-14", "A-01-01", None, 3200, 3260),
-        ("MILK-1L", "A-01-02", lot, 32, 34),
+    assert [
+        (d.item, d.location, d.lot, d.serial, d.ledger_value, d.on_hand_value) for d in check.drifts
+    ] == [
+        ("LAPTOP-14", "A-01-01", None, None, 3200, 3260),
+        ("LAPTOP-14", "A-01-01", None, tampered.serial, 640, 700),
+        ("MILK-1L", "A-01-02", lot, None, 32, 34),
     ]
 
 

@@ -393,3 +393,21 @@ def test_revaluation_records_are_no_trace_hits(wh: Tracking) -> None:
         ("receipt", 3, "A1"),
     ]
     assert balanced(wh) == 9
+
+
+def test_check_finds_serial_drifts_that_cancel_out_at_their_location(wh: Tracking) -> None:
+    from sqlalchemy import text
+
+    wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100")
+
+    def swap(s):  # type: ignore[no-untyped-def]
+        s.execute(text("UPDATE serial_numbers SET cost = 90 WHERE serial = 'S1'"))
+        s.execute(text("UPDATE serial_numbers SET cost = 110 WHERE serial = 'S2'"))
+
+    wh.db.run(swap)
+    check = wh.check_ledger()
+    assert [(d.serial, d.ledger_value, d.on_hand_value) for d in check.drifts] == [
+        ("S1", 100, 90),
+        ("S2", 100, 110),
+    ]
+    assert (check.items, check.locations, check.lots, check.value) == (1, 1, 0, 200)
