@@ -288,8 +288,7 @@ def _reweigh_lot(
                 quantity=0,
                 cost=delta,
                 posted_at=ctx.now,
-                operator=ctx.operator,
-                device=ctx.device,
+                **who(ctx),
             )
         )
     return len(revalue)
