@@ -11,7 +11,7 @@ True
 >>> require("operator", "documents")
 Traceback (most recent call last):
 ...
-tracking_core.errors.PermissionDenied: documents needs the admin or setup or integration role (you have operator)
+tracking_core.errors.PermissionDenied: Documents needs the admin or setup or integration role (you have operator)
 """  # noqa: E501
 
 from __future__ import annotations

@@ -487,6 +487,11 @@ class UnexpectedReturn(DomainError):
         "Serial {serial} of {item} was never shipped to {partner} (last shipped to {shipped_to})"
     )
 
+    def sentence(self) -> str:
+        if self.shipped_to:
+            return self.template
+        return "Serial {serial} of {item} was never shipped to {partner}"
+
 
 @dataclass(eq=False)
 class LineQuantityExceeded(DomainError):

@@ -74,6 +74,10 @@ SAMPLE: dict[str, Any] = {
     "character": " ",
     "use": "unit_price",
     "label_lot": "B44",
+    "badge": "0042",
+    "partner": "C-BETA",
+    "shipped_to": "C-GAMMA",
+    "partner_kind": "vendor",
 }
 
 
@@ -144,7 +148,8 @@ def test_the_checks_catch_the_messages_that_were_wrong() -> None:
 def test_label_job_decisions_read_as_sentences(core: Tracking) -> None:
     core.create_location(code="A1")
     core.create_item(sku="LAP", tracking="serial", serial_mask="SN####")
-    core.receive(item="LAP", location="A1", quantity=1)
+    core.create_partner(code="V1", kind="vendor")
+    core.receive(item="LAP", location="A1", quantity=1, partner="V1")
     job = core.outbox.jobs()[0]
     assert job.status == "pending"
     seen = []

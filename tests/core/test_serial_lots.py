@@ -55,7 +55,12 @@ def receipt(core: Tracking, qty: int, loc: str = "A1") -> str:
 def lotted(core: Tracking, lot: str, serials: list[str], expiry: dt.date | None = EXP) -> None:
     core.receive(
         partner="V1",
-        item="LAP", location="A1", quantity=len(serials), serials=serials, lot=lot, expiry=expiry
+        item="LAP",
+        location="A1",
+        quantity=len(serials),
+        serials=serials,
+        lot=lot,
+        expiry=expiry,
     )
 
 
@@ -463,7 +468,9 @@ def test_stock_of_a_serialized_lot_counts_its_serials(wh: Tracking) -> None:
 def test_a_return_of_a_serial_without_a_lot_takes_its_labels_if_the_dates_agree(
     wh: Tracking,
 ) -> None:
-    wh.receive(partner="V1", item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], expiry=EXP)
+    wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], expiry=EXP
+    )
     wh.ship(item="LAP", location="A1", quantity=2, serials=["OLD1", "OLD2"], partner="C1")
     lotted(wh, "LOT42", ["P1"], expiry=dt.date(2027, 7, 1))
     ret = wh.create_document("customer_return", partner="C1", lines=[LineSpec("LAP", 2, "A1")])

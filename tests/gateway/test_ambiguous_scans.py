@@ -12,7 +12,7 @@ from scanner_gateway.interpret import ScanProfile, interpret
 from scanner_gateway.session import Feedback, Gateway
 from scanner_gateway.session.gateway import ScanRequest
 from tests.conftest import Clock
-from tracking_core.core import Tracking
+from tracking_core.core import Actor, Tracking
 from tracking_core.errors import DomainError
 from tracking_core.values import LineSpec
 
@@ -23,7 +23,13 @@ def core_data(core: Tracking) -> Tracking:
         core.create_location(code=code)
     core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%")
     core.create_item(sku="MILK", tracking="lot", shelf_life_days=10)
+    core.create_partner(code="V1", kind="vendor")
+    core.create_partner(code="C1", kind="customer")
     return core
+
+
+# a supervisor's handheld: some tests pick on ad-hoc documents (operators may not)
+SUPERVISOR = Actor(token="hh-test", role="setup")
 
 
 class Hand:
@@ -47,7 +53,7 @@ class Hand:
 
 def hand_for(core: Tracking, clock: Clock, ambiguous_ai: str | None = None) -> Hand:
     profile = None if ambiguous_ai is None else ScanProfile(ambiguous_ai=ambiguous_ai)  # type: ignore[arg-type]
-    return Hand(Gateway(core, interpret), clock, profile)
+    return Hand(Gateway(core, interpret, caller=SUPERVISOR), clock, profile)
 
 
 def snapshot(core: Tracking) -> tuple[Any, ...]:
@@ -68,7 +74,7 @@ def known_serial(core: Tracking, serial: str) -> bool:
 
 
 def receive_lap(core: Tracking, hand: Hand) -> str:
-    doc = core.create_document("receipt", lines=[LineSpec("LAP", 2, "DOCK")]).number
+    doc = core.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 2, "DOCK")]).number
     hand("CMD:MODE:RECEIVE")
     hand(f"DOC:{doc}")
     assert hand("LAP").code == "item"
@@ -99,9 +105,10 @@ def test_strip_and_keep_pick_without_asking(
     core_data: Tracking, clock: Clock, choice: str, picked: str
 ) -> None:
     for lot in ("SY-B2", "10SY-B2"):
-        core_data.receive(item="MILK", location="A1", quantity=5, lot=lot)
+        core_data.receive(partner="V1", item="MILK", location="A1", quantity=5, lot=lot)
     hand = hand_for(core_data, clock, choice)
     hand("CMD:MODE:PICK")
+    hand("PTN:C1")
     hand("LOC:A1")
     hand("MILK")
     fb = hand("10SY-B2")
@@ -159,9 +166,10 @@ def test_ask_then_choose_a_reading_in_pick_by_command(
     core_data: Tracking, clock: Clock, reading: str, picked: str
 ) -> None:
     for lot in ("SY-B2", "10SY-B2"):
-        core_data.receive(item="MILK", location="A1", quantity=5, lot=lot)
+        core_data.receive(partner="V1", item="MILK", location="A1", quantity=5, lot=lot)
     hand = hand_for(core_data, clock, "ask")
     hand("CMD:MODE:PICK")
+    hand("PTN:C1")
     hand("LOC:A1")
     hand("MILK")
     before = snapshot(core_data)
@@ -196,7 +204,7 @@ def test_another_scan_drops_the_question(core_data: Tracking, clock: Clock) -> N
 
 
 def test_a_refused_scan_drops_the_question_too(core_data: Tracking, clock: Clock) -> None:
-    core_data.receive(item="LAP", location="A1", quantity=1, serials=["X1"])
+    core_data.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["X1"])
     hand = hand_for(core_data, clock, "ask")
     doc = receive_lap(core_data, hand)
     assert hand("21SN3").code == "ambiguous_scan"
@@ -265,6 +273,7 @@ def test_a_station_sets_its_scanners_choice(core_data: Tracking, clock: Clock) -
         [defaults]
         mode = "receive"
         location = "DOCK"
+        partner = "V1"
         [stations.dock-1]
         source = "loop://"
         ambiguous_ai = "strip"
@@ -272,7 +281,7 @@ def test_a_station_sets_its_scanners_choice(core_data: Tracking, clock: Clock) -
         source = "loop://"
         """
     )
-    sink = StationGateway(Gateway(core_data, interpret), cfg)
+    sink = StationGateway(Gateway(core_data, interpret, caller=SUPERVISOR), cfg)
     answers = []
 
     class Keep:

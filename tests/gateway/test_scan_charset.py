@@ -13,7 +13,7 @@ from scanner_gateway.interpret import ScanProfile, interpret
 from scanner_gateway.session import Feedback, Gateway
 from scanner_gateway.session.gateway import ScanRequest
 from tests.conftest import Clock
-from tracking_core.core import Tracking
+from tracking_core.core import Actor, Tracking
 from tracking_core.errors import DomainError
 from tracking_core.values import LineSpec
 
@@ -26,7 +26,9 @@ def gw(core: Tracking) -> Gateway:
         core.create_location(code=code)
     core.create_item(sku="LAP", tracking="serial", gtins=[GTIN_LAP], serial_mask="SN%%%%")
     core.create_item(sku="MILK", tracking="lot")
-    return Gateway(core, interpret, double_read_window=1.0)
+    core.create_partner(code="V1", kind="vendor")
+    # a supervisor's handheld: one test receives on an ad-hoc document (operators may not)
+    return Gateway(core, interpret, double_read_window=1.0, caller=Actor(token="hh", role="setup"))
 
 
 class Hand:
@@ -49,7 +51,7 @@ def snapshot(core: Tracking) -> tuple[Any, ...]:
 
 
 def in_receive(core: Tracking, hand: Hand, sku: str) -> str:
-    doc = core.create_document("receipt", lines=[LineSpec(sku, 3, "DOCK")]).number
+    doc = core.create_document("receipt", partner="V1", lines=[LineSpec(sku, 3, "DOCK")]).number
     hand("CMD:MODE:RECEIVE")
     hand(f"DOC:{doc}")
     hand(sku)
@@ -154,7 +156,8 @@ def test_an_ad_hoc_receipt_refused_for_its_serial_leaves_no_document(
 def test_rest_and_core_share_the_rule(core: Tracking) -> None:
     core.create_location(code="DOCK")
     core.create_item(sku="LAP", tracking="serial")
-    doc = core.create_document("receipt", lines=[LineSpec("LAP", 1, "DOCK")]).number
+    core.create_partner(code="V1", kind="vendor")
+    doc = core.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 1, "DOCK")]).number
     for raw, position, _ in BAD_NUMBERS:
         with pytest.raises(DomainError) as e:
             core.generate_serials(doc, line=1, serials=[raw])

@@ -65,6 +65,7 @@ def test_a_gs1_unit_label_in_receive_mode_keeps_serial_lot_and_expiry(
     hand: Hand, core: Tracking
 ) -> None:
     hand("CMD:MODE:RECEIVE")
+    hand("PTN:V1")
     hand("LOC:DOCK")
     fb = hand(unit("SER-1"))
     assert (fb.status, fb.code) == ("ok", "generated")
@@ -81,6 +82,7 @@ def test_a_lot_label_then_serials_and_generated_serials_carry_the_lot(
 ) -> None:
     doc = core.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 4, "DOCK")])
     hand("CMD:MODE:RECEIVE")
+    hand("PTN:V1")
     hand(f"DOC:{doc.number}")
     fb = hand(lot_label())
     assert (fb.status, fb.code, fb.data["lot"]) == ("ok", "lot", "LOT42")
@@ -110,6 +112,7 @@ def test_a_lot_label_then_serials_and_generated_serials_carry_the_lot(
 
 def test_the_pending_lot_goes_with_its_item_and_document(hand: Hand, core: Tracking) -> None:
     hand("CMD:MODE:RECEIVE")
+    hand("PTN:V1")
     hand("LOC:DOCK")
     hand(lot_label())
     hand("CABLE")  # another item: the lot label was not for what comes next
@@ -123,8 +126,18 @@ def test_the_pending_lot_goes_with_its_item_and_document(hand: Hand, core: Track
 def test_a_label_naming_another_lot_is_refused_on_allocation(
     hand: Hand, core: Tracking, mode: str
 ) -> None:
-    core.receive(item="LAP", location="A1", quantity=1, serials=["SER-1"], lot="LOT42", expiry=EXP)
+    core.receive(
+        partner="V1",
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["SER-1"],
+        lot="LOT42",
+        expiry=EXP,
+    )
     hand(f"CMD:MODE:{mode.upper()}")
+    if mode != "transfer":
+        hand("PTN:V1" if mode == "vendor_return" else "PTN:C1")
     hand("LOC:A1")
     if mode == "transfer":
         hand("LOC:A2")
@@ -138,7 +151,15 @@ def test_a_label_naming_another_lot_is_refused_on_allocation(
 
 
 def test_ship_check_refuses_a_label_of_another_lot(hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=1, serials=["SER-1"], lot="LOT42", expiry=EXP)
+    core.receive(
+        partner="V1",
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["SER-1"],
+        lot="LOT42",
+        expiry=EXP,
+    )
     doc = core.create_document("shipment", partner="C1", lines=[LineSpec("LAP", 1, "A1")])
     core.allocate_serials(doc.number, line=1, serials=["SER-1"])
     hand("CMD:MODE:SHIP")
@@ -149,9 +170,18 @@ def test_ship_check_refuses_a_label_of_another_lot(hand: Hand, core: Tracking) -
 
 
 def test_a_recalled_lot_is_not_picked_by_scan(hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=1, serials=["SER-1"], lot="LOT42", expiry=EXP)
+    core.receive(
+        partner="V1",
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["SER-1"],
+        lot="LOT42",
+        expiry=EXP,
+    )
     core.recall_lot(item="LAP", lot="LOT42", recall_number="RC-1")
     hand("CMD:MODE:PICK")
+    hand("PTN:C1")
     hand("LOC:A1")
     before = stock(core)
     fb = hand(unit("SER-1"))
@@ -164,9 +194,18 @@ def test_a_recalled_lot_is_not_picked_by_scan(hand: Hand, core: Tracking) -> Non
 
 
 def test_a_customer_return_keeps_the_lot_and_refuses_another(hand: Hand, core: Tracking) -> None:
-    core.receive(item="LAP", location="A1", quantity=1, serials=["SER-1"], lot="LOT42", expiry=EXP)
+    core.receive(
+        partner="V1",
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["SER-1"],
+        lot="LOT42",
+        expiry=EXP,
+    )
     core.ship(item="LAP", location="A1", quantity=1, serials=["SER-1"], partner="C1")
     hand("CMD:MODE:CUSTOMER_RETURN")
+    hand("PTN:C1")
     hand("LOC:A1")
     before = stock(core)
     assert hand(unit("SER-1", lot="LOT43")).code == "serial_lot_mismatch"
@@ -182,6 +221,7 @@ def test_a_lot_label_for_a_serialized_item_outbound_asks_for_the_serial(
     hand: Hand, core: Tracking
 ) -> None:
     hand("CMD:MODE:PICK")
+    hand("PTN:C1")
     hand("LOC:A1")
     fb = hand(lot_label())
     assert (fb.status, fb.code) == ("error", "serial_expected")
