@@ -59,8 +59,10 @@ def unchanged(core: Tracking, fn: Any, code: str, field: str | None = None) -> D
 
 
 def test_a_serial_keeps_its_receipt_cost_on_every_later_record(wh: Tracking) -> None:
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="190")
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["S2"])  # no cost: standard 500
+    wh.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="190")
+    wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=1, serials=["S2"]
+    )  # no cost: standard 500
     assert (wh.serial("S1").cost, wh.serial("S2").cost) == (190, 500)
     wh.ship(
         item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="transfer", to_location="A2"
@@ -85,7 +87,7 @@ def test_a_serial_keeps_its_receipt_cost_on_every_later_record(wh: Tracking) -> 
 
 def test_a_customer_return_comes_back_at_the_cost_it_left_at(wh: Tracking) -> None:
     """The trial: standard cost 199 (here 500), the unit left at 190 after a revaluation."""
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="180")
+    wh.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="180")
     wh.adjust_cost(item="LAP", serial="S1", unit_cost="190")
     wh.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
     # the return line's cost is not the unit's: it is ignored for a unit that left
@@ -122,7 +124,9 @@ def test_an_unknown_customer_return_takes_the_line_cost(wh: Tracking) -> None:
 
 
 def test_a_serial_cost_adjustment_is_recorded_and_its_reversal_undoes_it(wh: Tracking) -> None:
-    wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100")
+    wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100"
+    )
     adj = wh.adjust_cost(item="LAP", serial="S1", unit_cost="130")
     assert serial_moves(wh, "S1")[-1] == ("adjustment", "A1", "A1", 30)
     assert balanced(wh) == 230
@@ -134,7 +138,9 @@ def test_a_serial_cost_adjustment_is_recorded_and_its_reversal_undoes_it(wh: Tra
 
 def test_a_movement_cannot_be_reversed_over_a_later_cost_adjustment(wh: Tracking) -> None:
     """Else the reversal would carry the old cost back while the serial keeps the new one."""
-    doc = wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="100")
+    doc = wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="100"
+    )
     moved = wh.ship(
         item="LAP", location="A1", quantity=1, serials=["S1"], doc_type="transfer", to_location="A2"
     )
@@ -160,7 +166,14 @@ def test_a_movement_cannot_be_reversed_over_a_later_cost_adjustment(wh: Tracking
 def test_each_serial_movement_and_its_reversal_carry_the_serials_cost(
     wh: Tracking, doc_type: str, extra: dict[str, str]
 ) -> None:
-    wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="111.11")
+    wh.receive(
+        partner="V1",
+        item="LAP",
+        location="A1",
+        quantity=2,
+        serials=["S1", "S2"],
+        unit_cost="111.11",
+    )
     wh.adjust_cost(item="LAP", serial="S2", unit_cost="222.22")
     out = wh.ship(
         item="LAP", location="A1", quantity=2, serials=["S1", "S2"], doc_type=doc_type, **extra
@@ -174,7 +187,9 @@ def test_each_serial_movement_and_its_reversal_carry_the_serials_cost(
 
 
 def test_reversals_of_a_receipt_and_a_customer_return_carry_their_costs(wh: Tracking) -> None:
-    rc = wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="90")
+    rc = wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="90"
+    )
     wh.ship(item="LAP", location="A1", quantity=1, serials=["S1"], partner="C1")
     back = wh.receive(
         item="LAP",
@@ -199,7 +214,7 @@ def test_reversals_of_a_receipt_and_a_customer_return_carry_their_costs(wh: Trac
 def test_a_lot_received_at_two_costs_has_their_weighted_unit_cost(wh: Tracking) -> None:
     """The trial: 60 x 2.40 = 144.00, then transfer and shipment at the lot's cost."""
     wh.update_item("MILK", standard_cost="2.50")
-    wh.receive(item="MILK", location="A1", quantity=60, lot="L1", unit_cost="2.40")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=60, lot="L1", unit_cost="2.40")
     assert lot_cost(wh, "L1") == D("2.40")
     unchanged(
         wh,
@@ -212,7 +227,7 @@ def test_a_lot_received_at_two_costs_has_their_weighted_unit_cost(wh: Tracking) 
     wh.ship(
         item="MILK", location="A1", quantity=20, lot="L1", doc_type="transfer", to_location="A2"
     )
-    wh.receive(item="MILK", location="A1", quantity=40, lot="L1", unit_cost="3.00")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=40, lot="L1", unit_cost="3.00")
     # (40 x 2.40 + 20 x 2.40 + 40 x 3.00) / 100 = 2.64; A2 is revalued too
     assert lot_moves(wh, "L1") == [
         ("receipt", None, "A1", 60, D("144.00")),
@@ -229,9 +244,9 @@ def test_a_lot_received_at_two_costs_has_their_weighted_unit_cost(wh: Tracking) 
 
 
 def test_weighing_rounds_half_even_and_books_the_rounding(wh: Tracking) -> None:
-    wh.receive(item="MILK", location="A1", quantity=2, lot="L1", unit_cost="1.00")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=2, lot="L1", unit_cost="1.00")
     wh.ship(item="MILK", location="A1", quantity=1, lot="L1", doc_type="transfer", to_location="A2")
-    wh.receive(item="MILK", location="A1", quantity=1, lot="L1", unit_cost="2.00")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=1, lot="L1", unit_cost="2.00")
     # 4.00 / 3 = 1.3333...: every location's value is on hand x 1.3333 exactly
     assert [r.value for r in wh.stock(item="MILK")] == [D("2.6666"), D("1.3333")]
     revaluations = [m for m in lot_moves(wh, "L1") if m[3] == 0]
@@ -243,7 +258,7 @@ def test_weighing_rounds_half_even_and_books_the_rounding(wh: Tracking) -> None:
 
 
 def test_a_lot_customer_return_comes_back_at_the_cost_it_left_at(wh: Tracking) -> None:
-    wh.receive(item="MILK", location="A1", quantity=10, lot="L1", unit_cost="2.00")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=10, lot="L1", unit_cost="2.00")
     wh.ship(item="MILK", location="A1", quantity=4, lot="L1", partner="C1")
     wh.adjust_cost(item="MILK", lot="L1", unit_cost="3.00")
     assert lot_moves(wh, "L1")[-1] == ("adjustment", "A1", "A1", 0, D("6.00"))
@@ -277,7 +292,7 @@ def test_a_lot_customer_return_comes_back_at_the_cost_it_left_at(wh: Tracking) -
 def test_each_lot_movement_and_its_reversal_carry_quantity_times_unit_cost(
     wh: Tracking, doc_type: str, extra: dict[str, str]
 ) -> None:
-    wh.receive(item="MILK", location="A1", quantity=10, lot="L1", unit_cost="1.25")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=10, lot="L1", unit_cost="1.25")
     out = wh.ship(item="MILK", location="A1", quantity=4, lot="L1", doc_type=doc_type, **extra)
     assert lot_moves(wh, "L1")[-1][3:] == (4, D("5.00"))
     balanced(wh)
@@ -293,8 +308,12 @@ def test_each_lot_movement_and_its_reversal_carry_quantity_times_unit_cost(
 
 
 def test_reversing_receipts_and_cost_adjustments_of_a_lot(wh: Tracking) -> None:
-    a = wh.receive(item="MILK", location="A1", quantity=10, lot="L1", unit_cost="1.00")
-    b = wh.receive(item="MILK", location="A1", quantity=10, lot="L1", unit_cost="2.00")
+    a = wh.receive(
+        partner="V1", item="MILK", location="A1", quantity=10, lot="L1", unit_cost="1.00"
+    )
+    b = wh.receive(
+        partner="V1", item="MILK", location="A1", quantity=10, lot="L1", unit_cost="2.00"
+    )
     assert lot_cost(wh, "L1") == D("1.50")
     adj = wh.adjust_cost(item="MILK", lot="L1", unit_cost="1.80")
     assert balanced(wh) == 36
@@ -309,8 +328,10 @@ def test_reversing_receipts_and_cost_adjustments_of_a_lot(wh: Tracking) -> None:
 
 
 def test_a_receipt_reversed_after_the_lot_moved_on_leaves_no_drift(wh: Tracking) -> None:
-    wh.receive(item="MILK", location="A1", quantity=10, lot="L1", unit_cost="1.00")
-    b = wh.receive(item="MILK", location="A1", quantity=10, lot="L1", unit_cost="100.00")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=10, lot="L1", unit_cost="1.00")
+    b = wh.receive(
+        partner="V1", item="MILK", location="A1", quantity=10, lot="L1", unit_cost="100.00"
+    )
     wh.ship(item="MILK", location="A1", quantity=5, lot="L1", partner="C1")
     # 15 left at 50.50; taking 10 x 100.00 out would leave less than nothing: 0, booked
     wh.reverse(b.number)
@@ -323,11 +344,13 @@ def test_a_receipt_reversed_after_the_lot_moved_on_leaves_no_drift(wh: Tracking)
 
 @pytest.mark.parametrize("bad", ["-1", "abc", "NaN", "Infinity", "1e20", True])
 def test_negative_or_non_numeric_costs_are_refused(wh: Tracking, bad: object) -> None:
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="10")
-    wh.receive(item="MILK", location="A1", quantity=1, lot="L1", unit_cost="10")
+    wh.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="10")
+    wh.receive(partner="V1", item="MILK", location="A1", quantity=1, lot="L1", unit_cost="10")
     unchanged(
         wh,
-        lambda: wh.receive(item="LAP", location="A1", quantity=1, serials=["S2"], unit_cost=bad),
+        lambda: wh.receive(
+            partner="V1", item="LAP", location="A1", quantity=1, serials=["S2"], unit_cost=bad
+        ),
         InvalidInput.code,
         "unit_cost",
     )
@@ -341,7 +364,7 @@ def test_negative_or_non_numeric_costs_are_refused(wh: Tracking, bad: object) ->
         )
     unchanged(
         wh,
-        lambda: wh.ship(item="LAP", location="A1", quantity=1, unit_price=bad),
+        lambda: wh.ship(partner="C1", item="LAP", location="A1", quantity=1, unit_price=bad),
         InvalidInput.code,
         "unit_price",
     )
@@ -349,7 +372,7 @@ def test_negative_or_non_numeric_costs_are_refused(wh: Tracking, bad: object) ->
 
 
 def test_a_shipment_line_has_a_price_not_a_cost(wh: Tracking) -> None:
-    wh.receive(item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="190")
+    wh.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["S1"], unit_cost="190")
     err = unchanged(
         wh,
         lambda: wh.create_document(
@@ -398,7 +421,9 @@ def test_revaluation_records_are_no_trace_hits(wh: Tracking) -> None:
 def test_check_finds_serial_drifts_that_cancel_out_at_their_location(wh: Tracking) -> None:
     from sqlalchemy import text
 
-    wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100")
+    wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100"
+    )
 
     def swap(s):  # type: ignore[no-untyped-def]
         s.execute(text("UPDATE serial_numbers SET cost = 90 WHERE serial = 'S1'"))

@@ -10,21 +10,21 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import PG_URL
 from tracking_core.core import Tracking
 from tracking_core.db import Database
-
-pytestmark = pytest.mark.skipif(not PG_URL, reason="needs PostgreSQL")
 
 
 def test_a_cost_change_racing_a_shipment_posting_is_carried_by_its_record(
     db: Database, wh: Tracking
 ) -> None:
-    wh.receive(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100")
-    doc = wh.ship(item="LAP", location="A1", quantity=2, serials=["S1", "S2"], post=False)
+    wh.receive(
+        partner="V1", item="LAP", location="A1", quantity=2, serials=["S1", "S2"], unit_cost="100"
+    )
+    doc = wh.ship(
+        partner="C1", item="LAP", location="A1", quantity=2, serials=["S1", "S2"], post=False
+    )
     other = create_engine(db.engine.url.render_as_string(hide_password=False))
     done: list[BaseException | None] = []
     with other.connect() as conn:
