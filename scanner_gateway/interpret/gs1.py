@@ -54,7 +54,8 @@ __all__ = [
 ]
 
 #: AIs that identify something on their own; data without a symbology identifier is
-#: read as GS1 only when it starts with one of these (DESIGN.md, "When is a string GS1?").
+#: read as GS1 only when it starts with one of these (README.md, "Barcodes the gateway
+#: understands").
 PRIMARY_KEYS = (
     "00",
     "01",

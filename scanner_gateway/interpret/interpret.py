@@ -66,7 +66,7 @@ def interpret(
         symbology: An AIM identifier (``"]C1"``) reported apart from the data, used
             when the data does not start with one.
 
-    The order of reading (DESIGN.md, "When is a string GS1?"):
+    The order of reading (README.md, "Barcodes the gateway understands"):
 
     1. With a GS1 identifier (``]C1 ]d2 ]Q3 ]e0`` ...): GS1 element strings or a Digital
        Link URI, nothing else. With ``]E0 ]E3 ]E4``: a GTIN. ``]I1`` and 14 digits: a GTIN.

@@ -296,7 +296,7 @@ def test_gs1_errors(raw: str, error: str) -> None:
     assert b == bad(raw[3:], error, symbology=raw[:3])
 
 
-# --- When is a string GS1? (DESIGN.md) ---------------------------------------------
+# --- When is a string GS1? (README.md, "Barcodes the gateway understands") ----------
 
 
 @pytest.mark.parametrize(
