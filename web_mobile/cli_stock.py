@@ -90,6 +90,38 @@ def serial_options(fn: Any) -> Any:
     return click.option("--serial", "serial_args", multiple=True, help="A serial (repeatable).")(fn)
 
 
+def whole_document(
+    state: State,
+    label: str,
+    *,
+    inbound: bool,
+    item: str,
+    quantity: int | None,
+    serial_args: tuple[str, ...],
+    serials_file: tuple[IO[str], ...],
+    lot: str | None,
+    no_post: bool,
+    **kw: Any,
+) -> None:
+    """One whole document in one call (a bar for many serials), then the document read back
+    with its numbers, so the operator sees which were made or taken."""
+    serials = _serials(serial_args, serials_file)
+    qty = _quantity(quantity, serials)
+    core = state.core
+    run = core.receive if inbound else core.ship
+    with progress(label, _serial_count(core, item, qty, serials)) as bar:
+        info = run(
+            item=item,
+            quantity=qty,
+            serials=serials,
+            lot=lot,
+            post=not no_post,
+            progress=bar.at if bar else None,
+            **kw,
+        )
+    click.echo(_document_text(core.document(info.number, detail=True)))
+
+
 @click.command()
 @click.option("--item", required=True, help="SKU or GTIN.")
 @click.option("--location", required=True)
@@ -117,25 +149,22 @@ def receive(
     no_post: bool,
 ) -> None:
     """Receive stock in one receipt: serials given or made by the item's mask, or a lot."""
-    serials = _serials(serial_args, serials_file)
-    qty = _quantity(quantity, serials)
-    core = state.core
-    with progress("receiving serials", _serial_count(core, item, qty, serials)) as bar:
-        info = core.receive(
-            item=item,
-            location=location,
-            quantity=qty,
-            partner=partner,
-            serials=serials,
-            lot=lot,
-            expiry=expiry.date() if expiry else None,
-            production_date=production_date.date() if production_date else None,
-            unit_cost=unit_cost,
-            post=not no_post,
-            progress=bar.at if bar else None,
-        )
-    # read back with the numbers, so the operator sees which were made or taken
-    click.echo(_document_text(core.document(info.number, detail=True)))
+    whole_document(
+        state,
+        "receiving serials",
+        inbound=True,
+        item=item,
+        location=location,
+        quantity=quantity,
+        partner=partner,
+        serial_args=serial_args,
+        serials_file=serials_file,
+        lot=lot,
+        no_post=no_post,
+        expiry=expiry.date() if expiry else None,
+        production_date=production_date.date() if production_date else None,
+        unit_cost=unit_cost,
+    )
 
 
 @click.command()
@@ -161,23 +190,20 @@ def ship(
     no_post: bool,
 ) -> None:
     """Ship stock in one shipment: the serials or lot given, or the allocation order's."""
-    serials = _serials(serial_args, serials_file)
-    qty = _quantity(quantity, serials)
-    core = state.core
-    with progress("allocating serials", _serial_count(core, item, qty, serials)) as bar:
-        info = core.ship(
-            item=item,
-            location=location,
-            quantity=qty,
-            partner=partner,
-            serials=serials,
-            lot=lot,
-            unit_price=unit_price,
-            post=not no_post,
-            progress=bar.at if bar else None,
-        )
-    # read back with the numbers, so the operator sees which were made or taken
-    click.echo(_document_text(core.document(info.number, detail=True)))
+    whole_document(
+        state,
+        "allocating serials",
+        inbound=False,
+        item=item,
+        location=location,
+        quantity=quantity,
+        partner=partner,
+        serial_args=serial_args,
+        serials_file=serials_file,
+        lot=lot,
+        no_post=no_post,
+        unit_price=unit_price,
+    )
 
 
 @click.command()

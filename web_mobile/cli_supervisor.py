@@ -8,21 +8,18 @@ a refused command prints ``error: <code>: <message>`` and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from typing import IO, Any
+from typing import Any
 
 import click
 
 from tracking_core.core import Tracking
 from tracking_core.models import PARTNER_KINDS
 from tracking_core.values import ShipNotice
-from web_mobile.cli_common import State, emit, json_option, pass_state, progress, table
+from web_mobile.cli_common import State, emit, json_option, pass_state, table
 from web_mobile.cli_stock import (
     DATE,
-    _document_text,
-    _quantity,
-    _serial_count,
-    _serials,
     serial_options,
+    whole_document,
 )
 from web_mobile.cli_stock import lot as lot_show
 
@@ -184,41 +181,10 @@ def scrap(state: State, item: str, serial: str, reason: str) -> None:
 # --- transfers and returns -------------------------------------------------------------
 
 
-def _move(
-    state: State,
-    label: str,
-    inbound: bool,
-    *,
-    item: str,
-    quantity: int | None,
-    serial_args: tuple[str, ...],
-    serials_file: tuple[IO[str], ...],
-    lot_: str | None,
-    no_post: bool,
-    **kw: Any,
-) -> None:
-    """One whole document (a bar for many serials), then the document with its numbers."""
-    serials = _serials(serial_args, serials_file)
-    qty = _quantity(quantity, serials)
-    core = state.core
-    run = core.receive if inbound else core.ship
-    with progress(label, _serial_count(core, item, qty, serials)) as bar:
-        info = run(
-            item=item,
-            quantity=qty,
-            serials=serials,
-            lot=lot_,
-            post=not no_post,
-            progress=bar.at if bar else None,
-            **kw,
-        )
-    click.echo(_document_text(core.document(info.number, detail=True)))
-
-
 def movement_options(fn: Any) -> Any:
     """``--quantity``, ``--serial``/``--serials-file`` and ``--lot``, shared by the moves."""
     fn = click.option("--no-post", is_flag=True, help="Leave the document open.")(fn)
-    fn = click.option("--lot", "lot_", help="The lot (default: by the allocation order).")(fn)
+    fn = click.option("--lot", help="The lot (default: by the allocation order).")(fn)
     fn = serial_options(fn)
     return click.option("--quantity", type=int, help="Default: the number of serials given.")(fn)
 
@@ -229,31 +195,16 @@ def movement_options(fn: Any) -> Any:
 @click.option("--to", required=True, metavar="LOCATION", help="Where it goes.")
 @movement_options
 @pass_state
-def transfer(
-    state: State,
-    item: str,
-    from_: str,
-    to: str,
-    quantity: int | None,
-    serial_args: tuple[str, ...],
-    serials_file: tuple[IO[str], ...],
-    lot_: str | None,
-    no_post: bool,
-) -> None:
+def transfer(state: State, from_: str, to: str, **move: Any) -> None:
     """Move stock between locations in one transfer: serials, a lot quantity, or a quantity."""
-    _move(
+    whole_document(
         state,
         "transferring serials",
-        False,
-        item=item,
-        quantity=quantity,
-        serial_args=serial_args,
-        serials_file=serials_file,
-        lot_=lot_,
-        no_post=no_post,
+        inbound=False,
         location=from_,
         to_location=to,
         doc_type="transfer",
+        **move,
     )
 
 
@@ -264,33 +215,15 @@ def transfer(
 @movement_options
 @click.option("--expiry", type=DATE, help="YYYY-MM-DD, for a lot new to the warehouse.")
 @pass_state
-def customer_return(
-    state: State,
-    partner: str,
-    item: str,
-    location: str,
-    quantity: int | None,
-    serial_args: tuple[str, ...],
-    serials_file: tuple[IO[str], ...],
-    lot_: str | None,
-    no_post: bool,
-    expiry: dt.datetime | None,
-) -> None:
+def customer_return(state: State, expiry: dt.datetime | None, **move: Any) -> None:
     """A customer return: shipped serials come back with their history, or a lot quantity."""
-    _move(
+    whole_document(
         state,
         "returning serials",
-        True,
-        item=item,
-        quantity=quantity,
-        serial_args=serial_args,
-        serials_file=serials_file,
-        lot_=lot_,
-        no_post=no_post,
-        location=location,
-        partner=partner,
+        inbound=True,
         expiry=expiry.date() if expiry else None,
         doc_type="customer_return",
+        **move,
     )
 
 
@@ -300,32 +233,9 @@ def customer_return(
 @click.option("--location", required=True, help="Where it leaves from.")
 @movement_options
 @pass_state
-def vendor_return(
-    state: State,
-    partner: str,
-    item: str,
-    location: str,
-    quantity: int | None,
-    serial_args: tuple[str, ...],
-    serials_file: tuple[IO[str], ...],
-    lot_: str | None,
-    no_post: bool,
-) -> None:
+def vendor_return(state: State, **move: Any) -> None:
     """Return stock to the vendor: serials or a lot quantity leave the warehouse."""
-    _move(
-        state,
-        "returning serials",
-        False,
-        item=item,
-        quantity=quantity,
-        serial_args=serial_args,
-        serials_file=serials_file,
-        lot_=lot_,
-        no_post=no_post,
-        location=location,
-        partner=partner,
-        doc_type="vendor_return",
-    )
+    whole_document(state, "returning serials", inbound=False, doc_type="vendor_return", **move)
 
 
 # --- master data lists -----------------------------------------------------------------
