@@ -1,0 +1,95 @@
+"""Labels over HTTP: the outbox, each job's labels as PNG/PDF/SVG/ZPL, reprints, decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from scanner_gateway.labels import MEDIA_TYPES, render_job
+from tracking_core.codec import encode
+from tracking_core.models import JOB_STATUSES, LABEL_KINDS
+from web_mobile.api import blueprint as bp
+from web_mobile.api.auth import core, current_token
+from web_mobile.api.errors import ApiError, invalid_request
+from web_mobile.api.inputs import arg, choice_arg, int_arg
+from web_mobile.api.openapi import ANY_ROLE, INT32_MAX, LABEL_DECISIONS, LABELS
+from web_mobile.api.routing import endpoint
+
+JOB = f"/labels/jobs/<int(max={INT32_MAX}):job_id>"
+DPIS = ("203", "300", "600")
+
+
+def _event_json(event: str, actor: str | None, reason: str | None, at: Any) -> dict[str, Any]:
+    # reprints store the other job's id in the event: "reprinted_as:57", "reprint_of:12"
+    name, _, other = event.partition(":")
+    job = int(other) if other.isdigit() else None
+    return {"event": name, "job": job, "actor": actor, "reason": reason, "at": encode(at)}
+
+
+def job_detail(job_id: int) -> dict[str, Any]:
+    outbox = core().outbox
+    job = outbox.job(job_id)
+    return {"job": encode(job), "events": [_event_json(*e) for e in outbox.events(job_id)]}
+
+
+@endpoint(bp, "GET", "/labels/jobs", roles=ANY_ROLE)
+def list_label_jobs() -> Any:
+    limit = int_arg("limit", 100, low=1, high=1000)
+    after = int_arg("after", 0, low=1, high=INT32_MAX) if arg("after") else None
+    jobs = core().outbox.jobs(
+        status=choice_arg("status", JOB_STATUSES),
+        printer=arg("printer"),
+        document=arg("document"),
+        kind=choice_arg("kind", LABEL_KINDS),
+        after=after,
+        limit=limit + 1,  # one more: is there a next page?
+    )
+    page = jobs[:limit]
+    return {"jobs": encode(page), "next": page[-1].id if len(jobs) > limit else None}
+
+
+@endpoint(bp, "GET", JOB, roles=ANY_ROLE)
+def get_label_job(job_id: int) -> Any:
+    return job_detail(job_id)
+
+
+@endpoint(bp, "GET", f"{JOB}/label.<fmt>", roles=ANY_ROLE)
+def label_body(job_id: int, fmt: str) -> Any:
+    if fmt not in MEDIA_TYPES:
+        raise ApiError(
+            404,
+            "unknown_label_format",
+            f"No label format {fmt!r}; there are {', '.join(MEDIA_TYPES)}",
+            {"format": fmt, "formats": list(MEDIA_TYPES)},
+        )
+    dpi = int(choice_arg("dpi", DPIS, "203") or "203")
+    index = int_arg("label", 1, low=1, high=INT32_MAX) - 1
+    job = core().outbox.job(job_id)
+    data = render_job(job.kind, job.payload, fmt, dpi=dpi, copies=job.copies, index=index)
+    resp = current_app.response_class(data, status=200, content_type=MEDIA_TYPES[fmt])
+    disposition = "attachment" if fmt == "zpl" else "inline"
+    resp.headers["Content-Disposition"] = f'{disposition}; filename="label-job-{job.id}.{fmt}"'
+    return resp
+
+
+@endpoint(bp, "POST", f"{JOB}/reprint", roles=LABELS, body="Reprint", status=201)
+def reprint_label_job(job_id: int, body: dict[str, Any]) -> Any:
+    if not body["reason"].strip():
+        raise invalid_request("reason", "must not be empty")
+    new = core().outbox.reprint(
+        job_id,
+        actor=current_token().name,
+        reason=body["reason"],
+        copies=body.get("copies"),
+        printer=body.get("printer"),
+    )
+    return job_detail(new.id)
+
+
+@endpoint(bp, "POST", f"{JOB}/decide", roles=LABEL_DECISIONS, body="Decision")
+def decide_label_job(job_id: int, body: dict[str, Any]) -> Any:
+    if not body["reason"].strip():
+        raise invalid_request("reason", "must not be empty")
+    core().outbox.settle(job_id, body["outcome"], actor=current_token().name, reason=body["reason"])
+    return job_detail(job_id)
