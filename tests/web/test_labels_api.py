@@ -193,3 +193,51 @@ def test_bad_decisions(
         404,
         "not_found",
     )
+
+
+def test_sscc_numbers_and_their_job(api: Api, core: Tracking, client: FlaskClient) -> None:
+    api.ok("PATCH", "/settings", {"sscc_company_prefix": "0614141", "sscc_extension": 1})
+    made = api.ok("POST", "/labels/sscc", {"count": 2, "kind": "case", "printer": "dock"}, 201)
+    valid(made, "SsccLabels")
+    job = made["job"]
+    assert len(made["ssccs"]) == 2 and all(len(x) == 18 for x in made["ssccs"])
+    assert (job["kind"], job["labels"], job["printer"]) == ("sscc", 2, "dock")
+    assert job["payload"]["ssccs"] == made["ssccs"]
+    png = client.get(f"/api/v1/labels/jobs/{job['id']}/label.png", headers=AUTH)
+    texts = {b.text for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))}
+    assert any(made["ssccs"][0] in t for t in texts)
+    again = api.ok("POST", "/labels/sscc", {"count": 1}, 201)
+    assert again["ssccs"][0] > made["ssccs"][1]
+    assert api.error("POST", "/labels/sscc", {"count": 1001}) == (422, "invalid_request")
+    assert api.error("POST", "/labels/sscc", {"count": 1, "kind": "box"}) == (
+        422,
+        "invalid_request",
+    )
+    assert len(core.outbox.jobs()) == 2
+
+
+def test_location_labels(master: Api, core: Tracking, client: FlaskClient) -> None:
+    made = master.ok("POST", "/labels/locations", {"from": "A1", "to": "B2"}, 201)
+    valid(made, "LabelJobDetail")
+    job = made["job"]
+    assert [x["code"] for x in job["payload"]["locations"]] == ["A1", "B2"]
+    assert (job["kind"], job["labels"]) == ("location", 2)
+    png = client.get(f"/api/v1/labels/jobs/{job['id']}/label.png?label=2", headers=AUTH)
+    texts = {b.text for b in zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))}
+    assert texts == {"LOC:B2"}
+    one = master.ok("POST", "/labels/locations", {"codes": ["D1"]}, 201)
+    assert one["job"]["labels"] == 1
+    before = len(core.outbox.jobs())
+    for body, expect in (
+        ({"codes": ["A1", "NOPE", "ZZ"]}, (404, "unknown_location")),
+        ({"from": "A1", "to": "NOPE"}, (404, "unknown_location")),
+        ({"from": "B2", "to": "A1"}, (422, "invalid_input")),
+        ({"from": "A1"}, (422, "invalid_request")),
+        ({}, (422, "invalid_request")),
+        ({"codes": ["A1"], "from": "A1", "to": "B2"}, (422, "invalid_request")),
+        ({"codes": []}, (422, "invalid_input")),
+    ):
+        assert master.error("POST", "/labels/locations", body) == expect, body
+    status, data = master("POST", "/labels/locations", {"codes": ["A1", "NOPE", "ZZ"]})
+    assert data["error"]["details"]["key"] == "NOPE, ZZ"
+    assert len(core.outbox.jobs()) == before

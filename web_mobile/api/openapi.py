@@ -474,6 +474,30 @@ SCHEMAS: dict[str, Schema] = {
         "outcome",
         "reason",
     ),
+    "SsccRequest": _obj(
+        {
+            "count": _int("how many SSCCs, 1 to 1000", minimum=1, maximum=1000),
+            "kind": {"type": "string", "enum": ["case", "pallet"], "default": "pallet"},
+            "printer": _s("default: the device's station, else the default printer"),
+        },
+        "count",
+    ),
+    "SsccLabels": _obj(
+        {
+            "ssccs": {"type": "array", "items": _s("18 digits")},
+            "job": _ref("LabelJob"),
+        },
+        "ssccs",
+        "job",
+    ),
+    "LocationLabelsRequest": _obj(
+        {
+            "codes": {"type": "array", "items": _s(), "description": "these locations, or"},
+            "from": _s("every location from this code"),
+            "to": _s("to this one, in code order"),
+            "printer": _s(),
+        }
+    ),
     "Error": {
         "type": "object",
         "properties": {
@@ -816,6 +840,26 @@ PATHS: dict[str, dict[str, Schema]] = {
             "labels",
             LABEL_DECISIONS,
             body="Decision",
+            answer="LabelJobDetail",
+        )
+    },
+    "/labels/sscc": {
+        "post": op(
+            "New SSCCs for cases or pallets, and their label job (one transaction)",
+            "labels",
+            LABELS,
+            body="SsccRequest",
+            status=201,
+            answer="SsccLabels",
+        )
+    },
+    "/labels/locations": {
+        "post": op(
+            "Location labels: codes, or a range from/to (at most 1000)",
+            "labels",
+            LABELS,
+            body="LocationLabelsRequest",
+            status=201,
             answer="LabelJobDetail",
         )
     },

@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import current_app
 
+from scanner_gateway.interpret.profile import ScanProfile
 from scanner_gateway.labels import MEDIA_TYPES, render_job
 from tracking_core.codec import encode
 from tracking_core.models import JOB_STATUSES, LABEL_KINDS
 from web_mobile.api import blueprint as bp
-from web_mobile.api.auth import core, current_token
+from web_mobile.api.auth import actor, core, current_token
 from web_mobile.api.errors import ApiError, invalid_request
 from web_mobile.api.inputs import arg, choice_arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, INT32_MAX, LABEL_DECISIONS, LABELS
@@ -93,3 +94,38 @@ def decide_label_job(job_id: int, body: dict[str, Any]) -> Any:
         raise invalid_request("reason", "must not be empty")
     core().outbox.settle(job_id, body["outcome"], actor=current_token().name, reason=body["reason"])
     return job_detail(job_id)
+
+
+MAX_LOCATIONS = 1000
+
+
+@endpoint(bp, "POST", "/labels/sscc", roles=LABELS, body="SsccRequest", status=201)
+def sscc_labels(body: dict[str, Any]) -> Any:
+    codes, job = core().sscc_labels(
+        body["count"],
+        contents={"unit": body.get("kind", "pallet")},
+        printer=body.get("printer"),
+        actor=actor(),
+    )
+    assert job is not None  # label=True: the job is written with the numbers
+    return {"ssccs": codes, "job": encode(core().outbox.job(job))}
+
+
+@endpoint(bp, "POST", "/labels/locations", roles=LABELS, body="LocationLabelsRequest", status=201)
+def location_labels(body: dict[str, Any]) -> Any:
+    codes = body.get("codes")
+    first, last = body.get("from"), body.get("to")
+    if (codes is None) == (first is None and last is None):
+        raise invalid_request("codes", "give codes, or from and to")
+    if codes is None and (first is None or last is None):
+        raise invalid_request("to" if last is None else "from", "is required with the other")
+    job = core().location_labels(
+        codes=codes,
+        first=first,
+        last=last,
+        prefix=ScanProfile().labels.location or "",
+        printer=body.get("printer"),
+        limit=MAX_LOCATIONS,
+        actor=actor(),
+    )
+    return job_detail(job)
