@@ -238,6 +238,6 @@ def test_location_labels(master: Api, core: Tracking, client: FlaskClient) -> No
         ({"codes": []}, (422, "invalid_input")),
     ):
         assert master.error("POST", "/labels/locations", body) == expect, body
-    status, data = master("POST", "/labels/locations", {"codes": ["A1", "NOPE", "ZZ"]})
+    _, data = master("POST", "/labels/locations", {"codes": ["A1", "NOPE", "ZZ"]})
     assert data["error"]["details"]["key"] == "NOPE, ZZ"
     assert len(core.outbox.jobs()) == before
