@@ -41,6 +41,12 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     # Ad-hoc documents made from scans: creating one, assigning or generating on it, and
     # confirming (posting) it. Stock from nothing needs more than a badge.
     "scan_adhoc": ("admin", "setup", "integration"),
+    # Reprinting a job: whoever may scan (a torn label at the dock, an ERP re-issuing one);
+    # each reprint records who and why.
+    "labels": ("admin", "setup", "operator", "integration"),
+    # Settling an unconfirmed job (printed, resend, cancel) needs someone who can look at the
+    # printer: an ERP guessing "printed" would leave a number without a label.
+    "label_decisions": ("admin", "setup", "operator"),
     "settings": ("admin", "setup"),
     "operators": ("admin", "setup"),
     "devices": ("admin", "setup"),  # add, enrol, revoke devices and set their scan profiles

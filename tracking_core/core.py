@@ -37,7 +37,7 @@ from tracking_core.codec import decode, encode
 from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.devices import DeviceInfo
-from tracking_core.errors import DomainError, MaskExhausted
+from tracking_core.errors import DomainError, InvalidInput, MaskExhausted, UnknownLocation
 from tracking_core.masks import Mask, preview
 from tracking_core.models import DeviceSession
 from tracking_core.operators import OperatorInfo
@@ -766,9 +766,21 @@ class Tracking:
         actor: Actor | None = None,
     ) -> list[str]:
         """New SSCCs from the configured company prefix and extension digit, with labels."""
+        return self.sscc_labels(count, label=label, contents=contents, actor=actor)[0]
+
+    def sscc_labels(
+        self,
+        count: int = 1,
+        *,
+        label: bool = True,
+        contents: dict[str, Any] | None = None,
+        printer: str | None = None,
+        actor: Actor | None = None,
+    ) -> tuple[list[str], int | None]:
+        """New SSCCs and the id of their label job, written in the same transaction."""
         contents = dict(contents or {})
 
-        def gen(c: Ctx) -> list[str]:
+        def gen(c: Ctx) -> tuple[list[str], int | None]:
             n = validate.quantity(count)
             st = c.settings
             first = numbering.bump(
@@ -787,11 +799,59 @@ class Tracking:
                 )
                 for ref in range(first, first + n)
             ]
+            job = None
             if label:
-                outbox.enqueue(c, kind="sscc", payload={"ssccs": codes, **contents}, labels=n)
-            return codes
+                job = outbox.enqueue(
+                    c,
+                    kind="sscc",
+                    payload={"ssccs": codes, **contents},
+                    labels=n,
+                    printer=printer,
+                )
+            return codes, job
 
         return self._run(gen, actor=actor)
+
+    def location_labels(
+        self,
+        *,
+        codes: Sequence[str] | None = None,
+        first: str | None = None,
+        last: str | None = None,
+        prefix: str = "",
+        printer: str | None = None,
+        limit: int = 1000,
+        actor: Actor | None = None,
+    ) -> int:
+        """A label job for locations: the codes given, or every code from ``first`` to ``last``."""
+
+        def make(c: Ctx) -> int:
+            known = {x.code: x for x in catalog.list_locations(c.session)}
+            if codes is not None:
+                wanted = list(dict.fromkeys(codes))
+                missing = [x for x in wanted if x not in known]
+            else:
+                ends = [x for x in (first, last) if x is not None]
+                missing = [x for x in ends if x not in known]
+                if not missing and first is not None and last is not None:
+                    if first > last:
+                        raise InvalidInput(field="to", reason=f"{last!r} comes before {first!r}")
+                    wanted = [x for x in known if first <= x <= last]
+            if missing:
+                raise UnknownLocation(key=", ".join(missing))
+            if not wanted:
+                raise InvalidInput(field="codes", reason="no locations given")
+            if len(wanted) > limit:
+                raise InvalidInput(
+                    field="codes", reason=f"{len(wanted)} locations; at most {limit} per job"
+                )
+            rows = [{"code": x, "name": known[x].name} for x in wanted]
+            payload = {"locations": rows, "prefix": prefix}
+            return outbox.enqueue(
+                c, kind="location", payload=payload, labels=len(rows), printer=printer
+            )
+
+        return self._run(make, actor=actor)
 
     # --- tokens ----------------------------------------------------------------------
 

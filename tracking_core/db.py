@@ -60,8 +60,10 @@ def database_url() -> str:
 
 def _sqlite_engine(url: str, **kw: Any) -> Engine:
     parsed = make_url(url)
-    if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith(
-        "file:"
+    if (
+        parsed.database
+        and parsed.database != ":memory:"
+        and not parsed.database.startswith("file:")
     ):
         path = Path(parsed.database)
         if path.parent == data_dir() and url == default_url():

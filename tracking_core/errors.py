@@ -107,6 +107,17 @@ class InvalidMask(DomainError):
 
 
 @dataclass(eq=False)
+class LabelJobNotUnconfirmed(DomainError):
+    """Only a job whose outcome is unknown waits for an operator's decision."""
+
+    job: int
+    status: str
+    code: ClassVar[str] = "label_job_not_unconfirmed"
+    category: ClassVar[Category] = "conflict"
+    template: ClassVar[str] = "Label job {job} is {status}, not unconfirmed: nothing to decide"
+
+
+@dataclass(eq=False)
 class MaskExhausted(DomainError):
     mask: str
     capacity: int

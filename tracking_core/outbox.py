@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from tracking_core import validate
 from tracking_core.context import Ctx
 from tracking_core.db import Database
-from tracking_core.errors import InvalidInput, NotFound
+from tracking_core.errors import InvalidInput, LabelJobNotUnconfirmed, NotFound
 from tracking_core.models import LABEL_KINDS, LabelJob, LabelJobEvent
 
 T = TypeVar("T")
@@ -282,11 +282,78 @@ class LabelOutbox:
 
         return self._run(fn)
 
-    def jobs(self, *, status: str | None = None, limit: int = 100) -> list[JobInfo]:
+    def reprint(
+        self,
+        job_id: int,
+        *,
+        actor: str,
+        reason: str,
+        copies: int | None = None,
+        printer: str | None = None,
+    ) -> JobInfo:
+        """A new job with the same labels (the original keeps its history), audited on both."""
+
+        def fn(s: Session, now: dt.datetime) -> JobInfo:
+            old = _job(s, job_id)
+            who = validate.code("actor", actor)
+            why = validate.text("reason", reason)
+            if not why:
+                raise InvalidInput(field="reason", reason="is required for a reprint")
+            new_id = enqueue(
+                Ctx(s, now, device=old.device),
+                kind=old.kind,
+                payload=dict(old.payload),
+                labels=old.labels,
+                document=old.document,
+                copies=old.copies if copies is None else copies,
+                printer=printer or old.printer,
+            )
+            _event(s, old.id, f"reprinted_as:{new_id}", who, why, now)
+            _event(s, new_id, f"reprint_of:{old.id}", who, why, now)
+            return _info(_job(s, new_id))
+
+        return self._run(fn)
+
+    def settle(self, job_id: int, outcome: str, *, actor: str, reason: str) -> JobInfo:
+        """An operator's decision on an ``unconfirmed`` job: printed, resend or cancel."""
+        decision: dict[str, Decision] = {
+            "printed": "printed",
+            "resend": "reprint",
+            "cancel": "cancel",
+        }
+        if outcome not in decision:
+            raise InvalidInput(field="outcome", reason="must be printed, resend or cancel")
+        if not validate.text("reason", reason).strip():
+            raise InvalidInput(field="reason", reason="is required for a decision")
+        job = self.job(job_id)
+        if job.status != "unconfirmed":
+            raise LabelJobNotUnconfirmed(job=job.id, status=job.status)
+        return self.decide(job_id, decision[outcome], actor=actor, reason=reason)
+
+    def jobs(
+        self,
+        *,
+        status: str | None = None,
+        printer: str | None = None,
+        document: str | None = None,
+        kind: str | None = None,
+        after: int | None = None,
+        limit: int = 100,
+    ) -> list[JobInfo]:
+        """Jobs newest first; ``after``: only ids below it (the previous page's last id)."""
+
         def fn(s: Session) -> list[JobInfo]:
             q = select(LabelJob).order_by(LabelJob.id.desc()).limit(min(limit, 1000))
-            if status:
-                q = q.where(LabelJob.status == status)
+            for column, value in (
+                (LabelJob.status, status),
+                (LabelJob.printer, printer),
+                (LabelJob.document, document),
+                (LabelJob.kind, kind),
+            ):
+                if value:
+                    q = q.where(column == value)
+            if after is not None:
+                q = q.where(LabelJob.id < after)
             return [_info(j) for j in s.execute(q).scalars()]
 
         return self.db.run(fn, readonly=True)

@@ -131,26 +131,11 @@ def labels_resolve(state: State, job_id: int, decision: str, actor: str, reason:
 @pass_state
 def labels_preview(state: State, job_id: int, fmt: str, dpi: str, output: str) -> None:
     """Render a job's labels to a file: the first label as PNG/SVG, all as PDF or ZPL."""
-    from scanner_gateway.labels import (
-        labels_from_payload,
-        render_pdf,
-        render_png,
-        render_svg,
-        zpl_for_job,
-    )
+    from scanner_gateway.labels import labels_from_payload, render_job
 
     job = state.core.outbox.job(job_id)
     made = labels_from_payload(job.kind, job.payload)
-    d = int(dpi)
-    data: bytes
-    if fmt == "png":
-        data = render_png(made[0], dpi=d)
-    elif fmt == "svg":
-        data = render_svg(made[0], dpi=d).encode()
-    elif fmt == "pdf":
-        data = render_pdf(made, dpi=d)
-    else:
-        data = b"".join(zpl_for_job(job.kind, job.payload, copies=job.copies, dpi=d))
+    data = render_job(job.kind, job.payload, fmt, dpi=int(dpi), copies=job.copies)
     Path(output).write_bytes(data)
     click.echo(f"{output}: {len(made)} label(s) of job {job.id} as {fmt}")
 

@@ -23,6 +23,7 @@ from scanner_gateway.labels.errors import (
 )
 from scanner_gateway.labels.gs1 import Gs1Content, Gs1Element, build_gs1, gs1_date
 from scanner_gateway.labels.image import render_image, render_png, render_svg
+from scanner_gateway.labels.job import FORMATS, MEDIA_TYPES, render_job
 from scanner_gateway.labels.layout import Layout, make_layout
 from scanner_gateway.labels.model import (
     Label,
@@ -38,6 +39,8 @@ from scanner_gateway.labels.templates import Template, load_template, parse_temp
 from scanner_gateway.labels.zpl import escape_field, render_zpl, zpl_for_job
 
 __all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
     "FieldDoesNotFit",
     "Gs1Content",
     "Gs1Element",
@@ -64,6 +67,7 @@ __all__ = [
     "make_layout",
     "parse_template",
     "render_image",
+    "render_job",
     "render_pdf",
     "render_png",
     "render_svg",

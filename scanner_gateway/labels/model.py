@@ -283,11 +283,13 @@ def labels_from_payload(kind: str, payload: Mapping[str, Any]) -> list[Label]:
             for s in p.get("ssccs") or ([p["sscc"]] if p.get("sscc") else [])
         ]
     if kind == "location":
+        rows = p.get("locations") or [p]  # a range, or one location
         return [
             LocationLabel(
-                code=str(p.get("code") or ""),
-                name=str(p.get("name") or ""),
+                code=str(r.get("code") or ""),
+                name=str(r.get("name") or ""),
                 prefix=str(p.get("prefix") or ""),
             )
+            for r in rows
         ]
     raise InvalidLabelData(field="kind", value=kind, reason="must be serial, lot, sscc or location")

@@ -37,6 +37,7 @@ SAMPLE: dict[str, Any] = {
     "lot": "L7",
     "status": "shipped",
     "document": "RC-1",
+    "job": 12,
     "location": "A-01-01",
     "wanted_location": "DOCK-1",
     "line": 2,

@@ -62,6 +62,13 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("POST", "/operators"): SETUP,
     ("POST", "/operators/<badge>/deactivate"): SETUP,
     ("POST", "/operators/<badge>/activate"): SETUP,
+    ("GET", "/labels/jobs"): READ,
+    ("GET", "/labels/jobs/<job_id>"): READ,
+    ("GET", "/labels/jobs/<job_id>/label.<fmt>"): READ,
+    ("POST", "/labels/jobs/<job_id>/reprint"): SCAN,
+    ("POST", "/labels/jobs/<job_id>/decide"): {"admin", "setup", "operator"},
+    ("POST", "/labels/sscc"): SCAN,
+    ("POST", "/labels/locations"): SCAN,
 }
 
 
@@ -82,7 +89,7 @@ def test_the_rules_name_every_protected_route(app: Flask) -> None:
 @pytest.mark.parametrize(("method", "rule"), sorted(RULES))
 def test_each_role_may_or_may_not(method: str, rule: str, as_role: Callable[[str], Api]) -> None:
     # path values that exist nowhere: allowed calls fail later (404, 422), never 401/403
-    path = rule.replace("<token_id>", "999")
+    path = rule.replace("<token_id>", "999").replace("<job_id>", "999")
     path = re.sub(r"<\w+>", "NOPE", path)
     for role in sorted(READ):
         status, data = as_role(role)(method, path)

@@ -28,6 +28,7 @@ from web_mobile.api import (  # noqa: E402, F401
     routes_devices,
     routes_documents,
     routes_inquiry,
+    routes_labels,
     routes_master,
     routes_scanning,
     routes_scans,

@@ -23,6 +23,8 @@ from tracking_core.auth import roles_for
 from tracking_core.models import (
     DOC_STATUSES,
     DOC_TYPES,
+    JOB_STATUSES,
+    LABEL_KINDS,
     LOCATION_KINDS,
     PARTNER_KINDS,
     ROLES,
@@ -41,6 +43,9 @@ SETUP: tuple[str, ...] = SETUP_ROLES  # the core decides who may change settings
 OPERATORS = roles_for("operators")
 DEVICES = roles_for("devices")
 ADMIN = roles_for("tokens")
+LABELS = roles_for("labels")  # reprint a label job
+LABEL_DECISIONS = roles_for("label_decisions")  # settle an unconfirmed job
+LABEL_FORMATS = ("png", "pdf", "svg", "zpl")
 
 EXPECTED_STATES = ("received", "missing", "unexpected")
 
@@ -405,6 +410,120 @@ SCHEMAS: dict[str, Schema] = {
         ],
         "additionalProperties": False,
     },
+    "LabelJob": _obj(
+        {
+            "id": _int(minimum=1),
+            "kind": {"type": "string", "enum": list(LABEL_KINDS)},
+            "payload": {"type": "object", "description": "what the labels show"},
+            "labels": _int("labels the payload makes", minimum=0),
+            "copies": _int(minimum=1),
+            "document": {"type": ["string", "null"]},
+            "device": {
+                "type": ["string", "null"],
+                "description": "routes to its station's printer",
+            },
+            "printer": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": list(JOB_STATUSES)},
+            "attempts": _int(minimum=0),
+            "sent_labels": _int(minimum=0),
+            "last_error": {"type": ["string", "null"]},
+            "created_at": _s(format="date-time"),
+            "printed_at": {"type": ["string", "null"], "format": "date-time"},
+        },
+        "id",
+        "kind",
+        "payload",
+        "labels",
+        "copies",
+        "document",
+        "device",
+        "printer",
+        "status",
+        "attempts",
+        "sent_labels",
+        "last_error",
+        "created_at",
+        "printed_at",
+    ),
+    "LabelJobEvent": _obj(
+        {
+            "event": _s(
+                "printed, retry, unconfirmed, reprint, printed, cancel, reprinted_as, reprint_of"
+            ),
+            "job": {
+                "type": ["integer", "null"],
+                "description": "reprinted_as: the new job; reprint_of: the original",
+            },
+            "actor": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"]},
+            "at": _s(format="date-time"),
+        },
+        "event",
+        "job",
+        "actor",
+        "reason",
+        "at",
+    ),
+    "LabelJobList": _obj(
+        {
+            "jobs": {"type": "array", "items": _ref("LabelJob")},
+            "next": {
+                "type": ["integer", "null"],
+                "description": "pass as after for the next page; null: no more",
+            },
+        },
+        "jobs",
+        "next",
+    ),
+    "LabelJobDetail": _obj(
+        {"job": _ref("LabelJob"), "events": {"type": "array", "items": _ref("LabelJobEvent")}},
+        "job",
+        "events",
+    ),
+    "Reprint": _obj(
+        {
+            "reason": _s("why, e.g. label torn (audited); 1 to 200 characters"),
+            "copies": _int("default: the job's", minimum=1, maximum=100),
+            "printer": _s("default: the job's"),
+        },
+        "reason",
+    ),
+    "Decision": _obj(
+        {
+            "outcome": {
+                "type": "string",
+                "enum": ["printed", "resend", "cancel"],
+                "description": "printed: it did print; resend: send the same job again",
+            },
+            "reason": _s("why (audited); 1 to 200 characters"),
+        },
+        "outcome",
+        "reason",
+    ),
+    "SsccRequest": _obj(
+        {
+            "count": _int("how many SSCCs, 1 to 1000", minimum=1, maximum=1000),
+            "kind": {"type": "string", "enum": ["case", "pallet"], "default": "pallet"},
+            "printer": _s("default: the device's station, else the default printer"),
+        },
+        "count",
+    ),
+    "SsccLabels": _obj(
+        {
+            "ssccs": {"type": "array", "items": _s("18 digits")},
+            "job": _ref("LabelJob"),
+        },
+        "ssccs",
+        "job",
+    ),
+    "LocationLabelsRequest": _obj(
+        {
+            "codes": {"type": "array", "items": _s(), "description": "these locations, or"},
+            "from": _s("every location from this code"),
+            "to": _s("to this one, in code order"),
+            "printer": _s(),
+        }
+    ),
     "Error": {
         "type": "object",
         "properties": {
@@ -744,6 +863,90 @@ PATHS: dict[str, dict[str, Schema]] = {
         )
     },
     "/devices/{device}/session": {"get": op("A device's scan session state", "scanning", ANY_ROLE)},
+    "/labels/jobs": {
+        "get": op(
+            "The label outbox, newest first",
+            "labels",
+            ANY_ROLE,
+            query=(
+                _q("status", {"type": "string", "enum": list(JOB_STATUSES)}),
+                _q("printer", _s()),
+                _q("document", _s()),
+                _q("kind", {"type": "string", "enum": list(LABEL_KINDS)}),
+                _q("limit", _int(minimum=1, maximum=1000), "default 100"),
+                _q("after", _int(minimum=1), "only jobs with a lower id: the previous next"),
+            ),
+            answer="LabelJobList",
+        )
+    },
+    "/labels/jobs/{job_id}": {
+        "get": op("A label job with its events", "labels", ANY_ROLE, answer="LabelJobDetail")
+    },
+    "/labels/jobs/{job_id}/label.{fmt}": {
+        "get": {
+            **op(
+                "A job's labels: PNG or SVG one label (label=N), PDF and ZPL all of them",
+                "labels",
+                ANY_ROLE,
+                query=(
+                    _q("dpi", {"type": "integer", "enum": [203, 300, 600]}, "default 203"),
+                    _q("label", _int(minimum=1), "PNG and SVG: which label, default 1"),
+                ),
+            ),
+            "responses": {
+                "200": {
+                    "description": "The label body, with a Content-Disposition filename",
+                    "content": {
+                        "image/png": {"schema": {"type": "string", "format": "binary"}},
+                        "image/svg+xml": {"schema": {"type": "string"}},
+                        "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                        "text/plain": {"schema": {"type": "string", "description": "ZPL II"}},
+                    },
+                },
+                "4XX": {"$ref": "#/components/responses/Error"},
+                "5XX": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
+    "/labels/jobs/{job_id}/reprint": {
+        "post": op(
+            "Print a job's labels again as a new job (audited on both)",
+            "labels",
+            LABELS,
+            body="Reprint",
+            status=201,
+            answer="LabelJobDetail",
+        )
+    },
+    "/labels/jobs/{job_id}/decide": {
+        "post": op(
+            "Settle an unconfirmed job (audited)",
+            "labels",
+            LABEL_DECISIONS,
+            body="Decision",
+            answer="LabelJobDetail",
+        )
+    },
+    "/labels/sscc": {
+        "post": op(
+            "New SSCCs for cases or pallets, and their label job (one transaction)",
+            "labels",
+            LABELS,
+            body="SsccRequest",
+            status=201,
+            answer="SsccLabels",
+        )
+    },
+    "/labels/locations": {
+        "post": op(
+            "Location labels: codes, or a range from/to (at most 1000)",
+            "labels",
+            LABELS,
+            body="LocationLabelsRequest",
+            status=201,
+            answer="LabelJobDetail",
+        )
+    },
     "/serials/{serial}/scrap": {
         "post": op(
             "Scrap a serial (a posted adjustment)",
@@ -757,7 +960,9 @@ PATHS: dict[str, dict[str, Schema]] = {
 
 
 _PATH_TYPES: dict[str, Schema] = {
-    "token_id": {"type": "integer", "minimum": 0, "maximum": INT32_MAX}
+    "token_id": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+    "job_id": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+    "fmt": {"type": "string", "enum": list(LABEL_FORMATS)},
 }
 
 

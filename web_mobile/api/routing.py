@@ -64,7 +64,10 @@ def endpoint(
                 checked = parse_body(body)
                 if body is not None:
                     kwargs["body"] = checked
-            resp = jsonify(fn(**kwargs))
+            out = fn(**kwargs)
+            if isinstance(out, Response):  # a label body, not JSON
+                return out
+            resp = jsonify(out)
             resp.status_code = status
             return resp
 
