@@ -255,7 +255,8 @@ class Warehouse:
     def device(self, page: Page, suffix: str = "") -> Handheld:
         """A device whose token this browser holds (as enrolment leaves it)."""
         name = f"{self.prefix}{suffix}"
-        token, _ = self.core.create_token(name=name, role="operator")
+        code, _ = self.core.create_device(name)
+        token, _ = self.core.enrol_device(code)
         page.goto(self.server.url + "/")
         page.evaluate(
             "([t, n]) => { localStorage.setItem('scantrack.token', t);"

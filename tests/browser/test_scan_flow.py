@@ -19,11 +19,12 @@ GS = "\x1d"
 def test_enrol_through_the_qr_link(warehouse: Any, browser: Browser, server: Any) -> None:
     status, made = server.api("POST", "/devices", {"name": f"{warehouse.prefix}QR"})
     assert status == 201, made
-    code = made["code"]
+    link = made["enrolment"]["url"]  # what the supervisor page shows as a QR code
+    assert link.startswith(f"{server.url}/enrol#code=")
     ctx = browser.new_context(viewport={"width": 360, "height": 640}, has_touch=True)
     try:
         page = ctx.new_page()
-        page.goto(f"{server.url}/enrol#code={code}")
+        page.goto(link)
         page.wait_for_url(f"{server.url}/scan")
         stored = page.evaluate("() => localStorage.getItem('scantrack.device')")
         assert stored == f"{warehouse.prefix}QR"
@@ -35,10 +36,12 @@ def test_enrol_through_the_qr_link(warehouse: Any, browser: Browser, server: Any
         other = browser.new_context()
         try:
             again = other.new_page()
-            again.goto(f"{server.url}/enrol#code={code}")
-            expect(again.locator("#enrol-status")).to_have_attribute("data-state", "error")
+            again.goto(link)
+            status_line = again.locator("#enrol-status")
+            expect(status_line).to_have_attribute("data-state", "error")
+            expect(status_line).to_have_attribute("data-code", "enrolment_code_invalid")
             assert again.evaluate("() => localStorage.getItem('scantrack.token')") is None
-            assert again.url.endswith("/enrol" + f"#code={code}") or "/enrol" in again.url
+            assert again.url == link  # it stays on the page that says what went wrong
         finally:
             other.close()
     finally:
@@ -71,7 +74,10 @@ def test_receive_by_wedge_scans(
     warehouse: Any, page: Page, server: Any, screenshots: list[Any]
 ) -> None:
     hh = warehouse.device(page)
-    status, _ = server.api("PUT", f"/devices/{hh.name}/profile", {"gs_replacement": "|"})
+    # the wedge types '|' for GS; the device profile says so
+    status, _ = server.api(
+        "PUT", f"/devices/{hh.name}/profile", {"profile": {"separators": [GS, "|"]}}
+    )
     assert status == 200
     hh.open()
     hh.sign_in(warehouse.operator(), "2468")
@@ -96,6 +102,7 @@ def test_receive_by_wedge_scans(
     # lot, then serial, with the wedge's '|' standing for GS
     lot_and_serial = hh.scan(f"]C101{LAPTOP}10{p}LOT|21{p}A3")
     assert lot_and_serial["status"] == "ok", lot_and_serial
+    assert lot_and_serial["sent"]["raw"] == f"]C101{LAPTOP}10{p}LOT{GS}21{p}A3"
     expect(page.locator("#feedback")).to_have_attribute("data-status", "ok")
     expect(page.locator('#lines tr[data-item="LAPTOP-14"] .done')).to_have_text("3/3")
     hh.screenshot(screenshots, "scan-ok.png")
@@ -126,10 +133,10 @@ def test_pick_with_a_fefo_warning_then_ship(
         ],
         partner="C-BETA",
     )
-    serial = warehouse.get("/serials?item=LAPTOP-14&status=in_stock&limit=1")["serials"][0]
+    serial = "SN-000001"  # one of the demo's laptops on the shelf (A-01-01)
     assert hh.mode("pick")["code"] == "mode"
     assert hh.scan(f"DOC:{number}")["code"] == "document"
-    picked = hh.scan(f"]C101{LAPTOP}21{serial['serial']}")
+    picked = hh.scan(f"]C101{LAPTOP}21{serial}")
     assert picked["status"] == "ok", picked
     hh.tap("#qty-button")  # the keypad: 2 for the next lot scan
     page.tap('#keypad-keys [data-key="2"]')
@@ -151,7 +158,7 @@ def test_pick_with_a_fefo_warning_then_ship(
 
     assert hh.mode("ship")["code"] == "mode"
     assert hh.scan(f"DOC:{number}")["code"] == "document"
-    checked = hh.scan(f"]C101{LAPTOP}21{serial['serial']}")
+    checked = hh.scan(f"]C101{LAPTOP}21{serial}")
     assert checked["status"] == "ok", checked
     assert hh.tap("#confirm-button")["status"] == "ok"
     assert warehouse.get(f"/documents/{number}")["status"] == "posted"

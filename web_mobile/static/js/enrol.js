@@ -8,11 +8,11 @@ const form = document.getElementById("enrol-form");
 const codeInput = document.getElementById("enrol-code");
 const scanLink = document.getElementById("enrol-scan");
 
+// The server does not say whether a code was unknown, used or expired (so a guessed code
+// learns nothing); each means the same to the operator: ask for a new QR code.
 const MESSAGES = {
-  enrolment_expired: "This enrolment code has expired. Ask a supervisor for a new QR code.",
-  enrolment_used: "This enrolment code was used already. Ask a supervisor for a new QR code.",
-  enrolment_unknown: "This enrolment code is not known. Check it, or ask for a new QR code.",
-  device_revoked: "This device was revoked. Ask a supervisor to add it again.",
+  enrolment_code_invalid:
+    "This enrolment code is unknown, used or expired. Ask a supervisor for a new QR code.",
   offline: "No connection to the server: connect to the network and try again.",
 };
 

@@ -19,6 +19,7 @@ export async function openQueue() {
       return cursor ? cursor.value : null;
     },
     remove: (seq) => db.delete(STORE, seq),
+    put: (entry) => db.put(STORE, entry),
     count: () => db.count(STORE),
     all: () => db.getAll(STORE),
     clear: () => db.clear(STORE),

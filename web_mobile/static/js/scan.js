@@ -25,6 +25,8 @@ const REFUSALS = {
   device_revoked: "This device was revoked on the supervisor pages.",
   origin_refused: "The server refused this page's origin.",
 };
+// Answers that mean nobody is signed in on this device (any more).
+const SIGNED_OUT = new Set(["signin_expired", "signin_required", "operator_required"]);
 // Overlays with a text field of their own: the scan field must not steal the focus.
 const TEXT_OVERLAYS = new Set(["manual", "reprint"]);
 
@@ -140,6 +142,13 @@ async function pump() {
         if (app.connected) setTimeout(pump, RETRY_MS);
         break;
       }
+      if (result.reply && SIGNED_OUT.has(result.reply.code)) {
+        // Refused, so nothing applied: it waits for the sign-in, under a new id (the
+        // refusal may be stored under the old one).
+        await app.queue.put({ ...entry, scan_id: newId() });
+        handleFeedback(result.reply, entry);
+        break;
+      }
       await app.queue.remove(entry.seq);
       await refreshCount();
       handleFeedback(result.reply, entry);
@@ -184,13 +193,18 @@ function handleFeedback(reply, entry) {
   const fb = reply && typeof reply === "object" && reply.status
     ? reply
     : { status: "error", code: "bad_answer", message: "The server's answer could not be read" };
-  app.feedbacks.push({ ...fb, scan_id: entry.scan_id });
+  app.feedbacks.push({ ...fb, scan_id: entry.scan_id, sent: payload(entry) });
   show(fb);
   beep(fb.status, fb.sound);
   if (fb.prompt) setPrompt(fb.prompt);
   if (fb.data && fb.data.progress) renderProgress(fb.data.progress);
   addHistory(fb.status, entry.type === "command" ? `${entry.name} ${entry.args ?? ""}` : entry.raw,
     fb.message);
+  if (SIGNED_OUT.has(fb.code)) {
+    app.operator = null;
+    $("operator-name").textContent = operatorText(null);
+    openSignin();
+  }
 }
 
 function showLocal(status, code, message) {
@@ -441,6 +455,7 @@ async function submitPin(pin) {
     setOperator(app.operator);
     closeOverlay();
     showLocal("ok", "signed_in", `Signed in: ${operatorText(app.operator)}`);
+    pump();  // scans that waited for a sign-in
   } else {
     signinError(reply || { code: "error", message: "Sign-in failed." });
     beep("error");
