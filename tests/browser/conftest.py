@@ -255,8 +255,8 @@ class Warehouse:
     def device(self, page: Page, suffix: str = "") -> Handheld:
         """A device whose token this browser holds (as enrolment leaves it)."""
         name = f"{self.prefix}{suffix}"
-        code, _ = self.core.create_device(name)
-        token, _ = self.core.enrol_device(code)
+        # a device token is an ordinary operator API token named after the device
+        token, _ = self.core.create_token(name=name, role="operator")
         page.goto(self.server.url + "/")
         page.evaluate(
             "([t, n]) => { localStorage.setItem('scantrack.token', t);"
@@ -265,10 +265,26 @@ class Warehouse:
         )
         return Handheld(page, self.server, name, token)
 
-    def operator(self, suffix: str = "", pin: str = "2468") -> str:
+    def operator(self, suffix: str = "", pin: str | None = None) -> str:
         badge = f"{self.prefix}{suffix}"[-32:]
-        self.core.create_operator(badge=badge, name=f"Operator {badge}", pin=pin)
+        self.core.create_operator(badge=badge, name=f"Operator {badge}")
+        if pin is not None:
+            status, body = self.server.api("PUT", f"/operators/{badge}/pin", {"pin": pin})
+            assert status == 200, body
         return badge
+
+    def signed_in(self, hh: Handheld) -> Handheld:
+        """The device with a badge-only operator signed in (``OP:`` over REST), then opened."""
+        badge = self.operator()
+        fb = self.scan(hh, f"OP:{badge}")
+        assert fb["code"] == "operator", fb
+        return hh.open()
+
+    def scan(self, hh: Handheld, raw: str) -> Any:
+        body = {"device": hh.name, "scan_id": f"rest-{raw}", "raw": raw}
+        status, fb = self.server.api("POST", "/scans", body, token=hh.token)
+        assert status == 200, fb
+        return fb
 
     def document(self, doc_type: str, lines: list[dict[str, Any]], **fields: Any) -> str:
         status, doc = self.server.api(

@@ -79,8 +79,7 @@ def test_receive_by_wedge_scans(
         "PUT", f"/devices/{hh.name}/profile", {"profile": {"separators": [GS, "|"]}}
     )
     assert status == 200
-    hh.open()
-    hh.sign_in(warehouse.operator(), "2468")
+    warehouse.signed_in(hh)
     assert page.evaluate("() => window.scantrack.profile.gs_replacement") == "|"
     p = warehouse.prefix
     number = warehouse.document(
@@ -123,8 +122,7 @@ def test_receive_by_wedge_scans(
 def test_pick_with_a_fefo_warning_then_ship(
     warehouse: Any, page: Page, screenshots: list[Any]
 ) -> None:
-    hh = warehouse.device(page).open()
-    hh.sign_in(warehouse.operator(), "2468")
+    hh = warehouse.signed_in(warehouse.device(page))
     number = warehouse.document(
         "shipment",
         [

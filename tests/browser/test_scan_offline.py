@@ -19,8 +19,7 @@ def _serials(core: Any, number: str) -> tuple[str, ...]:
 
 
 def _receiving(warehouse: Any, page: Page, quantity: int) -> tuple[Any, str]:
-    hh = warehouse.device(page).open()
-    hh.sign_in(warehouse.operator(), "2468")
+    hh = warehouse.signed_in(warehouse.device(page))
     number = warehouse.document(
         "receipt",
         [{"item": "LAPTOP-14", "quantity": quantity, "location": "DOCK-1"}],
