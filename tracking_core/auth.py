@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "scan_adhoc": ("admin", "setup", "integration"),
     "settings": ("admin", "setup"),
     "operators": ("admin", "setup"),
+    "devices": ("admin", "setup"),  # add, enrol, revoke devices and set their scan profiles
     "tokens": ("admin",),
 }
 # A setting that grants an action to one more role.

@@ -20,6 +20,7 @@ from tracking_core import (
     auth,
     catalog,
     costing,
+    devices,
     documents,
     idempotency,
     inquiry,
@@ -28,13 +29,15 @@ from tracking_core import (
     operators,
     outbox,
     posting,
+    signin,
     validate,
 )
 from tracking_core import serials as serial_steps  # methods take a `serials` argument
 from tracking_core.codec import decode, encode
 from tracking_core.context import Ctx
 from tracking_core.db import Database
-from tracking_core.errors import MaskExhausted
+from tracking_core.devices import DeviceInfo
+from tracking_core.errors import DomainError, MaskExhausted
 from tracking_core.masks import Mask, preview
 from tracking_core.models import DeviceSession
 from tracking_core.operators import OperatorInfo
@@ -45,6 +48,7 @@ from tracking_core.settings import (
     setting_changes,
     update_settings,
 )
+from tracking_core.signin import OperatorSignInInfo, SignInRecord
 from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.values import (
     Assignment,
@@ -236,8 +240,87 @@ class Tracking:
 
     # --- operators -------------------------------------------------------------------
 
-    def create_operator(self, *, badge: str, name: str) -> OperatorInfo:
-        return self._run(lambda c: operators.create_operator(c, badge=badge, name=name))
+    def create_operator(
+        self, *, badge: str, name: str, role: str = "operator", pin: str | None = None
+    ) -> OperatorInfo:
+        pin_hash = None if pin is None else signin.hash_pin(signin.check_pin(pin))
+        return self._run(
+            lambda c: operators.create_operator(
+                c, badge=badge, name=name, role=role, pin_hash=pin_hash
+            )
+        )
+
+    def set_operator_pin(self, badge: str, pin: str | None) -> OperatorInfo:
+        """Set a PIN (None clears it); a new PIN also lifts a lock-out."""
+
+        def write(c: Ctx) -> OperatorInfo:
+            signin.set_pin(c, badge, pin)
+            return operators._info(operators.operator_row(c.session, badge))
+
+        return self._run(write)
+
+    def set_operator_role(self, badge: str, role: str) -> OperatorInfo:
+        return self._run(lambda c: operators.set_role(c, badge, role))
+
+    def sign_in_operator(self, device: str, badge: str, pin: str) -> OperatorSignInInfo:
+        """Badge and PIN on a handheld: the operator signs every record the device makes.
+
+        The sign-in lapses after ``operator_idle_minutes`` without a scan. A wrong PIN
+        raises ``WrongPin`` (and a growing delay, ``SignInLocked``); either way the
+        attempt is recorded first.
+        """
+        device = validate.code("device", device)
+
+        def step(c: Ctx) -> OperatorSignInInfo | DomainError:
+            row = signin.attempt(c, badge, pin, device=device)
+            if isinstance(row, DomainError):
+                return row
+            idle = c.settings.operator_idle_minutes * 60
+            until = c.now + dt.timedelta(seconds=idle) if idle else None
+            session = c.session.get(DeviceSession, device, with_for_update=True)
+            state = dict(session.state) if session else {}
+            state.update(
+                operator=row.badge,
+                operator_until=None if until is None else until.isoformat(),
+                operator_idle=idle or None,
+            )
+            if session is None:
+                c.session.add(DeviceSession(device=device, state=state, updated_at=c.now))
+            else:
+                session.state, session.updated_at = state, c.now
+            return OperatorSignInInfo(row.badge, row.name, row.role, until)
+
+        out = self._run(step)
+        if isinstance(out, DomainError):
+            raise out  # after the commit: the attempt and the failure count are kept
+        return out
+
+    def sign_out_operator(self, device: str) -> None:
+        def step(c: Ctx) -> None:
+            session = c.session.get(DeviceSession, device, with_for_update=True)
+            if session is not None and session.state.get("operator"):
+                state = dict(session.state)
+                state.update(operator=None, operator_until=None, operator_idle=None)
+                session.state, session.updated_at = state, c.now
+
+        self._run(step)
+
+    def authenticate_operator(self, badge: str, pin: str) -> OperatorInfo:
+        """Badge and PIN for the supervisor pages: the same checks, delay and audit."""
+
+        def step(c: Ctx) -> OperatorInfo | DomainError:
+            row = signin.attempt(c, badge, pin, device=None)
+            return row if isinstance(row, DomainError) else operators._info(row)
+
+        out = self._run(step)
+        if isinstance(out, DomainError):
+            raise out
+        return out
+
+    def operator_signins(
+        self, *, badge: str | None = None, limit: int = 100
+    ) -> list[SignInRecord]:
+        return self._read(lambda s: signin.list_signins(s, badge=badge, limit=limit))
 
     def operators(self) -> list[OperatorInfo]:
         return self._read(operators.list_operators)
@@ -721,6 +804,38 @@ class Tracking:
 
     def authenticate(self, token: str) -> auth.TokenInfo | None:
         return self._read(lambda s: auth.authenticate(s, token))
+
+    # --- devices ---------------------------------------------------------------------
+
+    def create_device(
+        self, name: str, *, profile: dict[str, Any] | None = None, station: str | None = None
+    ) -> tuple[str, DeviceInfo]:
+        """A new device and its one-time enrolment code."""
+        return self._run(
+            lambda c: devices.create_device(c, name=name, profile=profile, station=station)
+        )
+
+    def new_enrolment(self, name: str) -> tuple[str, DeviceInfo]:
+        return self._run(lambda c: devices.new_enrolment(c, name))
+
+    def enrol_device(self, code: str) -> tuple[str, DeviceInfo]:
+        """Trade an enrolment code for the device's token (shown once)."""
+        return self._run(lambda c: devices.enrol(c, code))
+
+    def authenticate_device(self, token: str) -> DeviceInfo | None:
+        return self._read(lambda s: devices.authenticate(s, token))
+
+    def revoke_device(self, name: str) -> DeviceInfo:
+        return self._run(lambda c: devices.revoke(c, name))
+
+    def set_device_profile(self, name: str, profile: dict[str, Any]) -> DeviceInfo:
+        return self._run(lambda c: devices.set_profile(c, name, profile))
+
+    def devices(self) -> list[DeviceInfo]:
+        return self._read(devices.list_devices)
+
+    def device(self, name: str) -> DeviceInfo:
+        return self._read(lambda s: devices._info(devices.device_row(s, name)))
 
     def tokens(self) -> list[auth.TokenInfo]:
         return self._read(auth.list_tokens)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tracking_core import catalog, documents, lots, operators, posting, serials
+from tracking_core import catalog, documents, lots, operators, posting, serials, signin
 from tracking_core.context import Ctx
 from tracking_core.core import Tracking
 from tracking_core.models import Item, Location, Partner
@@ -35,7 +35,9 @@ LOCATIONS = (
     ("SHIP-1", "Shipping lane 1", "shipping"),
 )
 PARTNERS = (("V-ACME", "Acme Supplies", "vendor"), ("C-BETA", "Beta Retail", "customer"))
-OPERATORS = (("0042", "Ann Example"),)  # sign in on a scanner with OP:0042
+# (badge, name, PIN): 0042 signs in on a fixed scanner with OP:0042 alone; 0044 signs in
+# on a handheld with the badge and PIN 1234 (an operator with a PIN needs both).
+OPERATORS = (("0042", "Ann Example", None), ("0044", "Pat Example", "1234"))
 # GTINs under the GS1 Global Office's 950 prefix (for demonstrations); check digits
 # verified with biip.
 LAPTOP_GTIN = "09506000134352"
@@ -78,8 +80,9 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
         catalog.create_location(c, code=code, name=name, kind=kind)
     for code, name, kind in PARTNERS:
         catalog.create_partner(c, code=code, name=name, kind=kind)
-    for badge, person in OPERATORS:
-        operators.create_operator(c, badge=badge, name=person)
+    for badge, person, pin in OPERATORS:
+        pin_hash = None if pin is None else signin.hash_pin(pin)
+        operators.create_operator(c, badge=badge, name=person, pin_hash=pin_hash)
     catalog.create_item(
         c,
         sku="LAPTOP-14",

@@ -16,7 +16,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
-Category = Literal["invalid", "not_found", "conflict", "forbidden", "unavailable"]
+Category = Literal["invalid", "not_found", "conflict", "forbidden", "unavailable", "throttled"]
 
 
 @dataclass(eq=False)
@@ -238,6 +238,93 @@ class OperatorInactive(DomainError):
     code: ClassVar[str] = "operator_inactive"
     category: ClassVar[Category] = "forbidden"
     template: ClassVar[str] = "Operator {badge} ({name}) is deactivated and cannot sign in"
+
+
+@dataclass(eq=False)
+class WrongPin(DomainError):
+    """A PIN that does not match; after a few, each try waits longer (``retry_after``)."""
+
+    badge: str
+    failures: int
+    retry_after: int  # seconds before the next try is checked at all
+    code: ClassVar[str] = "wrong_pin"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = "Wrong PIN for operator {badge} ({failures} in a row)"
+
+    def sentence(self) -> str:
+        if self.retry_after:
+            return self.template + "; try again in {retry_after} s"
+        return self.template
+
+
+@dataclass(eq=False)
+class SignInLocked(DomainError):
+    """Too many wrong PINs: this try was not even checked."""
+
+    badge: str
+    retry_after: int
+    code: ClassVar[str] = "signin_locked"
+    category: ClassVar[Category] = "throttled"
+    template: ClassVar[str] = (
+        "Too many wrong PINs for operator {badge}: try again in {retry_after} s"
+    )
+
+
+@dataclass(eq=False)
+class PinRequired(DomainError):
+    """An operator with a PIN signs in on the handheld with it, not with the badge alone."""
+
+    badge: str
+    code: ClassVar[str] = "pin_required"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = "Operator {badge} signs in with badge and PIN on the handheld"
+
+
+@dataclass(eq=False)
+class NoPin(DomainError):
+    badge: str
+    code: ClassVar[str] = "no_pin"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = "Operator {badge} has no PIN yet: a supervisor sets one"
+
+
+@dataclass(eq=False)
+class SignInExpired(DomainError):
+    """The operator's sign-in on this device lapsed (idle too long)."""
+
+    badge: str
+    device: str
+    code: ClassVar[str] = "signin_expired"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = (
+        "The sign-in of operator {badge} on {device} has expired: sign in again"
+    )
+
+
+@dataclass(eq=False)
+class UnknownDevice(NotFound):
+    entity: str = "device"
+    key: str = ""
+    code: ClassVar[str] = "unknown_device"
+
+
+@dataclass(eq=False)
+class EnrolmentCodeInvalid(DomainError):
+    """An enrolment code that is unknown, used up or expired (we do not say which)."""
+
+    code: ClassVar[str] = "enrolment_code_invalid"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = (
+        "This enrolment code is unknown, used or expired: ask a supervisor for a new one"
+    )
+
+
+@dataclass(eq=False)
+class DeviceRevoked(DomainError):
+    device: str
+    code: ClassVar[str] = "device_revoked"
+    category: ClassVar[Category] = "forbidden"
+    template: ClassVar[str] = "Device {device} is revoked: enrol it again"
 
 
 # --- conflicts with the state of stock ---------------------------------------------

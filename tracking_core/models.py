@@ -148,6 +148,8 @@ class Operator(Base):
     __table_args__ = (
         CheckConstraint(f"length(badge) BETWEEN 1 AND {MAX_BADGE}", name="badge"),
         CheckConstraint("length(name) BETWEEN 1 AND 200", name="name"),
+        CheckConstraint(_in("role", ROLES), name="role"),
+        CheckConstraint("failed_pins >= 0", name="failed_pins"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -156,6 +158,50 @@ class Operator(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    # What the operator may do when signed in on the supervisor pages (a token's roles).
+    role: Mapped[str] = mapped_column(String(16), default="operator")
+    # scrypt of the PIN; None: the badge alone signs in on a scanner (no handheld PIN)
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_pins: Mapped[int] = mapped_column(Integer, default=0)  # since the last success
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+SIGNIN_RESULTS = ("ok", "wrong_pin", "locked", "unknown", "inactive", "no_pin")
+
+
+class OperatorSignIn(Base):
+    """Every PIN sign-in attempt, good or bad: who, on which device, what came of it."""
+
+    __tablename__ = "operator_signins"
+    __table_args__ = (
+        CheckConstraint(_in("result", SIGNIN_RESULTS), name="result"),
+        Index("ix_operator_signins_badge", "badge", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    badge: Mapped[str] = mapped_column(String(MAX_BADGE))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    device: Mapped[str | None] = mapped_column(String(64))  # None: the supervisor pages
+    result: Mapped[str] = mapped_column(String(12))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class Device(Base):
+    """A handheld or station display enrolled with a one-time code; its token is an API token."""
+
+    __tablename__ = "devices"
+    __table_args__ = (CheckConstraint("length(name) BETWEEN 1 AND 64", name="name"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    station: Mapped[str | None] = mapped_column(String(64))
+    profile: Mapped[Any] = mapped_column(JSON)  # the scan profile's overrides (a mapping)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), unique=True)
+    enrol_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    enrol_expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    enrolled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
 
 
 class Document(Base):

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from tracking_core import validate
 from tracking_core.context import Ctx
 from tracking_core.errors import DuplicateKey, InvalidInput, OperatorInactive, UnknownOperator
-from tracking_core.models import MAX_BADGE, Operator
+from tracking_core.models import MAX_BADGE, ROLES, Operator
 
 BADGE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_BADGE - 1}}}")
 
@@ -36,6 +36,8 @@ class OperatorInfo:
     active: bool
     created_at: dt.datetime
     deactivated_at: dt.datetime | None = None
+    role: str = "operator"
+    has_pin: bool = False
 
 
 def check_badge(value: object) -> str:
@@ -62,7 +64,15 @@ def check_badge(value: object) -> str:
 
 
 def _info(row: Operator) -> OperatorInfo:
-    return OperatorInfo(row.badge, row.name, row.active, row.created_at, row.deactivated_at)
+    return OperatorInfo(
+        row.badge,
+        row.name,
+        row.active,
+        row.created_at,
+        row.deactivated_at,
+        row.role,
+        row.pin_hash is not None,
+    )
 
 
 def operator_row(s: Session, badge: str, *, lock: bool = False) -> Operator:
@@ -81,7 +91,9 @@ def signed_in(s: Session, badge: str) -> Operator:
     return row
 
 
-def create_operator(ctx: Ctx, *, badge: str, name: str) -> OperatorInfo:
+def create_operator(
+    ctx: Ctx, *, badge: str, name: str, role: str = "operator", pin_hash: str | None = None
+) -> OperatorInfo:
     s = ctx.session
     code = check_badge(badge)
     person = validate.text("name", name).strip()
@@ -89,7 +101,11 @@ def create_operator(ctx: Ctx, *, badge: str, name: str) -> OperatorInfo:
         raise InvalidInput(field="name", reason="must not be empty")
     if s.execute(select(Operator.id).where(Operator.badge == code)).first():
         raise DuplicateKey(entity="operator", key=code)
-    row = Operator(badge=code, name=person, active=True, created_at=ctx.now)
+    if role not in ROLES:
+        raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
+    row = Operator(
+        badge=code, name=person, active=True, created_at=ctx.now, role=role, pin_hash=pin_hash
+    )
     s.add(row)
     s.flush()
     return _info(row)
@@ -106,3 +122,12 @@ def set_active(ctx: Ctx, badge: str, *, active: bool) -> OperatorInfo:
 
 def list_operators(s: Session) -> list[OperatorInfo]:
     return [_info(r) for r in s.execute(select(Operator).order_by(Operator.badge)).scalars()]
+
+
+def set_role(ctx: Ctx, badge: str, role: str) -> OperatorInfo:
+    if role not in ROLES:
+        raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
+    row = operator_row(ctx.session, badge, lock=True)
+    row.role = role
+    ctx.session.flush()
+    return _info(row)

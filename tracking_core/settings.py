@@ -38,6 +38,8 @@ class Settings:
     # operators may create, fill and confirm ad-hoc documents from scans
     operator_adhoc_documents: bool = False
     quarantine_days_on_receipt: int = 0
+    # a PIN sign-in on a handheld lapses after this many minutes without a scan (0: never)
+    operator_idle_minutes: int = 60
     default_serial_mask: str = "SN{YY}%%%%%%%"
     default_lot_mask: str = "L{YYMMDD}-###"
     sscc_company_prefix: str = "0614141"

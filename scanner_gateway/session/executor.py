@@ -50,8 +50,10 @@ from tracking_core.context import Ctx
 from tracking_core.errors import (
     DocumentNotOpen,
     InvalidInput,
+    PinRequired,
     SerialLotMismatch,
     SerialNotOnLine,
+    SignInExpired,
     UnknownLine,
     WrongDocumentType,
 )
@@ -205,6 +207,8 @@ def execute(ctx: Ctx, state: SessionState, step: Step) -> tuple[Feedback, Sessio
     what = _WHAT.get(type(step), "scanning") if action == "scan_adhoc" else "scanning"
     auth.require(ctx.role, action, ctx.settings, what=what)
     if state.operator and not isinstance(step, SetOperator):
+        if state.sign_in_lapsed(ctx.now):
+            raise SignInExpired(badge=state.operator, device=ctx.device or "")
         # deactivated since signing in: nothing more is recorded under that badge
         row = operators.signed_in(ctx.session, state.operator)
         ctx.operator, ctx.operator_id = row.badge, row.id
@@ -222,8 +226,11 @@ def _set_operator(
     ctx: Ctx, state: SessionState, step: SetOperator
 ) -> tuple[Feedback, SessionState]:
     row = operators.signed_in(ctx.session, step.badge)  # checked before any lookup
+    if row.pin_hash is not None:  # a badge alone could be a photocopy
+        raise PinRequired(badge=row.badge)
     text = f"Operator {row.badge} ({row.name})"
-    return ok("operator", text, operator=row.badge), state.with_(operator=row.badge)
+    new = state.with_(operator=row.badge, operator_until=None, operator_idle=None)
+    return ok("operator", text, operator=row.badge), new
 
 
 def _set_partner(ctx: Ctx, state: SessionState, step: SetPartner) -> tuple[Feedback, SessionState]:

@@ -29,6 +29,10 @@ class SessionState:
     item: str | None = None
     quantity: int | None = None  # pending quantity for the next lot scan
     operator: str | None = None  # the signed-in operator's badge
+    # a PIN sign-in lapses when idle: until when (ISO text), and the idle seconds each
+    # scan renews it by (the core's sign_in_operator sets both)
+    operator_until: str | None = None
+    operator_idle: int | None = None
     partner: str | None = None  # a scanned partner label, for the next ad-hoc document
     station_partner: str | None = None  # the station's default partner (stations TOML)
     last_raw: str | None = None
@@ -63,7 +67,16 @@ class SessionState:
         return replace(self, undo=(*self.undo, entry)[-UNDO_DEPTH:])
 
     def seen(self, raw: str, now: dt.datetime) -> SessionState:
-        return replace(self, last_raw=raw, last_at=now.isoformat())
+        """After a scan: remembered for the double-read check; a PIN sign-in renewed."""
+        until = self.operator_until
+        if until is not None and self.operator_idle:
+            until = (now + dt.timedelta(seconds=self.operator_idle)).isoformat()
+        return replace(self, last_raw=raw, last_at=now.isoformat(), operator_until=until)
+
+    def sign_in_lapsed(self, now: dt.datetime) -> bool:
+        return self.operator_until is not None and now >= dt.datetime.fromisoformat(
+            self.operator_until
+        )
 
     def is_double_read(self, raw: str, now: dt.datetime, window: float) -> bool:
         if self.last_raw != raw or self.last_at is None:
@@ -83,6 +96,8 @@ class SessionState:
         return SessionState(
             mode=self.mode,
             operator=self.operator,
+            operator_until=self.operator_until,
+            operator_idle=self.operator_idle,
             location=self.location,
             station_partner=self.station_partner,
         ).with_(**changes)

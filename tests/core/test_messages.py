@@ -75,6 +75,8 @@ SAMPLE: dict[str, Any] = {
     "use": "unit_price",
     "label_lot": "B44",
     "badge": "0042",
+    "failures": 3,
+    "retry_after": 4,
     "partner": "C-BETA",
     "shipped_to": "C-GAMMA",
     "partner_kind": "vendor",

@@ -25,6 +25,7 @@ def openapi_json() -> Any:
 from web_mobile.api import (  # noqa: E402, F401
     routes_admin,
     routes_control,
+    routes_devices,
     routes_documents,
     routes_inquiry,
     routes_master,

@@ -19,7 +19,14 @@ from tracking_core.errors import DomainError
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-STATUS = {"invalid": 422, "not_found": 404, "conflict": 409, "forbidden": 403, "unavailable": 503}
+STATUS = {
+    "invalid": 422,
+    "not_found": 404,
+    "conflict": 409,
+    "forbidden": 403,
+    "throttled": 429,
+    "unavailable": 503,
+}
 
 
 class ApiError(Exception):

@@ -39,6 +39,7 @@ DOCUMENTS = roles_for("documents")  # create documents and lines, post, cancel, 
 SCAN = roles_for("scan")  # scan-sized steps on documents, /scans, /commands
 SETUP: tuple[str, ...] = SETUP_ROLES  # the core decides who may change settings
 OPERATORS = roles_for("operators")
+DEVICES = roles_for("devices")
 ADMIN = roles_for("tokens")
 
 EXPECTED_STATES = ("received", "missing", "unexpected")
@@ -163,11 +164,36 @@ SCHEMAS: dict[str, Schema] = {
                 "the code on the operator's OP: badge: 1 to 32 letters, digits, '.', '_', '-'"
             ),
             "name": _s("the person's name, up to 200 characters"),
+            "role": {
+                "type": "string",
+                "enum": list(ROLES),
+                "description": "what the operator may do on the supervisor pages",
+            },
+            "pin": _s("4 to 8 digits: signs in on a handheld with the badge (never shown)"),
         },
         "badge",
         "name",
     ),
     "SettingsPatch": _settings_patch(),
+    "OperatorPin": _obj(
+        {"pin": _nullable(_s(), "4 to 8 digits; null clears the PIN")}, "pin"
+    ),
+    "OperatorRole": _obj({"role": {"type": "string", "enum": list(ROLES)}}, "role"),
+    "DeviceCreate": _obj(
+        {
+            "name": _s("the device's name, unique, e.g. HH-07"),
+            "station": _s("the station it belongs to (stations TOML), if any"),
+            "profile": {
+                "type": "object",
+                "description": "scan profile overrides (ScanProfile fields), up to 4 KiB",
+            },
+        },
+        "name",
+    ),
+    "DeviceProfile": _obj(
+        {"profile": {"type": "object", "description": "scan profile overrides"}}, "profile"
+    ),
+    "Enrol": _obj({"code": _s("the one-time code from the enrolment QR code")}, "code"),
     "TokenCreate": _obj(
         {"name": _s("who uses the token"), "role": {"type": "string", "enum": list(ROLES)}},
         "name",
@@ -501,6 +527,64 @@ PATHS: dict[str, dict[str, Schema]] = {
     "/operators": {
         "get": op("List operators (badges that may sign in with OP:)", "operators", ANY_ROLE),
         "post": op("Add an operator", "operators", OPERATORS, body="OperatorCreate", status=201),
+    },
+    "/operators/{badge}/pin": {
+        "put": op(
+            "Set or clear an operator's PIN (also lifts a lock-out)",
+            "operators",
+            OPERATORS,
+            body="OperatorPin",
+        )
+    },
+    "/operators/{badge}/role": {
+        "put": op("Set an operator's role", "operators", OPERATORS, body="OperatorRole")
+    },
+    "/operators/signins": {
+        "get": op(
+            "PIN sign-in attempts, newest first (failures included)",
+            "operators",
+            OPERATORS,
+            query=(
+                _q("badge", _s(), "only this badge"),
+                _q("limit", _int(minimum=1), "at most this many (default 100)"),
+            ),
+        )
+    },
+    "/devices": {
+        "get": op("List devices (handhelds, station displays)", "devices", ANY_ROLE),
+        "post": op(
+            "Add a device: answers its one-time enrolment code",
+            "devices",
+            DEVICES,
+            body="DeviceCreate",
+            status=201,
+        ),
+    },
+    "/devices/enrol": {
+        "post": {
+            **op(
+                "Trade an enrolment code for the device's token (no token needed: the "
+                "code is the credential)",
+                "devices",
+                (),
+                body="Enrol",
+            ),
+            "security": [],
+        }
+    },
+    "/devices/{name}": {"get": op("One device", "devices", ANY_ROLE)},
+    "/devices/{name}/enrolment": {
+        "post": op("A new one-time enrolment code for a device", "devices", DEVICES, status=201)
+    },
+    "/devices/{name}/revoke": {
+        "post": op(
+            "Revoke a device: its token stops working and it is disconnected",
+            "devices",
+            DEVICES,
+        )
+    },
+    "/devices/{name}/profile": {
+        "put": op("Set a device's scan profile", "devices", DEVICES, body="DeviceProfile")
     },
     "/operators/{badge}/deactivate": {
         "post": op("Deactivate an operator: the badge no longer signs in", "operators", OPERATORS)

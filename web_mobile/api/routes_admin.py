@@ -53,7 +53,8 @@ def list_operators() -> Any:
 
 @endpoint(bp, "POST", "/operators", roles=OPERATORS, body="OperatorCreate", status=201)
 def create_operator(body: dict[str, Any]) -> Any:
-    return encode(core().create_operator(badge=body["badge"], name=body["name"]))
+    fields = {k: body[k] for k in ("role", "pin") if k in body}
+    return encode(core().create_operator(badge=body["badge"], name=body["name"], **fields))
 
 
 @endpoint(bp, "POST", "/operators/<badge>/deactivate", roles=OPERATORS)
