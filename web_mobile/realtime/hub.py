@@ -205,10 +205,24 @@ class Hub:
         }
         self.socketio.emit("hello", data, to=client.sid, namespace=NAMESPACE)
 
-    def session(self, device: str, prompt: str | None = None) -> None:
-        screen = gateway(self.app).screen(device)
-        if prompt:
-            screen["prompt"] = prompt  # the step's own words for what comes next
+    def session(self, device: str, fb: Feedback | None = None) -> None:
+        """Push the device's screen; after a step, from its feedback (prompt, progress)
+        and the stored session, so the ack is not held up by a second document read."""
+        progress = None if fb is None else fb.data.get("progress")
+        if fb is None or progress is None:
+            screen = gateway(self.app).screen(device)
+            if fb is not None and fb.prompt:
+                screen["prompt"] = fb.prompt
+        else:
+            state = gateway(self.app).state(device)
+            screen = {
+                "mode": state.mode,
+                "document": state.document,
+                "location": state.location,
+                "operator": state.operator,
+                "prompt": fb.prompt,
+                "progress": progress if state.document else None,
+            }
         self.emit("session", screen, f"device:{device}")
 
     def feedback(self, device: str, scan_id: str, raw: str, fb: Feedback) -> None:
@@ -235,7 +249,7 @@ class Hub:
 
     def on_step(self, step: StepDone) -> None:
         """After every scan or command, from a handheld or over HTTP."""
-        self.session(step.device, step.feedback.prompt)
+        self.session(step.device, step.feedback)
         if step.feedback.status != "error":
             self.labels(step.device, step.feedback)
         self.feedback(step.device, step.scan_id, step.raw, step.feedback)
@@ -287,7 +301,7 @@ class StationFeedback:
         if h is None:
             return
         try:
-            h.session(device, feedback.prompt)
+            h.session(device, feedback)
             if feedback.status != "error":
                 h.labels(device, feedback)
             h.feedback(device, scan.scan_id, scan.raw, feedback)
