@@ -885,6 +885,9 @@ class Tracking:
     def authenticate_device(self, token: str) -> DeviceInfo | None:
         return self._read(lambda s: devices.authenticate(s, token))
 
+    def revoked_device_of(self, token: str) -> DeviceInfo | None:
+        return self._read(lambda s: devices.revoked_for(s, token))
+
     def revoke_device(self, name: str) -> DeviceInfo:
         return self._run(lambda c: devices.revoke(c, name))
 

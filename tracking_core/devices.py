@@ -27,7 +27,7 @@ from tracking_core.errors import (
     InvalidInput,
     UnknownDevice,
 )
-from tracking_core.models import Device
+from tracking_core.models import ApiToken, Device
 
 ENROL_MINUTES = 10
 MAX_PROFILE = 4096  # bytes of JSON: a scan profile is a handful of settings
@@ -151,6 +151,17 @@ def authenticate(s: Session, token: str) -> DeviceInfo | None:
     if row is None or row.revoked_at is not None:
         return None
     return _info(row)
+
+
+def revoked_for(s: Session, token: str) -> DeviceInfo | None:
+    """The revoked device whose current token this is (to say why a connection is refused)."""
+    q = (
+        select(Device)
+        .join(ApiToken, ApiToken.id == Device.token_id)
+        .where(ApiToken.token_hash == _hash(token), Device.revoked_at.is_not(None))
+    )
+    row = s.execute(q).scalar_one_or_none()
+    return None if row is None else _info(row)
 
 
 def revoke(ctx: Ctx, name: str) -> DeviceInfo:

@@ -49,8 +49,6 @@ def test_enrol_through_the_qr_link(warehouse: Any, browser: Browser, server: Any
         ctx.close()
 
 
-# strict: once the piece lands, the test passes and the mark must go
-@pytest.mark.xfail(strict=True, reason="the /scan namespace has no signin event yet (proto)")
 def test_sign_in_with_badge_and_pin(warehouse: Any, page: Page) -> None:
     hh = warehouse.device(page).open()
     badge = warehouse.operator(pin="1357")
@@ -109,9 +107,6 @@ def test_receive_by_wedge_scans(warehouse: Any, page: Page) -> None:
     assert {s for ln in doc["lines"] for s in ln.get("serials", [])} == {f"{p}A1", f"{p}A2"}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="hello does not carry the enrolled device's profile yet (proto + devices)"
-)
 def test_gs_replacement_from_the_device_profile(warehouse: Any, page: Page, server: Any) -> None:
     hh = warehouse.device(page)
     # the wedge types '|' for GS; the device profile says so

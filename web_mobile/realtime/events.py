@@ -20,7 +20,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 from scanner_gateway.interpret import COMMANDS
 from tracking_core.auth import allowed
 from tracking_core.errors import DomainError
-from web_mobile import scanning
+from web_mobile import device_events, scanning
 from web_mobile.realtime.hub import (
     ENGINE_MAX_BYTES,
     EXTENSION,
@@ -28,9 +28,11 @@ from web_mobile.realtime.hub import (
     NAMESPACE,
     Client,
     Hub,
+    disconnect_device,
     hub,
     origin_check,
     origins_from,
+    profile_for,
 )
 
 log = logging.getLogger(__name__)
@@ -152,7 +154,10 @@ def _authenticate(h: Hub, auth: Any, sid: str, environ: dict[str, Any]) -> Clien
         raise _Refuse("invalid_auth", f"auth.{extra[0]}: unknown field")
     info = h.core.authenticate(auth["token"])
     if info is None:
+        if h.core.revoked_device_of(auth["token"]) is not None:
+            raise _Refuse("device_revoked", "this device is revoked: enrol it again")
         raise _Refuse("token_unknown", "unknown or revoked token")
+    enrolled = h.core.authenticate_device(auth["token"])
     try:
         if auth.get("station") is not None:
             station = _plain("auth.station", auth["station"])
@@ -161,13 +166,19 @@ def _authenticate(h: Hub, auth: Any, sid: str, environ: dict[str, Any]) -> Clien
             if auth["monitor"] is not True:
                 raise _Refuse("invalid_auth", "auth.monitor must be true or false")
             return Client(sid, "monitor", info)
-        device = _plain("auth.device", auth.get("device") or info.name)
+        if enrolled is not None:  # a device token names its device
+            if auth.get("device") not in (None, enrolled.name):
+                raise _Refuse("invalid_auth", "auth.device: a device token scans as its device")
+            device = enrolled.name
+        else:
+            device = _plain("auth.device", auth.get("device") or info.name)
     except _Invalid as bad:
         raise _Refuse("invalid_auth", bad.ack["message"]) from None
     assert device is not None
     if not allowed(info.role, "scan"):
         raise _Refuse("permission_denied", f"the {info.role} role may not scan")
-    return Client(sid, "device", info, device=device, station=h.station_for(device))
+    station = (enrolled.station if enrolled else None) or h.station_for(device)
+    return Client(sid, "device", info, device=device, station=station)
 
 
 def _refused(code: str, message: str) -> ConnectionRefusedError:
@@ -230,6 +241,43 @@ def _command(*args: Any) -> Any:
     return scanning.command(c.device, scan_id, name, argument, caller=c.caller).to_json()
 
 
+def _signin(h: Hub, *args: Any) -> Any:
+    """Badge and PIN: the operator signs the device's records until idle too long."""
+    c = _client()
+    data = _payload(args, {"badge": True, "pin": True})
+    badge = _plain("badge", data["badge"], limit=64)
+    pin = data["pin"]
+    if not isinstance(pin, str):
+        raise _Invalid("invalid_event", "pin: expected a string of digits")
+    assert c.device is not None and badge is not None
+    if badge[:3].upper() == "OP:":  # the badge label as scanned
+        badge = badge[3:]
+    try:
+        who = h.core.sign_in_operator(c.device, badge, pin)
+    except DomainError as err:
+        details = err.details()
+        return _error(err.code, str(err), retry_after=details.get("retry_after", 0))
+    h.session(c.device)
+    operator = {"badge": who.badge, "name": who.name, "role": who.role}
+    until = None if who.expires_at is None else who.expires_at.isoformat()
+    return {
+        "status": "ok",
+        "code": "signed_in",
+        "message": f"Signed in: {who.badge} ({who.name})",
+        "operator": {**operator, "expires_at": until},
+    }
+
+
+def _signout(h: Hub, *args: Any) -> Any:
+    c = _client()
+    if args and args != ({},) and args != (None,):
+        _payload(args, {})
+    assert c.device is not None
+    h.core.sign_out_operator(c.device)
+    h.session(c.device)
+    return {"status": "ok", "code": "signed_out", "message": "Signed out"}
+
+
 def _echo(*args: Any) -> Any:
     _client(scanning_client=False)
     if len(args) != 1:
@@ -268,6 +316,10 @@ def install(app: Flask) -> Hub:
     sio.on_event("disconnect", lambda *a: _disconnect(h, *a), namespace=NAMESPACE)
     for name, fn in (("scan", _scan), ("command", _command), ("echo", _echo)):
         sio.on_event(name, _answer(fn), namespace=NAMESPACE)
+    sio.on_event("signin", _answer(lambda *a: _signin(h, *a)), namespace=NAMESPACE)
+    sio.on_event("signout", _answer(lambda *a: _signout(h, *a)), namespace=NAMESPACE)
+    scanning.set_profile_lookup(app, lambda device: profile_for(app, device))
+    device_events.on_revoke(app, lambda name: disconnect_device(app, name))
     sio.on_error(NAMESPACE)(_on_error)
     scanning.after_step(app, h.on_step)
     return h

@@ -21,6 +21,7 @@ from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.sources.raw_scan import RawScan
 from tracking_core.auth import TokenInfo
 from tracking_core.core import Actor, Tracking
+from tracking_core.errors import UnknownDevice
 from web_mobile.scanning import StepDone, device_profile, gateway
 
 if TYPE_CHECKING:
@@ -269,6 +270,23 @@ def label_json(job: Any) -> dict[str, Any]:
 def hub(app: Flask) -> Hub:
     h: Hub = app.extensions[EXTENSION]
     return h
+
+
+def profile_for(app: Flask, device: str) -> ScanProfile | None:
+    """A device's scan profile: its own (set on the supervisor pages or over REST), else
+    its station's (stations TOML), else None (the gateway's default)."""
+    try:
+        own = hub(app).core.device(device).profile
+    except UnknownDevice:
+        own = {}
+    if own:
+        try:
+            return ScanProfile.from_mapping(own)
+        except (ValueError, TypeError):  # checked when stored; a newer rule may refuse it
+            log.warning("device %s: stored scan profile refused, using the default", device)
+    stations = app.extensions.get(STATIONS)
+    st = None if stations is None else stations.station_for(device)
+    return None if st is None else st.profile
 
 
 def disconnect_device(app: Flask, name: str) -> int:
