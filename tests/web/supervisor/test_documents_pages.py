@@ -36,7 +36,12 @@ def test_live_json_follows_scans(master: Api, admin_page: Page) -> None:
     assert live["lists"]["line1:missing_serials"] == ["E1", "E2"]
     step = {"action": "generate", "line": 1, "serials": ["E1", "X9"]}
     master.ok("POST", "/documents/R-7/serials", step, 201)
-    master.ok("POST", "/documents/R-7/lots", {"action": "generate", "line": 2, "lot": "L7", "quantity": 4}, 201)
+    master.ok(
+        "POST",
+        "/documents/R-7/lots",
+        {"action": "generate", "line": 2, "lot": "L7", "quantity": 4},
+        201,
+    )
     live = admin_page.get("/documents/R-7/live.json").get_json()
     assert live["bars"] == {"doc": [6, 13], "line1": [2, 3], "line2": [4, 10]}
     assert (live["fields"]["line1:received"], live["fields"]["line1:unexpected"]) == (1, 1)
@@ -46,9 +51,13 @@ def test_live_json_follows_scans(master: Api, admin_page: Page) -> None:
     assert listing["bars"]["R-7"] == [6, 13] and listing["fields"]["R-7:status"] == "open"
 
 
-def test_the_document_page_shows_lines_serials_and_the_notice(master: Api, admin_page: Page) -> None:
+def test_the_document_page_shows_lines_serials_and_the_notice(
+    master: Api, admin_page: Page
+) -> None:
     receipt(master)
-    master.ok("POST", "/documents/R-7/serials", {"action": "generate", "line": 1, "serials": ["E2"]}, 201)
+    master.ok(
+        "POST", "/documents/R-7/serials", {"action": "generate", "line": 1, "serials": ["E2"]}, 201
+    )
     html = admin_page.get("/documents/R-7").get_data(as_text=True)
     assert "<li>E2</li>" in html and "<li>E1</li>" in html  # scanned; still missing
     assert 'data-live-url="/supervisor/documents/R-7/live.json"' in html

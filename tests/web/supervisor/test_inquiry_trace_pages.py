@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -15,7 +16,12 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 def post_doc(api: Api, doc_type: str, number: str, partner: str, item: str, qty: int) -> None:
     line = {"item": item, "quantity": qty, "location": "A1"}
-    api.ok("POST", "/documents", {"type": doc_type, "number": number, "partner": partner, "lines": [line]}, 201)
+    api.ok(
+        "POST",
+        "/documents",
+        {"type": doc_type, "number": number, "partner": partner, "lines": [line]},
+        201,
+    )
 
 
 @pytest.fixture
@@ -23,14 +29,26 @@ def shipped(master: Api) -> Api:
     """Lot L1 of MILK: 10 received from V1, 3 shipped to C1 (S-1), 2 to C2 (S-2); LAP SN1."""
     master.ok("POST", "/partners", {"code": "C2", "kind": "customer"}, 201)
     post_doc(master, "receipt", "R-1", "V1", "MILK", 10)
-    master.ok("POST", "/documents/R-1/lots", {"action": "generate", "line": 1, "lot": "L1", "quantity": 10}, 201)
+    master.ok(
+        "POST",
+        "/documents/R-1/lots",
+        {"action": "generate", "line": 1, "lot": "L1", "quantity": 10},
+        201,
+    )
     master.ok("POST", "/documents/R-1/post")
     for number, customer, qty in (("S-1", "C1", 3), ("S-2", "C2", 2)):
         post_doc(master, "shipment", number, customer, "MILK", qty)
-        master.ok("POST", f"/documents/{number}/lots", {"action": "allocate", "line": 1, "lot": "L1", "quantity": qty}, 201)
+        master.ok(
+            "POST",
+            f"/documents/{number}/lots",
+            {"action": "allocate", "line": 1, "lot": "L1", "quantity": qty},
+            201,
+        )
         master.ok("POST", f"/documents/{number}/post")
     post_doc(master, "receipt", "R-2", "V1", "LAP", 1)
-    master.ok("POST", "/documents/R-2/serials", {"action": "generate", "line": 1, "serials": ["SN1"]}, 201)
+    master.ok(
+        "POST", "/documents/R-2/serials", {"action": "generate", "line": 1, "serials": ["SN1"]}, 201
+    )
     master.ok("POST", "/documents/R-2/post")
     return master
 
@@ -66,7 +84,9 @@ def test_lot_inquiry_shows_stock_and_every_movement(shipped: Api, admin_page: Pa
         ("/inquiry?serial=S%01N", 422, "invalid_input"),
     ],
 )
-def test_bad_inquiries_are_clear_errors(shipped: Api, admin_page: Page, path: str, status: int, error: str) -> None:
+def test_bad_inquiries_are_clear_errors(
+    shipped: Api, admin_page: Page, path: str, status: int, error: str
+) -> None:
     resp = admin_page.get(path)
     assert (resp.status_code, code(resp)) == (status, error)
 
@@ -81,7 +101,9 @@ def texts(svg: ET.Element) -> list[str]:
     return [t.text or "" for t in svg.iter(f"{SVG}text")]
 
 
-def test_recall_trace_is_a_picture_from_the_lot_to_its_customers(shipped: Api, admin_page: Page) -> None:
+def test_recall_trace_is_a_picture_from_the_lot_to_its_customers(
+    shipped: Api, admin_page: Page
+) -> None:
     html = admin_page.get("/trace?item=MILK&lot=L1").get_data(as_text=True)
     svg = svg_of(html)
     words = texts(svg)
@@ -92,7 +114,7 @@ def test_recall_trace_is_a_picture_from_the_lot_to_its_customers(shipped: Api, a
     assert len(svg.findall(f".//{SVG}path")) == 4  # lot -> shipment -> customer, twice
     # the boxes do not overlap: each column's boxes stack with room between them
     ys = sorted(float(r.get("y", 0)) for r in boxes if r.get("x") == boxes[1].get("x"))
-    assert all(b - a >= 46 for a, b in zip(ys, ys[1:], strict=False))
+    assert all(b - a >= 46 for a, b in itertools.pairwise(ys))
 
 
 def test_backward_trace_goes_to_the_vendor(shipped: Api, admin_page: Page) -> None:
@@ -103,7 +125,12 @@ def test_backward_trace_goes_to_the_vendor(shipped: Api, admin_page: Page) -> No
 
 def test_a_lot_never_shipped_says_so(master: Api, admin_page: Page) -> None:
     post_doc(master, "receipt", "R-1", "V1", "MILK", 1)
-    master.ok("POST", "/documents/R-1/lots", {"action": "generate", "line": 1, "lot": "L9", "quantity": 1}, 201)
+    master.ok(
+        "POST",
+        "/documents/R-1/lots",
+        {"action": "generate", "line": 1, "lot": "L9", "quantity": 1},
+        201,
+    )
     master.ok("POST", "/documents/R-1/post")
     words = texts(svg_of(admin_page.get("/trace?item=MILK&lot=L9").get_data(as_text=True)))
     assert "no shipments" in words

@@ -21,8 +21,18 @@ def jobs(master: Api, core: Tracking) -> tuple[int, int]:
     """Two serial label jobs: one of R-1 left unconfirmed, one of R-2 printed."""
     for number in ("R-1", "R-2"):
         line = {"item": "LAP", "quantity": 2, "location": "A1"}
-        master.ok("POST", "/documents", {"type": "receipt", "number": number, "partner": "V1", "lines": [line]}, 201)
-        master.ok("POST", f"/documents/{number}/serials", {"action": "generate", "line": 1, "count": 2}, 201)
+        master.ok(
+            "POST",
+            "/documents",
+            {"type": "receipt", "number": number, "partner": "V1", "lines": [line]},
+            201,
+        )
+        master.ok(
+            "POST",
+            f"/documents/{number}/serials",
+            {"action": "generate", "line": 1, "count": 2},
+            201,
+        )
     first, second = sorted(j.id for j in core.outbox.jobs())
     claimed = {j.id for j in core.outbox.claim(worker="w1")}
     assert claimed == {first, second}
@@ -31,7 +41,9 @@ def jobs(master: Api, core: Tracking) -> tuple[int, int]:
     return first, second
 
 
-def test_the_outbox_lists_and_filters_jobs(jobs: tuple[int, int], admin_page: Page, core: Tracking) -> None:
+def test_the_outbox_lists_and_filters_jobs(
+    jobs: tuple[int, int], admin_page: Page, core: Tracking
+) -> None:
     first, second = jobs
     html = admin_page.get("/labels").get_data(as_text=True)
     assert f'data-job="{first}"' in html and f'data-job="{second}"' in html
@@ -52,24 +64,30 @@ def test_a_job_shows_its_preview_image(jobs: tuple[int, int], admin_page: Page) 
     assert admin_page.get("/labels/999/label.png").status_code == 404
 
 
-def test_an_unconfirmed_job_is_decided_with_a_reason(jobs: tuple[int, int], admin_page: Page, core: Tracking) -> None:
+def test_an_unconfirmed_job_is_decided_with_a_reason(
+    jobs: tuple[int, int], admin_page: Page, core: Tracking
+) -> None:
     first, _ = jobs
-    resp = admin_page.post(f"/labels/{first}/decide", {"outcome": "printed", "reason": "saw it on the printer"})
+    resp = admin_page.post(
+        f"/labels/{first}/decide", {"outcome": "printed", "reason": "saw it on the printer"}
+    )
     assert resp.status_code == 302
     assert core.outbox.job(first).status == "printed"
     assert core.outbox.events(first)[-1][:3] == ("printed", "bootstrap", "saw it on the printer")
 
 
-@pytest.mark.parametrize(
-    ("outcome", "status"), [("resend", "pending"), ("cancel", "cancelled")]
-)
-def test_resend_or_cancel(jobs: tuple[int, int], admin_page: Page, core: Tracking, outcome: str, status: str) -> None:
+@pytest.mark.parametrize(("outcome", "status"), [("resend", "pending"), ("cancel", "cancelled")])
+def test_resend_or_cancel(
+    jobs: tuple[int, int], admin_page: Page, core: Tracking, outcome: str, status: str
+) -> None:
     first, _ = jobs
     admin_page.post(f"/labels/{first}/decide", {"outcome": outcome, "reason": "checked"})
     assert core.outbox.job(first).status == status
 
 
-def test_bad_decisions_change_nothing(jobs: tuple[int, int], admin_page: Page, core: Tracking) -> None:
+def test_bad_decisions_change_nothing(
+    jobs: tuple[int, int], admin_page: Page, core: Tracking
+) -> None:
     first, second = jobs
     for data, job in (
         ({"outcome": "printed"}, first),  # no reason
@@ -79,10 +97,15 @@ def test_bad_decisions_change_nothing(jobs: tuple[int, int], admin_page: Page, c
         resp = admin_page.post(f"/labels/{job}/decide", data)
         assert resp.status_code == 422 and code(resp) == "invalid_input"
     assert core.outbox.job(first).status == "unconfirmed"
-    assert admin_page.post("/labels/999/decide", {"outcome": "printed", "reason": "x"}).status_code == 404
+    assert (
+        admin_page.post("/labels/999/decide", {"outcome": "printed", "reason": "x"}).status_code
+        == 404
+    )
 
 
-def test_reprint_with_a_reason_is_audited(jobs: tuple[int, int], admin_page: Page, core: Tracking) -> None:
+def test_reprint_with_a_reason_is_audited(
+    jobs: tuple[int, int], admin_page: Page, core: Tracking
+) -> None:
     _, second = jobs
     assert admin_page.post(f"/labels/{second}/reprint", {"reason": ""}).status_code == 422
     admin_page.post(f"/labels/{second}/reprint", {"reason": "label torn"})
@@ -90,10 +113,14 @@ def test_reprint_with_a_reason_is_audited(jobs: tuple[int, int], admin_page: Pag
     assert core.outbox.events(second)[-1][:3] == ("reprint", "bootstrap", "label torn")
 
 
-def test_operators_may_decide_from_the_pages_too(jobs: tuple[int, int], page_as: Callable[[str], Page], core: Tracking) -> None:
+def test_operators_may_decide_from_the_pages_too(
+    jobs: tuple[int, int], page_as: Callable[[str], Page], core: Tracking
+) -> None:
     first, _ = jobs
     p = page_as("operator")
-    assert p.post(f"/labels/{first}/decide", {"outcome": "cancel", "reason": "x"}).status_code == 302
+    assert (
+        p.post(f"/labels/{first}/decide", {"outcome": "cancel", "reason": "x"}).status_code == 302
+    )
 
 
 def test_printers_and_their_status(app: Flask, admin_page: Page, tmp_path: Path) -> None:
@@ -118,11 +145,20 @@ def test_printers_and_their_status(app: Flask, admin_page: Page, tmp_path: Path)
 
 
 def test_settings_change_is_audited_and_shown(admin_page: Page, core: Tracking) -> None:
-    resp = admin_page.post("/settings", {"allocation_order": "fefo", "quarantine_days_on_receipt": "2", "use_lots": "true"})
+    resp = admin_page.post(
+        "/settings",
+        {"allocation_order": "fefo", "quarantine_days_on_receipt": "2", "use_lots": "true"},
+    )
     assert resp.status_code == 302
-    assert (core.settings().allocation_order, core.settings().quarantine_days_on_receipt) == ("fefo", 2)
+    assert (core.settings().allocation_order, core.settings().quarantine_days_on_receipt) == (
+        "fefo",
+        2,
+    )
     changes = [(c.key, c.old_value, c.new_value, c.actor) for c in core.setting_changes()]
-    assert sorted(changes) == [("allocation_order", "fifo", "fefo", "bootstrap"), ("quarantine_days_on_receipt", 0, 2, "bootstrap")]
+    assert sorted(changes) == [
+        ("allocation_order", "fifo", "fefo", "bootstrap"),
+        ("quarantine_days_on_receipt", 0, 2, "bootstrap"),
+    ]
     html = admin_page.get("/settings").get_data(as_text=True)
     assert "<td>allocation_order</td><td>fifo</td><td>fefo</td><td>bootstrap</td>" in html
 
@@ -137,7 +173,9 @@ def test_settings_change_is_audited_and_shown(admin_page: Page, core: Tracking) 
         {"sscc_extension": "12", "allocation_order": "fefo"},  # all or nothing
     ],
 )
-def test_bad_settings_change_nothing(admin_page: Page, core: Tracking, data: dict[str, str]) -> None:
+def test_bad_settings_change_nothing(
+    admin_page: Page, core: Tracking, data: dict[str, str]
+) -> None:
     resp = admin_page.post("/settings", data)
     assert resp.status_code == 422 and code(resp) is not None
     assert core.settings().allocation_order == "fifo" and core.setting_changes() == []

@@ -23,7 +23,9 @@ def signed_in(core: Tracking, **config: str) -> Page:
     return p
 
 
-def test_a_key_file_is_made_once_beside_the_sqlite_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_file_is_made_once_beside_the_sqlite_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SCANTRACK_SECRET_KEY", raising=False)
     url = f"sqlite:///{tmp_path}/db/scantrack.db"
     assert secret.key_dir(url) == tmp_path / "db"
@@ -34,7 +36,9 @@ def test_a_key_file_is_made_once_beside_the_sqlite_database(tmp_path: Path, monk
     assert [p.name for p in path.parent.iterdir()] == ["secret_key"]  # no temporary left
 
 
-def test_other_databases_keep_it_in_the_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_other_databases_keep_it_in_the_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCANTRACK_DATA_DIR", str(tmp_path))
     assert secret.key_dir("postgresql+psycopg://u@h/db") == tmp_path
     assert secret.key_dir("sqlite://") == tmp_path
@@ -46,11 +50,15 @@ def test_a_short_key_file_is_refused(tmp_path: Path) -> None:
         secret.load_or_create(tmp_path)
 
 
-def test_sessions_survive_a_restart_with_the_key_file(core: Tracking, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_sessions_survive_a_restart_with_the_key_file(
+    core: Tracking, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SCANTRACK_SECRET_KEY", raising=False)
     monkeypatch.setenv("SCANTRACK_DATA_DIR", str(tmp_path))
     p = signed_in(core)
-    made = list(tmp_path.iterdir()) + list(Path(str(core.db.engine.url.database or "")).parent.glob("secret_key"))
+    made = list(tmp_path.iterdir()) + list(
+        Path(str(core.db.engine.url.database or "")).parent.glob("secret_key")
+    )
     assert any(f.name == "secret_key" for f in made)
     again = create_app({"TRACKING": core, "MIGRATE": False}).test_client()
     cookie = p.client.get_cookie("session")
@@ -59,7 +67,9 @@ def test_sessions_survive_a_restart_with_the_key_file(core: Tracking, tmp_path: 
     assert again.get("/supervisor/documents").status_code == 200
 
 
-def test_the_environment_key_is_used_and_no_file_made(core: Tracking, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_environment_key_is_used_and_no_file_made(
+    core: Tracking, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SCANTRACK_SECRET_KEY", "from-the-environment-0123456789-abcdef")
     monkeypatch.setenv("SCANTRACK_DATA_DIR", str(tmp_path))
     db_dir = Path(str(core.db.engine.url.database or "/nonexistent")).parent
