@@ -61,7 +61,7 @@ def detail_live(doc: DocumentInfo, notice: ShipNotice) -> dict[str, Any]:
         fields[f"{key}:assigned"], fields[f"{key}:open"] = ln.assigned, ln.open
         bars[key] = [ln.assigned, ln.quantity]
         lists[f"{key}:serials"] = list(ln.serials)
-        lists[f"{key}:lots"] = [f"{lot} x {qty}" for lot, qty in ln.lots]
+        lists[f"{key}:lots"] = [f"{lot} \u00d7 {qty}" for lot, qty in ln.lots]
         exp = expected.get(ln.line)
         if exp is not None:
             fields[f"{key}:received"] = exp.received

@@ -46,7 +46,7 @@ def test_live_json_follows_scans(master: Api, admin_page: Page) -> None:
     assert live["bars"] == {"doc": [6, 13], "line1": [2, 3], "line2": [4, 10]}
     assert (live["fields"]["line1:received"], live["fields"]["line1:unexpected"]) == (1, 1)
     assert live["lists"]["line1:serials"] == ["E1", "X9"]
-    assert live["lists"]["line2:lots"] == ["L7 x 4"]
+    assert live["lists"]["line2:lots"] == ["L7 \u00d7 4"]
     listing = admin_page.get("/documents.json").get_json()
     assert listing["bars"]["R-7"] == [6, 13] and listing["fields"]["R-7:status"] == "open"
 
