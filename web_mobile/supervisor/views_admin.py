@@ -74,7 +74,8 @@ def settings_save() -> Any:
 @sv.requires("read")
 def operators() -> Any:
     c = sv.core()
-    signins = c.operator_signins(limit=100) if sv.can("operators") else []  # type: ignore[attr-defined]
+    has_pins = hasattr(c, "operator_signins")  # the core's operator PINs and sign-in audit
+    signins = c.operator_signins(limit=100) if has_pins and sv.can("operators") else []
     return render_template(
         "supervisor/operators.html", operators=c.operators(), roles=ROLES, signins=signins
     )
@@ -88,12 +89,14 @@ def _back() -> Any:
 @sv.requires("operators")
 def operator_create() -> Any:
     role = forms.choice("role", ROLES, source="form") or "operator"
-    sv.core().create_operator(  # type: ignore[call-arg]
-        badge=forms.form("badge", required=True),
-        name=forms.form("name", required=True),
-        role=role,
-        pin=request.form.get("pin") or None,
-    )
+    c: Any = sv.core()
+    fields: dict[str, Any] = {
+        "badge": forms.form("badge", required=True),
+        "name": forms.form("name", required=True),
+    }
+    if hasattr(c, "set_operator_pin"):  # a core with operator roles and PINs
+        fields.update(role=role, pin=request.form.get("pin") or None)
+    c.create_operator(**fields)
     return _back()
 
 

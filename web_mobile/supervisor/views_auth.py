@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
 
-from tracking_core.errors import DomainError
+from tracking_core.errors import Category, DomainError
 from web_mobile.supervisor import blueprint as bp
 from web_mobile.supervisor import session as sv
 
@@ -19,6 +20,20 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and parts.path.startswith("/supervisor/"):
             return target
     return url_for("supervisor.documents")
+
+
+def operator_sign_in(c: Any, badge: str, pin: str) -> Any:
+    """The operator of a badge and PIN (the core's delay rules and audit apply)."""
+    if not hasattr(c, "authenticate_operator"):  # a core without operator PINs
+        raise OperatorSignInUnavailable()
+    return c.authenticate_operator(badge, pin)
+
+
+@dataclass(eq=False)
+class OperatorSignInUnavailable(DomainError):
+    code: ClassVar[str] = "operator_signin_unavailable"
+    category: ClassVar[Category] = "unavailable"
+    template: ClassVar[str] = "Operators have no PINs here yet: sign in with an API token"
 
 
 @bp.get("/")
@@ -36,7 +51,7 @@ def signin() -> Any:
     if request.form.get("method") == "operator":
         badge, pin = request.form.get("badge", "").strip(), request.form.get("pin", "")
         try:
-            op = c.authenticate_operator(badge, pin)  # type: ignore[attr-defined]
+            op = operator_sign_in(c, badge, pin)
         except DomainError as err:
             error = (err.code, str(err))
         else:
