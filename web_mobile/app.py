@@ -67,8 +67,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web_mobile import api
 
     api.init_app(app)
-    from web_mobile.realtime import init_app as init_realtime; init_realtime(app)  # noqa: E702, I001
-    from web_mobile.handheld import init_app as init_handheld; init_handheld(app)  # noqa: E702, I001
+    from web_mobile.handheld import init_app as init_handheld
+    from web_mobile.realtime import init_app as init_realtime
+    from web_mobile.supervisor import init_app as init_supervisor
+
+    init_realtime(app)
+    init_handheld(app)
+    init_supervisor(app)
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app
 
