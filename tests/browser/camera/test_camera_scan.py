@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import zxingcpp
 
-from tests.browser.camera.conftest import Server, gs1_image, label_sheet, wait_until, write_y4m
+from tests.browser.camera.conftest import Server, gs1_image, label_sheet, write_y4m
 from tracking_core.core import Tracking
 
 HARNESS = Path(__file__).with_name("harness.html").read_text()
@@ -38,14 +38,14 @@ def post_scan(server: Server, token: str, scan_id: str, raw: str) -> dict[str, A
         return json.loads(r.read())  # type: ignore[no-any-return]
 
 
-def harness(browser: Any, server: Server, token: str) -> Any:
-    """A page on the server's origin running camera.js (the page itself comes from the test)."""
-    page = browser.new_page()
+def harness(page: Any, server: Server, token: str = "x", site: str | None = None) -> Any:
+    """The test's page on ``site`` (the server's origin by default) running camera.js."""
+    site = site or server.url
     page.route(
-        f"{server.url}/__camera__",
+        f"{site}/__camera__",
         lambda route: route.fulfill(status=200, content_type="text/html", body=HARNESS),
     )
-    page.goto(f"{server.url}/__camera__#token={token}")
+    page.goto(f"{site}/__camera__#token={token}")
     page.wait_for_function("typeof window.startCamera === 'function'")
     return page
 
@@ -72,7 +72,7 @@ def test_a_camera_scan_of_gs1_labels_is_received_once_each(
     assert post_scan(server, token, "m", "CMD:MODE:RECEIVE")["status"] == "ok"
     assert post_scan(server, token, "d", "DOC:RC-DEMO-1")["code"] == "document"
     requests: list[str] = []
-    page = harness(launch(labels_video), server, token)
+    page = harness(launch(labels_video).new_page(), server, token)
     page.on("request", lambda r: requests.append(r.url))
 
     started = page.evaluate("window.startCamera()")
@@ -87,7 +87,8 @@ def test_a_camera_scan_of_gs1_labels_is_received_once_each(
     assert len(scans) == 2 and set(by_symbology) == {"]d2", "]C1"}, scans
     dm, code128 = by_symbology["]d2"], by_symbology["]C1"]
     assert dm["raw"] == "010950600013435221ACME-0001"
-    assert code128["raw"] == f"010950600013437610LCAM1\x1d17{EXPIRY:%y%m%d}3010"  # 17 is fixed-length: no GS
+    # GS after the lot (variable length), none after the expiry (fixed length)
+    assert code128["raw"] == f"010950600013437610LCAM1\x1d17{EXPIRY:%y%m%d}3010"
     assert (dm["feedback"]["status"], dm["feedback"]["code"]) == ("ok", "generated")
     assert (code128["feedback"]["status"], code128["feedback"]["code"]) == ("ok", "generated")
 
@@ -105,7 +106,7 @@ def test_a_refused_camera_permission_is_said_clearly(
 ) -> None:
     server = serve()
     # a camera, but no fake UI granting it: Chromium refuses what nobody allowed
-    page = harness(launch(labels_video, grant=False), server, "x")
+    page = harness(launch(labels_video, grant=False).new_page(), server)
     assert page.evaluate("window.startCamera()") == {"error": "permission_denied"}
     assert page.locator("#error").inner_text().startswith("Camera permission was refused.")
     assert page.evaluate("window.camera.stats()") is None  # nothing left running
@@ -124,12 +125,72 @@ def test_the_camera_needs_a_secure_context(
             response=route.fetch(url=route.request.url.replace(site, server.url))
         ),
     )
-    page.route(
-        f"{site}/__camera__",
-        lambda route: route.fulfill(status=200, content_type="text/html", body=HARNESS),
-    )
-    page.goto(f"{site}/__camera__#token=x")
-    page.wait_for_function("typeof window.startCamera === 'function'")
+    harness(page, server, site=site)
     assert page.evaluate("window.isSecureContext") is False
     assert page.evaluate("window.startCamera()") == {"error": "insecure_context"}
     assert "HTTPS" in page.locator("#error").inner_text()
+
+
+# A stand-in for the BarcodeDetector of Chrome on Android (Linux Chromium has none): it
+# "sees" what the test says, so the mapping to AIM identifiers is what is checked.
+FAKE_DETECTOR = """
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return window.__formats; }
+  constructor(options) { window.__detectorFormats = options.formats; }
+  async detect(video) { return window.__seen; }
+};
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "fmt", "symbology"),
+    [
+        ("010950600013437610LCAM2\x1d17261215", "data_matrix", "]d2"),  # GS: GS1 it is
+        ("010950600013435221ACME-0002", "data_matrix", None),  # the profile decides
+        ("010950600013437610LCAM2\x1d3005", "code_128", "]C1"),
+        ("LOC:DOCK-1", "code_128", None),
+        ("4006381333931", "ean_13", "]E0"),
+        ("96385074", "ean_8", "]E4"),
+    ],
+)
+def test_the_browsers_barcode_detector_is_used_where_there_is_one(
+    serve: Callable[..., Server],
+    live: Tracking,
+    launch: Callable[..., Any],
+    labels_video: Path,
+    raw: str,
+    fmt: str,
+    symbology: str | None,
+) -> None:
+    server = serve()
+    page = launch(labels_video).new_page()
+    page.add_init_script(FAKE_DETECTOR)
+    harness(page, server)
+    page.evaluate(
+        "([raw, format]) => { window.__formats = ['data_matrix', 'code_128', 'qr_code', "
+        "'ean_13', 'ean_8', 'aztec']; window.__seen = [{rawValue: raw, format}]; }",
+        [raw, fmt],
+    )
+    assert page.evaluate("window.startCamera()") == {"engine": "native", "torch": False}
+    page.wait_for_function("window.camera.stats().suppressed >= 3")
+    assert page.evaluate("window.scans.map((s) => [s.raw, s.symbology])") == [[raw, symbology]]
+    # asked only for what it has and a warehouse scans
+    assert page.evaluate("window.__detectorFormats") == [
+        "data_matrix",
+        "code_128",
+        "qr_code",
+        "ean_13",
+        "ean_8",
+    ]
+
+
+def test_a_detector_without_data_matrix_gives_way_to_zxing(
+    serve: Callable[..., Server], live: Tracking, launch: Callable[..., Any], labels_video: Path
+) -> None:
+    server = serve()
+    page = launch(labels_video).new_page()
+    page.add_init_script(FAKE_DETECTOR + "window.__formats = ['qr_code', 'ean_13'];")
+    harness(page, server)
+    assert page.evaluate("window.startCamera()")["engine"] == "zxing"
+    page.wait_for_function("window.scans.length >= 2")
+    assert sorted(page.evaluate("window.scans.map((s) => s.symbology)")) == ["]C1", "]d2"]
