@@ -66,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     api.init_app(app)
     from web_mobile.handheld import init_app as init_handheld; init_handheld(app)  # noqa: E702, I001
+    from web_mobile.stations_page import init_app as init_station_page; init_station_page(app)  # noqa: E702, I001
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app
 
