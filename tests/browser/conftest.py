@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -176,3 +177,112 @@ def screenshots(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         wanted.mkdir(parents=True, exist_ok=True)
         dirs.append(wanted)
     return dirs
+
+
+@dataclass
+class Handheld:
+    """One enrolled device's scan screen, driven like a keyboard-wedge scanner."""
+
+    page: Page
+    server: Server
+    name: str
+    token: str
+
+    def open(self, *, online: bool = True) -> Handheld:
+        self.page.goto(self.server.url + "/scan")
+        self.page.wait_for_function("() => window.scantrack !== undefined")
+        self.page.evaluate("() => window.scantrack.ready")
+        if online:
+            self.page.wait_for_function("() => window.scantrack.connected")
+        return self
+
+    @property
+    def count(self) -> int:
+        return int(self.page.evaluate("() => window.scantrack.feedbacks.length"))
+
+    def type(self, text: str, suffix: str = "Enter") -> None:
+        """What a wedge does: the characters, then its suffix key."""
+        self.page.keyboard.type(text)
+        self.page.keyboard.press(suffix)
+
+    def scan(self, text: str, suffix: str = "Enter") -> dict[str, Any]:
+        """Types a scan and returns the feedback it was answered with."""
+        n = self.count
+        self.type(text, suffix)
+        return self.feedback(n + 1)
+
+    def feedback(self, n: int) -> dict[str, Any]:
+        """The n-th feedback (1-based) shown on this page, once it has come."""
+        self.page.wait_for_function("(n) => window.scantrack.feedbacks.length >= n", arg=n)
+        got: dict[str, Any] = self.page.evaluate("(n) => window.scantrack.feedbacks[n - 1]", n)
+        return got
+
+    def tap(self, selector: str) -> dict[str, Any]:
+        """Taps a button that sends a command; returns the command's feedback."""
+        n = self.count
+        self.page.tap(selector)
+        return self.feedback(n + 1)
+
+    def mode(self, mode: str) -> dict[str, Any]:
+        self.page.tap("#more-button")
+        return self.tap(f'#mode-buttons [data-mode="{mode}"]')
+
+    def sign_in(self, badge: str, pin: str) -> None:
+        self.page.wait_for_selector("#signin:not([hidden])")
+        self.type(f"OP:{badge}")
+        self.page.wait_for_selector("#signin-pin:not([hidden])")
+        self.pin(pin)
+        self.page.wait_for_selector("#signin", state="hidden")
+
+    def pin(self, pin: str) -> None:
+        for digit in pin:
+            self.page.tap(f'#signin-keypad [data-key="{digit}"]')
+        self.page.tap('#signin-keypad [data-key="Enter"]')
+
+    def screenshot(self, dirs: list[Path], name: str) -> None:
+        for d in dirs:
+            self.page.screenshot(path=str(d / name))
+
+
+@dataclass
+class Warehouse:
+    """Devices, operators and documents of one test, made over REST as an admin."""
+
+    server: Server
+    core: Tracking
+    prefix: str
+
+    def device(self, page: Page, suffix: str = "") -> Handheld:
+        """A device whose token this browser holds (as enrolment leaves it)."""
+        name = f"{self.prefix}{suffix}"
+        token, _ = self.core.create_token(name=name, role="operator")
+        page.goto(self.server.url + "/")
+        page.evaluate(
+            "([t, n]) => { localStorage.setItem('scantrack.token', t);"
+            " localStorage.setItem('scantrack.device', n); }",
+            [token, name],
+        )
+        return Handheld(page, self.server, name, token)
+
+    def operator(self, suffix: str = "", pin: str = "2468") -> str:
+        badge = f"{self.prefix}{suffix}"[-32:]
+        self.core.create_operator(badge=badge, name=f"Operator {badge}", pin=pin)
+        return badge
+
+    def document(self, doc_type: str, lines: list[dict[str, Any]], **fields: Any) -> str:
+        status, doc = self.server.api(
+            "POST", "/documents", {"type": doc_type, "lines": lines, **fields}
+        )
+        assert status == 201, doc
+        return str(doc["number"])
+
+    def get(self, path: str) -> Any:
+        status, body = self.server.api("GET", path)
+        assert status == 200, body
+        return body
+
+
+@pytest.fixture
+def warehouse(server: Server, server_core: Tracking, request: pytest.FixtureRequest) -> Warehouse:
+    # a name of its own per test (and per browser run), so no state is shared
+    return Warehouse(server, server_core, f"T{abs(hash(request.node.nodeid)) % 10**8:08d}-")

@@ -46,9 +46,7 @@ def enrol() -> str:
 def service_worker() -> Response:
     files = shell_files(Path(current_app.static_folder or ""))
     urls = [*PAGES, *(f"{current_app.static_url_path}/{name}" for name in files)]
-    body = render_template(
-        "handheld/sw.js", version=shell_version(files), shell=json.dumps(urls)
-    )
+    body = render_template("handheld/sw.js", version=shell_version(files), shell=json.dumps(urls))
     resp = current_app.response_class(body, mimetype="text/javascript")
     # Browsers check for a new worker on each navigation; never let a proxy keep an old one.
     resp.headers["Cache-Control"] = "no-cache"

@@ -696,6 +696,7 @@ async function main() {
 window.scantrack = {
   submitScan,
   command: sendCommand,
+  flush: () => pump(),
   get connected() { return app.connected; },
   get queued() { return app.queued; },
   get operator() { return app.operator; },
