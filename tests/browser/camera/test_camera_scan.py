@@ -194,3 +194,55 @@ def test_a_detector_without_data_matrix_gives_way_to_zxing(
     assert page.evaluate("window.startCamera()")["engine"] == "zxing"
     page.wait_for_function("window.scans.length >= 2")
     assert sorted(page.evaluate("window.scans.map((s) => s.symbology)")) == ["]C1", "]d2"]
+
+
+def test_the_scan_screens_camera_button_receives_a_gs1_label(
+    warehouse: Any, launch: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The handheld scan screen (/scan) with its Camera button, over Socket.IO."""
+    p = warehouse.prefix
+    serial, lot = f"{p}CAM", f"{p}L"
+    number = warehouse.document(
+        "receipt",
+        [
+            {"item": "LAPTOP-14", "quantity": 1, "location": "DOCK-1"},
+            {"item": "MILK-1L", "quantity": 10, "location": "DOCK-1"},
+        ],
+        partner="V-ACME",
+    )
+    video = write_y4m(
+        tmp_path / "scan-screen.y4m",
+        label_sheet(
+            [
+                gs1_image(f"(01)09506000134352(21){serial}", zxingcpp.BarcodeFormat.DataMatrix, 8),
+                gs1_image(
+                    f"(01)09506000134376(10){lot}(17){EXPIRY:%y%m%d}(30)10",
+                    zxingcpp.BarcodeFormat.Code128,
+                    2,
+                ),
+            ]
+        ),
+    )
+    context = launch(video).new_context(
+        viewport={"width": 360, "height": 640}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    hh = warehouse.device(page).open()
+    hh.sign_in(warehouse.operator(), "2468")
+    assert hh.mode("receive")["status"] == "ok"
+    assert hh.scan(f"DOC:{number}")["code"] == "document"
+    before = hh.count
+
+    page.tap("#camera-button")
+    page.wait_for_selector("#camera-view:not([hidden])")
+    answers = [hh.feedback(before + 1), hh.feedback(before + 2)]
+    # the same module instance the screen imported: its counters
+    page.evaluate("async () => { window.cam = await import('/static/js/camera.js'); }")
+    page.wait_for_function("() => window.cam.stats() && window.cam.stats().suppressed >= 10")
+    assert hh.count == before + 2  # each label once, though it stays in view
+    assert [(a["status"], a["code"]) for a in answers] == [("ok", "generated")] * 2
+    page.tap("#camera-button")  # stop: the video goes away
+    page.wait_for_selector("#camera-view", state="hidden")
+
+    laptops, milk = warehouse.core.document(number, detail=True).lines
+    assert (laptops.serials, milk.lots) == ((serial,), ((lot, 10),))
