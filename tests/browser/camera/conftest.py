@@ -145,7 +145,10 @@ def serve(db_url: str, live: Tracking, tmp_path: Path) -> Iterator[Callable[...,
             except OSError:
                 return False
 
-        wait_until(up, "scantrack serve to answer /healthz")
+        try:
+            wait_until(up, "scantrack serve to answer /healthz", timeout=90)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; its output:\n{server.output()}") from None
         return server
 
     yield start
