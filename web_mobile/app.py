@@ -69,10 +69,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     from web_mobile.handheld import init_app as init_handheld
     from web_mobile.realtime import init_app as init_realtime
+    from web_mobile.stations_page import init_app as init_station_page
     from web_mobile.supervisor import init_app as init_supervisor
 
     init_realtime(app)
     init_handheld(app)
+    init_station_page(app)
     init_supervisor(app)
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app

@@ -621,23 +621,38 @@ $("manual-form").addEventListener("submit", (event) => {
 on("camera-button", async () => {
   const video = $("camera-view");
   const button = $("camera-button");
+  const torch = $("torch-button");
   if (app.camera) {
     app.camera.stop();
     app.camera = null;
     video.hidden = true;
+    torch.hidden = true;
     button.textContent = "Camera";
     return;
   }
   try {
     const camera = await import("/static/js/camera.js");
     video.hidden = false;
-    await camera.start(video, (raw, symbology) => submitScan(raw, symbology));
+    const started = await camera.start(video, (raw, symbology) => submitScan(raw, symbology));
     app.camera = camera;
     button.textContent = "Stop camera";
+    torch.hidden = !started.torch; // only where the camera has a light
+    setTorchButton(false);
   } catch (err) {
     video.hidden = true;
-    showLocal("error", "camera_unavailable", `Camera scanning is not available: ${err.message}`);
+    torch.hidden = true;
+    const why = `Camera scanning is not available: ${err.message}`;
+    showLocal("error", err.code || "camera_unavailable", why); // camera.js: clear reasons
   }
+});
+function setTorchButton(on) {
+  $("torch-button").setAttribute("aria-pressed", String(on));
+  $("torch-button").textContent = on ? "Light off" : "Light on";
+}
+on("torch-button", async () => {
+  if (!app.camera) return;
+  const want = $("torch-button").getAttribute("aria-pressed") !== "true";
+  setTorchButton(await app.camera.setTorch(want));
 });
 
 // --- the connection ------------------------------------------------------------------
