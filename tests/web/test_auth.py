@@ -69,6 +69,16 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("POST", "/labels/jobs/<job_id>/decide"): {"admin", "setup", "operator"},
     ("POST", "/labels/sscc"): SCAN,
     ("POST", "/labels/locations"): SCAN,
+    ("PUT", "/operators/<badge>/pin"): SETUP,
+    ("PUT", "/operators/<badge>/role"): SETUP,
+    ("GET", "/operators/signins"): SETUP,
+    ("GET", "/devices"): READ,
+    ("POST", "/devices"): SETUP,
+    ("POST", "/devices/enrol"): READ,  # public: the code is the credential
+    ("GET", "/devices/<name>"): READ,
+    ("POST", "/devices/<name>/enrolment"): SETUP,
+    ("POST", "/devices/<name>/revoke"): SETUP,
+    ("PUT", "/devices/<name>/profile"): SETUP,
 }
 
 
