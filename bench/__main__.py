@@ -1,6 +1,8 @@
 """Run the benchmarks and print a table; the JSON goes to bench/results/.
 
 Usage: python -m bench [--database-url URL] [--only core] [--quick]
+
+``socket`` always makes its own SQLite demo database and runs ``scantrack serve``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,14 @@ import sys
 import time
 from pathlib import Path
 
-from bench import core_bench, gateway_bench, interpret_bench, labels_bench, printing_bench
+from bench import (
+    core_bench,
+    gateway_bench,
+    interpret_bench,
+    labels_bench,
+    printing_bench,
+    socket_bench,
+)
 
 SUITES = {
     "core": core_bench.run,
@@ -20,6 +29,7 @@ SUITES = {
     "interpret": interpret_bench.run,
     "labels": labels_bench.run,
     "printing": printing_bench.run,
+    "socket": socket_bench.run,
 }
 
 
