@@ -10,6 +10,8 @@ Config keys, each defaulting from the environment:
 * ``MIGRATE``: run the Alembic migrations on start (default true)
 * ``TRACKING``: an existing ``Tracking`` to serve (tests); ``DATABASE_URL`` is then unused
 * ``CLOCK``: a ``() -> datetime`` for a core built here
+* ``ALLOWED_ORIGINS``: ``SCANTRACK_ALLOWED_ORIGINS``; origins besides the server's own that
+  may open the handheld protocol (comma-separated; ``*`` is refused)
 
 Any other key goes to ``app.config`` as it is.
 """
@@ -65,6 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from web_mobile import api
 
     api.init_app(app)
+    from web_mobile.realtime import init_app as init_realtime; init_realtime(app)  # noqa: E702, I001
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app
 

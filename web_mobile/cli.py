@@ -18,6 +18,9 @@ from tracking_core.errors import DomainError
 from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock, cli_supervisor
 from web_mobile.cli_common import CliError, State, pass_state, progress
 
+# gunicorn's threads for `serve`: each connected handheld holds one (web_mobile.server)
+DEFAULT_THREADS = 64
+
 
 class ScantrackGroup(click.Group):
     """Turns domain errors (and an unreachable database) into one line and exit status 1."""
@@ -120,28 +123,105 @@ def db_current(state: State) -> None:
     "--stations",
     type=click.Path(exists=True, dir_okay=False),
     default=None,
-    help="Also run these stations' scanners (and printers) in-process.",
+    help="Also run these stations' scanners (and printers) in-process; their feedback "
+    "goes to the station displays.",
 )
+@click.option(
+    "--threads",
+    default=DEFAULT_THREADS,
+    show_default=True,
+    type=click.IntRange(2, 10000),
+    help="Worker threads. Every connected handheld, station display or supervisor page "
+    "holds one: give more than you have, with room for plain requests.",
+)
+@click.option(
+    "--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate (PEM)."
+)
+@click.option(
+    "--keyfile", type=click.Path(exists=True, dir_okay=False), help="TLS private key (PEM)."
+)
+@click.option(
+    "--self-signed",
+    is_flag=True,
+    help="Serve HTTPS with a self-signed certificate for this host's names and LAN "
+    "addresses, made once in the data directory (trials: phones' cameras need HTTPS).",
+)
+@click.option("--dev", is_flag=True, help="Werkzeug's development server instead of gunicorn.")
 @pass_state
-def serve(state: State, host: str, port: int, stations: str | None) -> None:
-    """Migrate, then serve the web app, the API and the handheld protocol."""
+def serve(
+    state: State,
+    host: str,
+    port: int,
+    stations: str | None,
+    threads: int,
+    certfile: str | None,
+    keyfile: str | None,
+    self_signed: bool,
+    dev: bool,
+) -> None:
+    """Migrate, then serve the web app, the API and the handheld protocol (gunicorn)."""
     # Imported here so the other commands start fast and need no web stack.
     from web_mobile.app import create_app
 
-    app = create_app({"DATABASE_URL": state.url, "MIGRATE": True})
-    if stations:
-        from web_mobile.cli_gateway import start_in_background
+    if self_signed and (certfile or keyfile):
+        raise click.UsageError("--self-signed makes its own certificate: drop --certfile/--keyfile")
+    if bool(certfile) != bool(keyfile):
+        raise click.UsageError("--certfile and --keyfile go together")
+    if self_signed:
+        from tracking_core.db import data_dir
+        from web_mobile.tls import self_signed as make_cert
 
-        start_in_background(state, app.extensions["scantrack.gateway"], stations)
-    click.echo(f"scantrack on http://{host}:{port}/ (database {_safe(state.url)})", err=True)
-    socketio = app.extensions.get("socketio")
-    if socketio is not None:
-        # Werkzeug is what `make run` has; production runs behind a real server.
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
-    else:
-        from werkzeug.serving import run_simple
+        cert, key, made = make_cert(data_dir() / "tls")
+        certfile, keyfile = str(cert), str(key)
+        click.echo(f"{'made' if made else 'using'} self-signed certificate {cert}", err=True)
+    try:
+        app = create_app({"DATABASE_URL": state.url, "MIGRATE": True})
+    except ValueError as exc:  # e.g. ALLOWED_ORIGINS
+        raise CliError(getattr(exc, "code", "invalid_config"), str(exc)) from None
+    start_stations = _stations(state, app, stations) if stations else None
+    scheme = "https" if certfile else "http"
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"scantrack on {scheme}://{shown}:{port}/ (database {_safe(state.url)})", err=True)
+    socketio = app.extensions["socketio"]
+    if dev:
+        if start_stations is not None:
+            start_stations()
+        # Werkzeug: one process, for development only.
+        ssl = (certfile, keyfile) if certfile else None
+        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, ssl_context=ssl)
+        return
+    from web_mobile.server import ON_WORKER_START, Server
 
-        run_simple(host, port, app, threaded=True)
+    # The forked worker must not share the master's database connections.
+    app.extensions.setdefault(ON_WORKER_START, []).append(state.forget_connections)
+    if start_stations is not None:
+        app.extensions[ON_WORKER_START].append(start_stations)
+    Server(app, host=host, port=port, threads=threads, certfile=certfile, keyfile=keyfile).run()
+
+
+def _stations(state: State, app: Any, config: str) -> Any:
+    """Check the stations file now; answer what starts them in the serving process."""
+    from scanner_gateway.stations import StationConfig, StationConfigError
+    from web_mobile.cli_gateway import check_partners, start_in_background
+    from web_mobile.realtime import StationFeedback
+    from web_mobile.realtime.hub import STATIONS
+    from web_mobile.server import ON_WORKER_STOP
+
+    try:
+        loaded = StationConfig.load(config)
+    except StationConfigError as exc:
+        raise CliError("invalid_config", str(exc)) from None
+    check_partners(state.core, loaded)
+    app.extensions[STATIONS] = loaded
+
+    def start() -> None:
+        from scanner_gateway.headless import LogFeedback
+
+        sink = StationFeedback(app, also=LogFeedback())
+        stop = start_in_background(state, app.extensions["scantrack.gateway"], config, sink)
+        app.extensions.setdefault(ON_WORKER_STOP, []).append(stop.set)
+
+    return start
 
 
 def _safe(url: str) -> str:

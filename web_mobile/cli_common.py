@@ -57,6 +57,11 @@ class State:
                 ) from exc
         return self._db
 
+    def forget_connections(self) -> None:
+        """In a forked process: open new connections, leave the parent's alone."""
+        if self._db is not None:
+            self._db.engine.dispose(close=False)
+
     @property
     def core(self) -> Tracking:
         """The core, once the schema is known to be current.

@@ -65,8 +65,14 @@ def check_partners(core: Any, stations: Any) -> None:
             )
 
 
-def start_in_background(state: State, gw: Any, config: str) -> threading.Event:
-    """``serve --stations``: the stations and the print worker beside the web server."""
+def start_in_background(
+    state: State, gw: Any, config: str, feedback: Any = None
+) -> threading.Event:
+    """``serve --stations``: the stations and the print worker beside the web server.
+
+    ``feedback``: the stations' ``FeedbackSink`` (the station displays'); set the
+    answered event to stop them.
+    """
     from scanner_gateway.headless import run_stations
     from scanner_gateway.stations import StationConfig, StationConfigError
 
@@ -78,7 +84,11 @@ def start_in_background(state: State, gw: Any, config: str) -> threading.Event:
     stop = threading.Event()
     _start_printing(state, config, stop)
     threading.Thread(
-        target=run_stations, args=(gw, stations, stop), name="stations", daemon=True
+        target=run_stations,
+        args=(gw, stations, stop),
+        kwargs={"feedback": feedback},
+        name="stations",
+        daemon=True,
     ).start()
     return stop
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from scanner_gateway.interpret.profile import DEFAULT_PROFILE, ScanProfile
 from scanner_gateway.session import feedback as fb
-from scanner_gateway.session.executor import execute, prompt
+from scanner_gateway.session.executor import execute, progress, prompt
 from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.session.planner import (
     Ask,
@@ -28,7 +28,7 @@ from scanner_gateway.session.planner import (
     plan,
 )
 from scanner_gateway.session.state import SessionState
-from tracking_core import catalog
+from tracking_core import catalog, documents
 from tracking_core.context import Ctx
 from tracking_core.core import Actor, Tracking
 from tracking_core.errors import DomainError, PartnerRequired
@@ -179,6 +179,31 @@ class Gateway:
 
     def state(self, device: str) -> SessionState:
         return SessionState.from_json(self.core.device_state(device))
+
+    def screen(self, device: str) -> dict[str, Any]:
+        """What the device's screen shows now: mode, document, location, operator, the
+        next expected scan (``prompt``) and the document's progress (None without one)."""
+        state = self.state(device)
+
+        def read(ctx: Ctx) -> tuple[str, dict[str, Any] | None]:
+            if state.document is None:
+                return prompt(ctx, state), None
+            s = ctx.session
+            info = documents.document_info(s, documents.document_row(s, state.document))
+            return prompt(ctx, state, info), progress(info)
+
+        try:
+            next_scan, done = self.core._run(read)
+        except DomainError:  # e.g. the document is gone: the screen still shows the rest
+            next_scan, done = "", None
+        return {
+            "mode": state.mode,
+            "document": state.document,
+            "location": state.location,
+            "operator": state.operator,
+            "prompt": next_scan,
+            "progress": done,
+        }
 
 
 @dataclass(frozen=True)

@@ -72,44 +72,54 @@ def test_usage_errors_exit_2(cli: Cli) -> None:
     )
 
 
-def test_serve_migrates_then_runs_werkzeug(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_dev_migrates_then_runs_werkzeug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(
-        "werkzeug.serving.run_simple",
-        lambda host, port, app, **kw: calls.append((host, port, app, kw)),
+        "flask_socketio.SocketIO.run", lambda self, app, **kw: calls.append((app, kw))
     )
     url = f"sqlite:///{tmp_path / 'serve.db'}"
-    r = CliRunner().invoke(main, ["--database-url", url, "serve", "--port", "8123"])
+    r = CliRunner().invoke(main, ["--database-url", url, "serve", "--port", "8123", "--dev"])
     assert r.exit_code == 0, r.output
-    ((host, port, app, kw),) = calls
-    assert (host, port, kw) == ("127.0.0.1", 8123, {"threaded": True})
+    ((app, kw),) = calls
+    assert kw == {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "allow_unsafe_werkzeug": True,
+        "ssl_context": None,
+    }
     assert isinstance(app, Flask) and app.config["DATABASE_URL"] == url
     assert r.stderr == f"scantrack on http://127.0.0.1:8123/ (database {url})\n"
     runner = CliRunner()
     assert ok(runner.invoke(main, ["--database-url", url, "db", "current"])) == f"{head()} (head)\n"
 
 
-def test_serve_uses_socketio_when_the_app_has_it(
-    db_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_serve_runs_gunicorn(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[dict[str, Any]] = []
-
-    class FakeSocketIO:
-        def run(self, app: Flask, **kw: Any) -> None:
-            calls.append(kw)
-
-    def create_app(config: dict[str, Any]) -> Flask:
-        assert config == {"DATABASE_URL": db_url, "MIGRATE": True}
-        app = Flask("t")
-        app.extensions["socketio"] = FakeSocketIO()
-        return app
-
-    monkeypatch.setattr("web_mobile.app.create_app", create_app)
+    monkeypatch.setattr("web_mobile.server.Server.run", lambda self: calls.append(self.options))
     r = CliRunner().invoke(
-        main, ["--database-url", db_url, "serve", "--host", "0.0.0.0", "--port", "9000"]
+        main,
+        [
+            "--database-url",
+            db_url,
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "9000",
+            "--threads",
+            "8",
+        ],
     )
     assert r.exit_code == 0, r.output
-    assert calls == [{"host": "0.0.0.0", "port": 9000, "allow_unsafe_werkzeug": True}]
+    ((opts,),) = [calls]
+    assert (opts["bind"], opts["workers"], opts["threads"], opts["worker_class"]) == (
+        "0.0.0.0:9000",
+        1,
+        8,
+        "web_mobile.server.Worker",
+    )
 
 
 def test_the_installed_console_script(tmp_path: Path) -> None:

@@ -10,32 +10,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
-
-from scanner_gateway.session import Gateway
 from scanner_gateway.session.feedback import Feedback
-from scanner_gateway.session.gateway import ScanRequest
 from tracking_core.errors import IdempotencyConflict
+from web_mobile import scanning
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor
 from web_mobile.api.openapi import ANY_ROLE, SCAN
 from web_mobile.api.routing import endpoint
-
-
-def gateway() -> Gateway:
-    gw: Gateway = current_app.extensions["scantrack.gateway"]
-    return gw
+from web_mobile.scanning import gateway
 
 
 @endpoint(bp, "POST", "/scans", roles=SCAN, body="Scan")
 def scan(body: dict[str, Any]) -> Any:
-    req = ScanRequest(body["device"], body["scan_id"], body["raw"], body.get("symbology"))
-    return _answer(gateway().scan(req, caller=actor()))
+    fb = scanning.scan(
+        body["device"], body["scan_id"], body["raw"], body.get("symbology"), caller=actor()
+    )
+    return _answer(fb)
 
 
 @endpoint(bp, "POST", "/commands", roles=SCAN, body="Command")
 def command(body: dict[str, Any]) -> Any:
-    fb = gateway().command(
+    fb = scanning.command(
         body["device"], body["scan_id"], body["command"], body.get("argument"), caller=actor()
     )
     return _answer(fb)

@@ -1,0 +1,88 @@
+"""The one scan path of the web layer: ``POST /api/v1/scans`` and the ``/scan`` namespace.
+
+Both hand a scan (or a button's command) to the same ``Gateway`` call, with the scanning
+device's own scan profile, and answer its ``Feedback`` unchanged. After each step the
+listeners registered with :func:`after_step` hear what it did (the handheld protocol
+pushes ``session``, ``label`` and ``feedback`` from there); a failing listener is logged
+and never changes the answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+
+from scanner_gateway.interpret.profile import ScanProfile
+from scanner_gateway.session import Gateway
+from scanner_gateway.session.feedback import Feedback
+from scanner_gateway.session.gateway import CommandScan, ScanRequest
+from tracking_core.core import Actor
+from tracking_core.errors import IdempotencyConflict
+
+log = logging.getLogger(__name__)
+
+AFTER_STEP = "scantrack.after_step"
+PROFILES = "scantrack.device_profiles"
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """What one scan or command did, for the listeners."""
+
+    device: str
+    scan_id: str
+    raw: str  # what was scanned; a command as its label, e.g. ``CMD:MODE:receive``
+    feedback: Feedback
+    caller: Actor
+
+
+Listener = Callable[[StepDone], None]
+ProfileLookup = Callable[[str], ScanProfile | None]
+
+
+def gateway(app: Flask | None = None) -> Gateway:
+    gw: Gateway = (app or current_app).extensions["scantrack.gateway"]
+    return gw
+
+
+def after_step(app: Flask, listener: Listener) -> None:
+    app.extensions.setdefault(AFTER_STEP, []).append(listener)
+
+
+def set_profile_lookup(app: Flask, lookup: ProfileLookup) -> None:
+    """How a device's own scan profile is found (None: the gateway's default)."""
+    app.extensions[PROFILES] = lookup
+
+
+def device_profile(device: str, app: Flask | None = None) -> ScanProfile | None:
+    lookup: ProfileLookup | None = (app or current_app).extensions.get(PROFILES)
+    return None if lookup is None else lookup(device)
+
+
+def scan(device: str, scan_id: str, raw: str, symbology: str | None, *, caller: Actor) -> Feedback:
+    req = ScanRequest(device, scan_id, raw, symbology)
+    fb = gateway().scan(req, profile=device_profile(device), caller=caller)
+    seen = raw if symbology is None or raw.startswith("]") else symbology + raw
+    _notify(StepDone(device, scan_id, seen, fb, caller))
+    return fb
+
+
+def command(device: str, scan_id: str, name: str, argument: Any, *, caller: Actor) -> Feedback:
+    fb = gateway().command(device, scan_id, name, argument, caller=caller)
+    arg = None if argument is None else str(argument)
+    _notify(StepDone(device, scan_id, CommandScan(name, arg).value, fb, caller))
+    return fb
+
+
+def _notify(step: StepDone) -> None:
+    if step.feedback.code == IdempotencyConflict.code:
+        return  # the scan id was used for other content: nothing happened
+    for listener in current_app.extensions.get(AFTER_STEP, []):
+        try:
+            listener(step)
+        except Exception:
+            log.exception("after-step listener %r failed for %s", listener, step.scan_id)
