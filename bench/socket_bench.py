@@ -144,12 +144,14 @@ def _device_auth(core: Any, name: str) -> dict[str, Any]:
 
 
 @contextmanager
-def server(url: str, work: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def server(url: str, work: Path, threads: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = _free_port()
     log = (work / "server.log").open("wb")
     env = {**os.environ, "SCANTRACK_DATABASE_URL": url}
     proc = subprocess.Popen(
-        [*_scantrack(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        # every connected handheld holds one of gunicorn's threads
+        [*_scantrack(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        + ["--threads", str(threads)],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -461,7 +463,7 @@ def run(*, database_url: str | None, work: Path, quick: bool, **override: Any) -
         handhelds = prepare(url, s)
         load = os.getloadavg()[0]
         dialect = url.split(":", 1)[0].split("+", 1)[0]
-        with server(url, tmp) as (proc, base):
+        with server(url, tmp, max(s.idle, *s.levels) + 32) as (proc, base):
             rows.append(_mem_row("server memory, 0 handhelds connected", memory(proc.pid)))
             fleet = Fleet(base, handhelds, min(s.procs, len(handhelds)))
             try:
