@@ -150,8 +150,16 @@ def server(url: str, work: Path, threads: int) -> Iterator[tuple[subprocess.Pope
     env = {**os.environ, "SCANTRACK_DATABASE_URL": url}
     proc = subprocess.Popen(
         # every connected handheld holds one of gunicorn's threads
-        [*_scantrack(), "serve", "--host", "127.0.0.1", "--port", str(port)]
-        + ["--threads", str(threads)],
+        [
+            *_scantrack(),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env,
@@ -264,6 +272,7 @@ def _worker(conn: Any, base: str, handhelds: list[Handheld]) -> None:
     def run(event: str, n: int, start_at: float, warm_until: float, end_at: float) -> Any:
         samples: list[list[float]] = [[] for _ in range(n)]
         outcomes: list[Counter[str]] = [Counter() for _ in range(n)]
+        examples: dict[str, str] = {}  # one message per kind of ack that was not ok
 
         def loop(k: int) -> None:
             h, sio = clients[k]
@@ -283,7 +292,10 @@ def _worker(conn: Any, base: str, handhelds: list[Handheld]) -> None:
                 if event == "echo":
                     outcome = "ok" if ack == payload else "echo_mismatch"
                 elif isinstance(ack, dict):
-                    outcome = "ok" if ack.get("status") == "ok" else f"{ack.get('code')}"
+                    outcome = "ok"
+                    if ack.get("status") != "ok":
+                        outcome = f"{ack.get('status')} {ack.get('code')}"
+                        examples.setdefault(outcome, str(ack.get("message"))[:200])
                 else:
                     outcome = "not_feedback"
                 outcomes[k][outcome] += 1
@@ -298,7 +310,7 @@ def _worker(conn: Any, base: str, handhelds: list[Handheld]) -> None:
         merged: Counter[str] = Counter()
         for c in outcomes:
             merged.update(c)
-        return [x for s in samples for x in s], dict(merged)
+        return [x for s in samples for x in s], dict(merged), examples
 
     try:
         while True:
@@ -330,6 +342,7 @@ class Fleet:
         ctx = mp.get_context("spawn")
         self.groups: list[list[Handheld]] = [handhelds[k::procs] for k in range(procs)]
         self.pipes = []
+        self.examples: dict[str, str] = {}
         self.procs = []
         for group in self.groups:
             parent, child = ctx.Pipe()
@@ -361,9 +374,10 @@ class Fleet:
         samples: list[float] = []
         outcomes: Counter[str] = Counter()
         for pipe, _ in busy:
-            got, out = self._recv(pipe)
+            got, out, examples = self._recv(pipe)
             samples += got
             outcomes.update(out)
+            self.examples.update(examples)
         return samples, dict(outcomes), window[1] - window[0]
 
     @staticmethod
@@ -491,6 +505,7 @@ def run(*, database_url: str | None, work: Path, quick: bool, **override: Any) -
                         "unit": json.dumps(dict(bad)) if bad else "",
                         "target": "0",
                         "bad": dict(bad),
+                        "examples": fleet.examples,
                     }
                 )
                 fleet.connect(s.idle)
@@ -621,6 +636,9 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         target = f"  (target {r['target']})" if r.get("target") else ""
         print(f"{r['name']:<{width}}  {r['value']!s:>16} {r['unit']}{target}")
+    for r in rows:
+        for kind, message in (r.get("examples") or {}).items():
+            print(f"  e.g. {kind}: {message}")
     path = out / f"socket-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(rows, indent=2))
     print(f"\nresults: {path}")
