@@ -134,19 +134,10 @@ def prepare(url: str, s: Settings) -> list[Handheld]:
         db.dispose()
 
 
-def _letters(n: int) -> str:
-    return "".join(chr(65 + (n // 26**k) % 26) for k in (2, 1, 0))
-
-
-def _digits(n: int) -> str:
-    """n in the digits 1-9: a serial with a "10" in it draws the gateway's missing-separator
-    warning (it may hide AI 10, a lot), which a unique-serial benchmark should not trip."""
-    out = ""
-    while True:
-        n, d = divmod(n, 9)
-        out = str(d + 1) + out
-        if n == 0:
-            return out.rjust(6, "1")
+def _letters(n: int, width: int = 3) -> str:
+    """n in letters: a serial with digits in it may look like it hides another GS1 AI
+    (``21 ...10...``), which draws the gateway's missing-separator warning."""
+    return "".join(chr(65 + (n // 26**k) % 26) for k in reversed(range(width)))
 
 
 def _device_auth(core: Any, name: str) -> dict[str, Any]:
@@ -298,7 +289,7 @@ def _worker(conn: Any, base: str, handhelds: list[Handheld]) -> None:
                 i = seq[h.device]
                 payload = {
                     "scan_id": f"{h.device}-{i}",
-                    "raw": f"]C101{GTIN}21{h.prefix}{_digits(i)}",
+                    "raw": f"]C101{GTIN}21{h.prefix}{_letters(i, 6)}",
                 }
                 t = time.perf_counter()
                 try:
@@ -446,7 +437,7 @@ def step_cost(url: str, document_units: int, scans: int) -> dict[str, float]:
         event.listen(db.engine, "before_cursor_execute", count)
         try:
             for i in range(scans):
-                raw = f"]C101{GTIN}21INPROC-{i:06d}"
+                raw = f"]C101{GTIN}21INPROC-{_letters(i, 6)}"
                 t = time.perf_counter()
                 fb = gw.scan(ScanRequest("HH-INPROC", f"inproc-{i}", raw))
                 samples.append(time.perf_counter() - t)
