@@ -19,6 +19,7 @@ from bench import (
     gateway_bench,
     interpret_bench,
     labels_bench,
+    print_rows,
     printing_bench,
     socket_bench,
 )
@@ -49,10 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = SUITES[name](database_url=args.database_url, work=out_dir, quick=args.quick)
         results[name] = rows
         print(f"\n== {name}")
-        width = max(len(r["name"]) for r in rows)
-        for r in rows:
-            target = f"  (target {r['target']})" if r.get("target") else ""
-            print(f"{r['name']:<{width}}  {r['value']:>12} {r['unit']}{target}")
+        print_rows(rows)
     path = out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))
     print(f"\nresults: {path}")

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import print_rows
 from bench.core_bench import _ms, _pct, empty_postgres
 
 Row = dict[str, Any]
@@ -641,10 +642,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds=args.seconds,
         procs=args.procs,
     )
-    width = max(len(r["name"]) for r in rows)
-    for r in rows:
-        target = f"  (target {r['target']})" if r.get("target") else ""
-        print(f"{r['name']:<{width}}  {r['value']!s:>16} {r['unit']}{target}")
+    print_rows(rows)
     for r in rows:
         for kind, message in (r.get("examples") or {}).items():
             print(f"  e.g. {kind}: {message}")
