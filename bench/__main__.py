@@ -1,6 +1,8 @@
 """Run the benchmarks and print a table; the JSON goes to bench/results/.
 
 Usage: python -m bench [--database-url URL] [--only core] [--quick]
+
+``socket`` always makes its own SQLite demo database and runs ``scantrack serve``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ import sys
 import time
 from pathlib import Path
 
-from bench import core_bench, gateway_bench, interpret_bench, labels_bench, printing_bench
+from bench import (
+    core_bench,
+    gateway_bench,
+    interpret_bench,
+    labels_bench,
+    print_rows,
+    printing_bench,
+    socket_bench,
+)
 
 SUITES = {
     "core": core_bench.run,
@@ -20,6 +30,7 @@ SUITES = {
     "interpret": interpret_bench.run,
     "labels": labels_bench.run,
     "printing": printing_bench.run,
+    "socket": socket_bench.run,
 }
 
 
@@ -39,10 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         rows = SUITES[name](database_url=args.database_url, work=out_dir, quick=args.quick)
         results[name] = rows
         print(f"\n== {name}")
-        width = max(len(r["name"]) for r in rows)
-        for r in rows:
-            target = f"  (target {r['target']})" if r.get("target") else ""
-            print(f"{r['name']:<{width}}  {r['value']:>12} {r['unit']}{target}")
+        print_rows(rows)
     path = out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))
     print(f"\nresults: {path}")

@@ -23,17 +23,7 @@ def _fresh(database_url: str | None, work: Path, name: str) -> Tracking:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         database_url = f"sqlite:///{path}"
     else:
-        from sqlalchemy import text
-
-        from tracking_core.models import Base
-
-        db = Database.from_url(database_url)
-        upgrade(db.engine)
-        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-        with db.engine.begin() as c:
-            c.execute(text("SET session_replication_role = replica"))
-            c.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.dispose()
+        empty_postgres(database_url)
     db = Database.from_url(database_url)
     upgrade(db.engine)
     core = Tracking(db)
@@ -44,6 +34,21 @@ def _fresh(database_url: str | None, work: Path, name: str) -> Tracking:
     core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%%%%%")
     core.create_item(sku="MILK", tracking="lot", shelf_life_days=30)
     return core
+
+
+def empty_postgres(database_url: str) -> None:
+    """Migrate a PostgreSQL database and empty every table (a fresh start per suite)."""
+    from sqlalchemy import text
+
+    from tracking_core.models import Base
+
+    db = Database.from_url(database_url)
+    upgrade(db.engine)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with db.engine.begin() as c:
+        c.execute(text("SET session_replication_role = replica"))
+        c.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.dispose()
 
 
 def _timed(fn: Callable[[], object]) -> float:
