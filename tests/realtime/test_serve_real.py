@@ -9,6 +9,7 @@ import signal
 import socket
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -112,3 +113,36 @@ def test_dev_server_still_serves(
     assert hh.call("echo", {"dev": True}) == {"dev": True}
     assert "gunicorn" not in srv.log.read_text()
     assert NS == "/scan"
+
+
+def test_self_signed_https_for_a_trial(
+    start_server: Callable[..., Server], tmp_path: Path, operator_token: str
+) -> None:
+    import ipaddress
+    import ssl
+    import time
+
+    from cryptography import x509
+
+    srv = start_server("--threads", "4", "--self-signed")
+    cert = tmp_path / "data" / "tls" / "cert.pem"
+    deadline = time.monotonic() + 60
+    while not cert.exists():  # made before the server listens
+        assert srv.proc.poll() is None and time.monotonic() < deadline, srv.log.read_text()
+        time.sleep(0.05)
+    ctx = ssl.create_default_context(cafile=str(cert))
+    while True:
+        try:
+            with urllib.request.urlopen(f"{srv.url}/healthz", timeout=5, context=ctx) as r:
+                assert r.status == 200
+                break
+        except urllib.error.URLError:
+            assert srv.proc.poll() is None and time.monotonic() < deadline, srv.log.read_text()
+            time.sleep(0.05)
+    sans = x509.load_pem_x509_certificate(cert.read_bytes()).extensions.get_extension_for_class(
+        x509.SubjectAlternativeName
+    )
+    assert ipaddress.ip_address("127.0.0.1") in sans.value.get_values_for_type(x509.IPAddress)
+    assert "localhost" in sans.value.get_values_for_type(x509.DNSName)
+    assert (cert.parent / "key.pem").stat().st_mode & 0o077 == 0
+    assert "made self-signed certificate" in srv.log.read_text()
