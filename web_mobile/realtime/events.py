@@ -21,7 +21,6 @@ from scanner_gateway.interpret import COMMANDS
 from tracking_core.auth import allowed
 from tracking_core.errors import DomainError
 from web_mobile import device_events, scanning
-from web_mobile.supervisor.session import monitor_identity
 from web_mobile.realtime.hub import (
     ENGINE_MAX_BYTES,
     EXTENSION,
@@ -35,6 +34,7 @@ from web_mobile.realtime.hub import (
     origins_from,
     profile_for,
 )
+from web_mobile.supervisor.session import monitor_identity
 
 log = logging.getLogger(__name__)
 

@@ -103,7 +103,7 @@ def _lookup(kind: str, key: str) -> Viewer | None:
     op = next((o for o in c.operators() if o.badge == key), None)
     if op is None or not op.active:
         return None
-    return Viewer("operator", key, op.name, getattr(op, "role", "operator"))
+    return Viewer("operator", key, op.name, op.role)
 
 
 def viewer() -> Viewer | None:
@@ -190,4 +190,6 @@ def monitor_identity() -> TokenInfo | None:
         return None
     if v.kind == "token":
         return next((t for t in core().tokens() if str(t.id) == v.key), None)
-    return TokenInfo(id=0, name=v.actor().token, role=v.role, created_at=core().clock(), revoked=False)
+    return TokenInfo(
+        id=0, name=v.actor().token, role=v.role, created_at=core().clock(), revoked=False
+    )
