@@ -175,9 +175,16 @@ class Hub:
         return len(sids)
 
     def station_for(self, device: str) -> str | None:
-        """The station a device belongs to (its name in the stations file), if any."""
+        """The station a device belongs to: its own (an added device's), else its name in
+        the stations file, if any."""
         if self.station_of is not None:
             return self.station_of(device)
+        try:
+            own = self.core.device(device).station
+        except UnknownDevice:
+            own = None
+        if own is not None:
+            return own
         stations = self.app.extensions.get(STATIONS)
         st = None if stations is None else stations.station_for(device)
         return None if st is None else str(st.device_id)
