@@ -4,6 +4,7 @@ cookie (``auth={"monitor": true}``, no token); without a signed-in session it is
 from __future__ import annotations
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.realtime.conftest import NS, pushes
 from tracking_core.core import Tracking
@@ -12,7 +13,7 @@ from web_mobile.app import create_app
 SECRET = "monitor-test-secret-0123456789-abcdef"
 
 
-def signed_in(app: Flask, form: dict[str, str]):  # type: ignore[no-untyped-def]
+def signed_in(app: Flask, form: dict[str, str]) -> FlaskClient:
     browser = app.test_client()
     html = browser.get("/supervisor/signin").get_data(as_text=True)
     csrf = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]

@@ -25,7 +25,7 @@ def test_add_a_device_and_read_its_enrolment_qr_from_the_page(site: Site, page: 
     picture = Image.open(io.BytesIO(qr.screenshot())).convert("L")
     (found,) = zxingcpp.read_barcodes(picture)
     assert found.text == link
-    token, device = site.core.enrol_device(link.split("#code=", 1)[1])
+    _, device = site.core.enrol_device(link.split("#code=", 1)[1])
     assert (device.name, device.station) == ("HH-7", "dock-1")
 
 
