@@ -5,10 +5,18 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 
 from tests.web.supervisor.conftest import Page, code
 from tracking_core.core import Tracking
+
+
+@pytest.fixture
+def pat(app: Flask, core: Tracking) -> Page:
+    """A signed-out browser; operator 0044 (Pat, role operator) has PIN 1234."""
+    core.create_operator(badge="0044", name="Pat", pin="1234")
+    return Page(app.test_client())
 
 
 def test_create_with_role_and_pin_then_sign_in_with_them(
@@ -26,10 +34,9 @@ def test_create_with_role_and_pin_then_sign_in_with_them(
 
 
 def test_the_operators_role_decides_and_a_role_change_applies_at_once(
-    app: Flask, admin_page: Page, core: Tracking
+    pat: Page, admin_page: Page, core: Tracking
 ) -> None:
-    core.create_operator(badge="0044", name="Pat", pin="1234")
-    p = Page(app.test_client())
+    p = pat
     p.sign_in_operator("0044", "1234")
     assert p.post("/devices", {"name": "HH-1"}).status_code == 403
     assert admin_page.post("/operators/0044/role", {"role": "admin"}).status_code == 302
@@ -57,9 +64,8 @@ def test_set_a_pin_and_a_bad_one_changes_nothing(
     assert core.authenticate_operator("0042", "5678").badge == "0042"
 
 
-def test_wrong_pins_show_the_code_and_then_the_wait(app: Flask, core: Tracking) -> None:
-    core.create_operator(badge="0044", name="Pat", pin="1234")
-    p = Page(app.test_client())
+def test_wrong_pins_show_the_code_and_then_the_wait(pat: Page) -> None:
+    p = pat
     seen = []
     for _ in range(4):  # the fixed test clock never lets the delay pass
         resp = p.sign_in_operator("0044", "0000")
@@ -75,10 +81,9 @@ def test_wrong_pins_show_the_code_and_then_the_wait(app: Flask, core: Tracking) 
 
 
 def test_the_sign_in_audit_is_shown_to_who_manages_operators(
-    app: Flask, admin_page: Page, core: Tracking
+    pat: Page, admin_page: Page, core: Tracking
 ) -> None:
-    core.create_operator(badge="0044", name="Pat", pin="1234")
-    p = Page(app.test_client())
+    p = pat
     p.sign_in_operator("0044", "0000")
     p.sign_in_operator("0044", "1234")
     html = admin_page.get("/operators").get_data(as_text=True)
