@@ -21,7 +21,7 @@ from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.sources.raw_scan import RawScan
 from tracking_core.auth import TokenInfo
 from tracking_core.core import Actor, Tracking
-from tracking_core.errors import UnknownDevice
+from tracking_core.errors import InvalidInput, UnknownDevice
 from web_mobile.scanning import StepDone, device_profile, gateway
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class Hub:
             return self.station_of(device)
         try:
             own = self.core.device(device).station
-        except UnknownDevice:
+        except (UnknownDevice, InvalidInput):  # not an added device (any name may scan)
             own = None
         if own is not None:
             return own
