@@ -180,9 +180,7 @@ SCHEMAS: dict[str, Schema] = {
         "name",
     ),
     "SettingsPatch": _settings_patch(),
-    "OperatorPin": _obj(
-        {"pin": _nullable(_s(), "4 to 8 digits; null clears the PIN")}, "pin"
-    ),
+    "OperatorPin": _obj({"pin": _nullable(_s(), "4 to 8 digits; null clears the PIN")}, "pin"),
     "OperatorRole": _obj({"role": {"type": "string", "enum": list(ROLES)}}, "role"),
     "DeviceCreate": _obj(
         {

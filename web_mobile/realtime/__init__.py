@@ -3,7 +3,9 @@
 ``init_app(app)`` sets it up in the app factory. Handhelds connect with
 ``auth={"token": T}`` (a device token, or any API token whose role may scan, naming the
 device with ``auth["device"]``); station displays with ``auth={"token", "station": NAME}``
-and supervisors' live monitor with ``auth={"token", "monitor": True}`` only receive.
+and supervisors' live monitor with ``auth={"token", "monitor": True}`` only receive (the
+supervisor pages' monitor sends ``auth={"monitor": True}`` alone: their signed-in session
+cookie stands for the token, see ``web_mobile.supervisor.session.monitor_identity``).
 A refused connection says why: ``ConnectionRefusedError({"code", "message"})``.
 
 Client events, each answered by an ack: ``scan``, ``command``, ``signin``, ``signout``,

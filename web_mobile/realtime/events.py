@@ -34,6 +34,7 @@ from web_mobile.realtime.hub import (
     origins_from,
     profile_for,
 )
+from web_mobile.supervisor.session import monitor_identity
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +146,11 @@ def _authenticate(h: Hub, auth: Any, sid: str, environ: dict[str, Any]) -> Clien
     # same test again, for a transport that got past it
     if not h.origin_ok(environ.get("HTTP_ORIGIN"), environ):
         raise _Refuse("origin_refused", f"origin {environ.get('HTTP_ORIGIN')!r} is not allowed")
+    if auth == {"monitor": True}:  # the supervisor pages' monitor: their session cookie
+        who = monitor_identity()
+        if who is None:
+            raise _Refuse("token_missing", "sign in to the supervisor pages first")
+        return Client(sid, "monitor", who)
     if auth is None or (isinstance(auth, dict) and not auth.get("token")):
         raise _Refuse("token_missing", "connect with auth={token: TOKEN}")
     if not isinstance(auth, dict) or not isinstance(auth.get("token"), str):

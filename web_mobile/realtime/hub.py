@@ -21,7 +21,7 @@ from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.sources.raw_scan import RawScan
 from tracking_core.auth import TokenInfo
 from tracking_core.core import Actor, Tracking
-from tracking_core.errors import UnknownDevice
+from tracking_core.errors import InvalidInput, UnknownDevice
 from web_mobile.scanning import StepDone, device_profile, gateway
 
 if TYPE_CHECKING:
@@ -175,9 +175,16 @@ class Hub:
         return len(sids)
 
     def station_for(self, device: str) -> str | None:
-        """The station a device belongs to (its name in the stations file), if any."""
+        """The station a device belongs to: its own (an added device's), else its name in
+        the stations file, if any."""
         if self.station_of is not None:
             return self.station_of(device)
+        try:
+            own = self.core.device(device).station
+        except (UnknownDevice, InvalidInput):  # not an added device (any name may scan)
+            own = None
+        if own is not None:
+            return own
         stations = self.app.extensions.get(STATIONS)
         st = None if stations is None else stations.station_for(device)
         return None if st is None else str(st.device_id)

@@ -63,9 +63,11 @@ def _unauthorized(err: Exception) -> tuple[str, int]:
 from web_mobile.supervisor import (  # noqa: E402, F401
     views_admin,
     views_auth,
+    views_devices,
     views_documents,
     views_inquiry,
     views_labels,
+    views_monitor,
 )
 
 

@@ -21,7 +21,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
-from tracking_core.auth import PERMISSIONS, allowed
+from tracking_core.auth import PERMISSIONS, TokenInfo, allowed
 from tracking_core.core import Actor, Tracking
 from web_mobile.supervisor import secret
 
@@ -103,7 +103,7 @@ def _lookup(kind: str, key: str) -> Viewer | None:
     op = next((o for o in c.operators() if o.badge == key), None)
     if op is None or not op.active:
         return None
-    return Viewer("operator", key, op.name, getattr(op, "role", "operator"))
+    return Viewer("operator", key, op.name, op.role)
 
 
 def viewer() -> Viewer | None:
@@ -179,3 +179,17 @@ def check_csrf() -> None:
     expected = session.get(CSRF_KEY)
     if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
         raise CsrfRefused()
+
+
+def monitor_identity() -> TokenInfo | None:
+    """Who the session cookie signs in, as the TokenInfo the ``/scan`` namespace's monitor
+    room takes (the cookie holds no raw token); None when nobody is signed in. Works
+    wherever a request context has the Flask session (e.g. a Socket.IO connect)."""
+    v = viewer()
+    if v is None:
+        return None
+    if v.kind == "token":
+        return next((t for t in core().tokens() if str(t.id) == v.key), None)
+    return TokenInfo(
+        id=0, name=v.actor().token, role=v.role, created_at=core().clock(), revoked=False
+    )

@@ -74,8 +74,7 @@ def settings_save() -> Any:
 @sv.requires("read")
 def operators() -> Any:
     c = sv.core()
-    has_pins = hasattr(c, "operator_signins")  # the core's operator PINs and sign-in audit
-    signins = c.operator_signins(limit=100) if has_pins and sv.can("operators") else []
+    signins = c.operator_signins(limit=100) if sv.can("operators") else []
     return render_template(
         "supervisor/operators.html", operators=c.operators(), roles=ROLES, signins=signins
     )
@@ -89,21 +88,18 @@ def _back() -> Any:
 @sv.requires("operators")
 def operator_create() -> Any:
     role = forms.choice("role", ROLES, source="form") or "operator"
-    c: Any = sv.core()
-    fields: dict[str, Any] = {
-        "badge": forms.form("badge", required=True),
-        "name": forms.form("name", required=True),
-    }
-    if hasattr(c, "set_operator_pin"):  # a core with operator roles and PINs
-        fields.update(role=role, pin=request.form.get("pin") or None)
-    c.create_operator(**fields)
+    badge, name = forms.form("badge", required=True), forms.form("name", required=True)
+    assert badge is not None and name is not None
+    sv.core().create_operator(
+        badge=badge, name=name, role=role, pin=request.form.get("pin") or None
+    )
     return _back()
 
 
 @bp.post("/operators/<badge>/pin")
 @sv.requires("operators")
 def operator_pin(badge: str) -> Any:
-    sv.core().set_operator_pin(badge, request.form.get("pin", ""))  # type: ignore[attr-defined]
+    sv.core().set_operator_pin(badge, request.form.get("pin", ""))
     return _back()
 
 
@@ -113,7 +109,7 @@ def operator_role(badge: str) -> Any:
     role = forms.choice("role", ROLES, source="form")
     if role is None:
         raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
-    sv.core().set_operator_role(badge, role)  # type: ignore[attr-defined]
+    sv.core().set_operator_role(badge, role)
     return _back()
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import redirect, render_template, request, url_for
 
-from tracking_core.errors import Category, DomainError
+from tracking_core.errors import DomainError
+from web_mobile.api.errors import STATUS
 from web_mobile.supervisor import blueprint as bp
 from web_mobile.supervisor import session as sv
 
@@ -20,20 +20,6 @@ def _safe_next(target: str | None) -> str:
         if not parts.scheme and not parts.netloc and parts.path.startswith("/supervisor/"):
             return target
     return url_for("supervisor.documents")
-
-
-def operator_sign_in(c: Any, badge: str, pin: str) -> Any:
-    """The operator of a badge and PIN (the core's delay rules and audit apply)."""
-    if not hasattr(c, "authenticate_operator"):  # a core without operator PINs
-        raise OperatorSignInUnavailable()
-    return c.authenticate_operator(badge, pin)
-
-
-@dataclass(eq=False)
-class OperatorSignInUnavailable(DomainError):
-    code: ClassVar[str] = "operator_signin_unavailable"
-    category: ClassVar[Category] = "unavailable"
-    template: ClassVar[str] = "Operators have no PINs here yet: sign in with an API token"
 
 
 @bp.get("/")
@@ -48,12 +34,14 @@ def signin() -> Any:
         return render_template("supervisor/signin.html", next=nxt, error=None)
     c = sv.core()
     error: tuple[str, str] | None = None
+    status, retry_after = 401, 0
     if request.form.get("method") == "operator":
         badge, pin = request.form.get("badge", "").strip(), request.form.get("pin", "")
-        try:
-            op = operator_sign_in(c, badge, pin)
+        try:  # the core's growing delay after wrong PINs applies, and audits the try
+            op = c.authenticate_operator(badge, pin)
         except DomainError as err:
-            error = (err.code, str(err))
+            error, status = (err.code, str(err)), STATUS[err.category]
+            retry_after = int(err.details().get("retry_after", 0) or 0)
         else:
             sv.sign_in(sv.Viewer("operator", op.badge, op.name, op.role), c.clock())
             return redirect(_safe_next(nxt))
@@ -64,8 +52,8 @@ def signin() -> Any:
         else:
             sv.sign_in(sv.Viewer("token", str(info.id), info.name, info.role), c.clock())
             return redirect(_safe_next(nxt))
-    page = render_template("supervisor/signin.html", next=nxt, error=error)
-    return page, 401
+    page = render_template("supervisor/signin.html", next=nxt, error=error, retry_after=retry_after)
+    return page, status
 
 
 @bp.post("/signout")
