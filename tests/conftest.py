@@ -111,3 +111,11 @@ def core(db: Database, clock: Clock) -> Tracking:
 @pytest.fixture
 def is_pg() -> bool:
     return bool(PG_URL)
+
+
+@pytest.fixture
+def live(db_url: str) -> Iterator[Tracking]:
+    """The core on the test database with the real clock, as a server or the CLI sees it."""
+    db = Database.from_url(db_url)
+    yield Tracking(db)
+    db.dispose()

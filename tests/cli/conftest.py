@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from tracking_core.core import Tracking
-from tracking_core.db import Database
 from web_mobile.cli import main
 
 Cli = Callable[..., Result]
@@ -25,13 +24,6 @@ def cli(db_url: str) -> Cli:
 
     return invoke
 
-
-@pytest.fixture
-def live(db_url: str) -> Iterator[Tracking]:
-    """The core on the CLI's database with the real clock, as the CLI sees it."""
-    db = Database.from_url(db_url)
-    yield Tracking(db)
-    db.dispose()
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from flask import Flask
 from flask_socketio import SocketIOTestClient
 
 from tracking_core.core import Tracking
-from tracking_core.db import Database
 from web_mobile.app import create_app
 
 NS = "/scan"
@@ -41,13 +40,6 @@ def free_port() -> int:
         port: int = s.getsockname()[1]
     return port
 
-
-@pytest.fixture
-def live(db_url: str) -> Iterator[Tracking]:
-    """The core on the server's database, with the real clock (the server has it too)."""
-    db = Database.from_url(db_url)
-    yield Tracking(db)
-    db.dispose()
 
 
 @pytest.fixture
