@@ -174,8 +174,8 @@ def test_pick_with_a_fefo_warning_then_ship(
 
 
 def test_buttons_fit_gloves_and_a_small_screen(warehouse: Any, page: Page) -> None:
-    warehouse.device(page).open(online=False)
-    page.evaluate("() => document.getElementById('signin').hidden = true")
+    # signed in and connected: no sign-in overlay can come up over the buttons later
+    warehouse.signed_in(warehouse.device(page))
     boxes = page.evaluate(
         """() => [...document.querySelectorAll('#actions button')].map((b) => {
             const r = b.getBoundingClientRect();
