@@ -89,7 +89,8 @@ class TokenInfo:
     revoked: bool
 
 
-def _hash(token: str) -> str:
+def secret_digest(token: str) -> str:
+    """How tokens and enrolment codes are stored: SHA-256, hex."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -103,10 +104,11 @@ def create_token(
         token = "st_" + secrets.token_urlsafe(32)
     elif len(token) < 16:
         raise InvalidInput(field="token", reason="must be at least 16 characters")
-    existing = s.execute(select(ApiToken).where(ApiToken.token_hash == _hash(token))).scalar()
+    q = select(ApiToken).where(ApiToken.token_hash == secret_digest(token))
+    existing = s.execute(q).scalar()
     if existing is not None:  # the bootstrap token on every start: keep the row
         return token, _info(existing)
-    row = ApiToken(name=name, role=role, token_hash=_hash(token), created_at=now)
+    row = ApiToken(name=name, role=role, token_hash=secret_digest(token), created_at=now)
     s.add(row)
     s.flush()
     return token, _info(row)
@@ -117,7 +119,7 @@ def _info(row: ApiToken) -> TokenInfo:
 
 
 def authenticate(s: Session, token: str) -> TokenInfo | None:
-    row = s.execute(select(ApiToken).where(ApiToken.token_hash == _hash(token))).scalar()
+    row = s.execute(select(ApiToken).where(ApiToken.token_hash == secret_digest(token))).scalar()
     if row is None or row.revoked_at is not None:
         return None
     return _info(row)

@@ -97,6 +97,21 @@ class Actor:
     role: str | None = None
 
 
+def _locked_state(ctx: Ctx, device: str) -> tuple[DeviceSession | None, dict[str, Any]]:
+    """A device's session row, locked for this transaction, and a copy of its state."""
+    row = ctx.session.get(DeviceSession, device, with_for_update=True)
+    return row, dict(row.state) if row else {}
+
+
+def _store_state(
+    ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]
+) -> None:
+    if row is None:
+        ctx.session.add(DeviceSession(device=device, state=state, updated_at=ctx.now))
+    else:
+        row.state, row.updated_at = state, ctx.now
+
+
 class Tracking:
     """The tracking core's public face; the gateway, web layer and CLI call only this."""
 
@@ -182,13 +197,9 @@ class Tracking:
             stored = idempotency.lookup(ctx.session, device, scan_id, digest)
             if stored is not None:
                 return stored, True
-            row = ctx.session.get(DeviceSession, device, with_for_update=True)
-            state = dict(row.state) if row else {}
+            row, state = _locked_state(ctx, device)
             result, new_state = handler(ctx, state)
-            if row is None:
-                ctx.session.add(DeviceSession(device=device, state=new_state, updated_at=ctx.now))
-            else:
-                row.state, row.updated_at = new_state, ctx.now
+            _store_state(ctx, row, device, new_state)
             idempotency.record(ctx.session, device, scan_id, digest, result, ctx.now)
             return result, False
 
@@ -204,11 +215,7 @@ class Tracking:
 
     def set_device_state(self, device: str, state: dict[str, Any]) -> None:
         def write(c: Ctx) -> None:
-            row = c.session.get(DeviceSession, device, with_for_update=True)
-            if row is None:
-                c.session.add(DeviceSession(device=device, state=state, updated_at=c.now))
-            else:
-                row.state, row.updated_at = state, c.now
+            _store_state(c, _locked_state(c, device)[0], device, state)
 
         self._run(write)
 
@@ -277,17 +284,13 @@ class Tracking:
                 return row
             idle = c.settings.operator_idle_minutes * 60
             until = c.now + dt.timedelta(seconds=idle) if idle else None
-            session = c.session.get(DeviceSession, device, with_for_update=True)
-            state = dict(session.state) if session else {}
+            session, state = _locked_state(c, device)
             state.update(
                 operator=row.badge,
                 operator_until=None if until is None else until.isoformat(),
                 operator_idle=idle or None,
             )
-            if session is None:
-                c.session.add(DeviceSession(device=device, state=state, updated_at=c.now))
-            else:
-                session.state, session.updated_at = state, c.now
+            _store_state(c, session, device, state)
             return OperatorSignInInfo(row.badge, row.name, row.role, until)
 
         out = self._run(step)
@@ -297,11 +300,10 @@ class Tracking:
 
     def sign_out_operator(self, device: str) -> None:
         def step(c: Ctx) -> None:
-            session = c.session.get(DeviceSession, device, with_for_update=True)
-            if session is not None and session.state.get("operator"):
-                state = dict(session.state)
+            session, state = _locked_state(c, device)
+            if state.get("operator"):
                 state.update(operator=None, operator_until=None, operator_idle=None)
-                session.state, session.updated_at = state, c.now
+                _store_state(c, session, device, state)
 
         self._run(step)
 

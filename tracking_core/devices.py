@@ -10,7 +10,6 @@ new one. Codes and tokens are stored only as SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import secrets
 from dataclasses import dataclass
@@ -46,10 +45,6 @@ class DeviceInfo:
     enrolled_at: dt.datetime | None = None
     revoked_at: dt.datetime | None = None
     enrol_expires_at: dt.datetime | None = None
-
-
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _info(row: Device) -> DeviceInfo:
@@ -89,7 +84,7 @@ def device_row(s: Session, name: str, *, lock: bool = False) -> Device:
 
 def _new_code(row: Device, now: dt.datetime) -> str:
     code = secrets.token_urlsafe(18)
-    row.enrol_code_hash = _hash(code)
+    row.enrol_code_hash = auth.secret_digest(code)
     row.enrol_expires_at = now + dt.timedelta(minutes=ENROL_MINUTES)
     return code
 
@@ -125,7 +120,7 @@ def enrol(ctx: Ctx, code: object) -> tuple[str, DeviceInfo]:
     s = ctx.session
     if not isinstance(code, str) or not 8 <= len(code) <= 64:
         raise EnrolmentCodeInvalid()
-    q = select(Device).where(Device.enrol_code_hash == _hash(code)).with_for_update()
+    q = select(Device).where(Device.enrol_code_hash == auth.secret_digest(code)).with_for_update()
     row = s.execute(q).scalar_one_or_none()
     expires = None if row is None else row.enrol_expires_at
     if row is None or expires is None or ctx.now >= expires:
@@ -158,7 +153,7 @@ def revoked_for(s: Session, token: str) -> DeviceInfo | None:
     q = (
         select(Device)
         .join(ApiToken, ApiToken.id == Device.token_id)
-        .where(ApiToken.token_hash == _hash(token), Device.revoked_at.is_not(None))
+        .where(ApiToken.token_hash == auth.secret_digest(token), Device.revoked_at.is_not(None))
     )
     row = s.execute(q).scalar_one_or_none()
     return None if row is None else _info(row)

@@ -68,9 +68,10 @@ def delay(failures: int) -> int:
 
 
 def check_pin(value: object) -> str:
-    if not isinstance(value, str) or not (4 <= len(value) <= 8) or not value.isascii():
-        raise InvalidInput(field="pin", reason="must be 4 to 8 digits")
-    if not value.isdigit():
+    # isascii: str.isdigit also takes other scripts' digits ("١٢٣٤")
+    if not isinstance(value, str) or not (
+        4 <= len(value) <= 8 and value.isascii() and value.isdigit()
+    ):
         raise InvalidInput(field="pin", reason="must be 4 to 8 digits")
     return value
 
