@@ -677,6 +677,16 @@ class StorageError(DomainError):
 
 
 @dataclass(eq=False)
+class InvalidConfiguration(DomainError):
+    variable: str
+    value: str
+    expected: str
+    code: ClassVar[str] = "invalid_configuration"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "{variable} is {value!r}: it must be {expected}"
+
+
+@dataclass(eq=False)
 class DatabaseDirectoryMissing(DomainError):
     path: str
     directory: str
