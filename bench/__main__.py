@@ -22,6 +22,7 @@ from bench import (
     print_rows,
     printing_bench,
     socket_bench,
+    sqlite_bench,
 )
 
 SUITES = {
@@ -31,6 +32,7 @@ SUITES = {
     "labels": labels_bench.run,
     "printing": printing_bench.run,
     "socket": socket_bench.run,
+    "sqlite": sqlite_bench.run,
 }
 
 
