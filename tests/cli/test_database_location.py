@@ -38,6 +38,20 @@ def test_a_url_in_a_missing_folder_is_an_error_and_makes_no_folder(
     assert not missing.parent.exists()
 
 
+def test_a_bad_sqlite_synchronous_is_an_error_naming_the_variable(tmp_path: Path) -> None:
+    r = CliRunner().invoke(
+        main,
+        ["--database-url", f"sqlite:///{tmp_path}/x.db", "db", "upgrade"],
+        env={"SCANTRACK_SQLITE_SYNCHRONOUS": "off"},
+    )
+    assert (r.exit_code, r.stderr) == (
+        1,
+        "error: invalid_configuration: SCANTRACK_SQLITE_SYNCHRONOUS is 'off': it must be full "
+        "or normal\n",
+    )
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_the_root_level_example_from_the_issue() -> None:
     with pytest.raises(DatabaseDirectoryMissing) as e:
         Database.from_url("sqlite:////nonexistent/dir/x.db")

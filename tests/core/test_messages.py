@@ -71,6 +71,7 @@ SAMPLE: dict[str, Any] = {
     "dpi": 203,
     "path": "/srv/scantrack/var/scantrack.db",
     "directory": "/srv/scantrack/var",
+    "variable": "SCANTRACK_SQLITE_SYNCHRONOUS",
     "position": 3,
     "character": " ",
     "use": "unit_price",
