@@ -39,9 +39,13 @@ from tracking_core.db import Database
 from tracking_core.devices import DeviceInfo
 from tracking_core.errors import DomainError, InvalidInput, MaskExhausted, UnknownLocation
 from tracking_core.masks import Mask, preview
-from tracking_core.models import DeviceSession
 from tracking_core.operators import OperatorInfo
 from tracking_core.outbox import LabelOutbox
+from tracking_core.scan import store as scan_store
+from tracking_core.scan import unit as scan_unit
+from tracking_core.scan.answer import ScanReply
+from tracking_core.scan.state import SessionState
+from tracking_core.scan.steps import ScanInput
 from tracking_core.settings import (
     SettingChangeInfo,
     Settings,
@@ -97,21 +101,6 @@ class Actor:
     role: str | None = None
 
 
-def _locked_state(ctx: Ctx, device: str) -> tuple[DeviceSession | None, dict[str, Any]]:
-    """A device's session row, locked for this transaction, and a copy of its state."""
-    row = ctx.session.get(DeviceSession, device, with_for_update=True)
-    return row, dict(row.state) if row else {}
-
-
-def _store_state(
-    ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]
-) -> None:
-    if row is None:
-        ctx.session.add(DeviceSession(device=device, state=state, updated_at=ctx.now))
-    else:
-        row.state, row.updated_at = state, ctx.now
-
-
 class Tracking:
     """The tracking core's public face; the gateway, web layer and CLI call only this."""
 
@@ -126,6 +115,7 @@ class Tracking:
         self.clock = clock
         self.outbox = LabelOutbox(db, clock)
         self.actor = actor or Actor()  # recorded when a call names no actor (the CLI's)
+        self._settings_seen = scan_store.SettingsCache()  # the scans' settings, by version
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -173,49 +163,36 @@ class Tracking:
 
         return self._run(step, actor=actor)
 
-    def run_scan(
-        self,
-        *,
-        device: str,
-        scan_id: str,
-        request: dict[str, Any],
-        handler: Callable[[Ctx, dict[str, Any]], tuple[Any, dict[str, Any]]],
-        caller: Actor | None = None,
-    ) -> tuple[Any, bool]:
-        """One scan in one transaction: the device's state, the step, the stored result.
+    def scan(self, scan: ScanInput, *, caller: Actor | None = None) -> ScanReply:
+        """One scan in one transaction (``tracking_core.scan.unit``): never raises a
+        domain error; a refused scan changes nothing and says why.
 
-        ``handler(ctx, state) -> (result, new_state)`` runs the step with the core's
-        service functions; ``result`` must be JSON data. A replay of ``(device, scan_id)``
-        returns ``(stored result, True)`` and runs nothing. A domain error rolls back
-        everything, state included. ``caller`` names the token and its role; the
-        operator comes from the device's session (the handler signs them in).
+        ``caller`` names the token and its role; the operator comes from the device's
+        session. A replay of ``(device, scan_id)`` answers the stored feedback.
         """
-        device, scan_id = idempotency.check_key(device, scan_id)
-        digest = idempotency.request_hash("scan", request)
-
-        def step(ctx: Ctx) -> tuple[Any, bool]:
-            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
-            if stored is not None:
-                return stored, True
-            row, state = _locked_state(ctx, device)
-            result, new_state = handler(ctx, state)
-            _store_state(ctx, row, device, new_state)
-            idempotency.record(ctx.session, device, scan_id, digest, result, ctx.now)
-            return result, False
-
         who = caller or Actor()
-        return self._run(step, actor=Actor(device=device, token=who.token, role=who.role))
+        try:
+            device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
+            scan = replace(scan, device=device, scan_id=scan_id)
+            digest = idempotency.request_hash("scan", {"raw": scan.raw})
+            actor = Actor(device=device, token=who.token, role=who.role)
+            seen = self._settings_seen
+            return self._run(lambda c: scan_unit.run(c, scan, digest, seen), actor=actor)
+        except DomainError as err:
+            refused = err
+        return self._run(lambda c: scan_unit.refused(c, scan.device, refused))
+
+    def scan_screen(self, device: str) -> dict[str, Any]:
+        """What a device's screen shows: mode, document, location, operator, prompt, progress."""
+        return self._run(lambda c: scan_unit.screen(c, device), readonly=True)
 
     def device_state(self, device: str) -> dict[str, Any]:
-        def read(s: Session) -> dict[str, Any]:
-            row = s.get(DeviceSession, device)
-            return dict(row.state) if row else {}
-
-        return self._read(read)
+        return self._run(lambda c: scan_store.read_state(c, device).to_json(), readonly=True)
 
     def set_device_state(self, device: str, state: dict[str, Any]) -> None:
         def write(c: Ctx) -> None:
-            _store_state(c, _locked_state(c, device)[0], device, state)
+            row, _ = scan_store.locked_state(c, device)
+            scan_store.store_state(c, row, device, SessionState.from_json(state))
 
         self._run(write)
 
@@ -284,13 +261,13 @@ class Tracking:
                 return row
             idle = c.settings.operator_idle_minutes * 60
             until = c.now + dt.timedelta(seconds=idle) if idle else None
-            session, state = _locked_state(c, device)
-            state.update(
+            session, state = scan_store.locked_state(c, device)
+            state = state.with_(
                 operator=row.badge,
                 operator_until=None if until is None else until.isoformat(),
                 operator_idle=idle or None,
             )
-            _store_state(c, session, device, state)
+            scan_store.store_state(c, session, device, state)
             return OperatorSignInInfo(row.badge, row.name, row.role, until)
 
         out = self._run(step)
@@ -300,10 +277,10 @@ class Tracking:
 
     def sign_out_operator(self, device: str) -> None:
         def step(c: Ctx) -> None:
-            session, state = _locked_state(c, device)
-            if state.get("operator"):
-                state.update(operator=None, operator_until=None, operator_idle=None)
-                _store_state(c, session, device, state)
+            session, state = scan_store.locked_state(c, device)
+            if state.operator:
+                state = state.with_(operator=None, operator_until=None, operator_idle=None)
+                scan_store.store_state(c, session, device, state)
 
         self._run(step)
 
