@@ -5,6 +5,10 @@ Example (a database on disk, so not run as a doctest)::
     core = Tracking(Database.from_url("sqlite:///var/scantrack.db"))
     doc = core.receive(item="LAPTOP-14", location="DOCK-1", quantity=5)
     core.serial(doc.lines[0].serials[0])  # doc from core.document(number, detail=True)
+
+Scan-sized steps are commands (``tracking_core.commands``), idempotent by a ScanKey::
+
+    core.execute(GenerateSerials(number, line=1, count=5), scan=ScanKey("HH-1", "scan-17"))
 """
 
 from __future__ import annotations
@@ -117,7 +121,9 @@ def _locked_state(ctx: Ctx, device: str) -> tuple[DeviceSession | None, dict[str
     return row, dict(row.state) if row else {}
 
 
-def _store_state(ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]) -> None:
+def _store_state(
+    ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]
+) -> None:
     if row is None:
         ctx.session.add(DeviceSession(device=device, state=state, updated_at=ctx.now))
     else:
@@ -305,7 +311,9 @@ class Tracking:
             raise out
         return out
 
-    def operator_signins(self, *, badge: str | None = None, limit: int = 100) -> list[SignInRecord]:
+    def operator_signins(
+        self, *, badge: str | None = None, limit: int = 100
+    ) -> list[SignInRecord]:
         return self._read(lambda s: signin.list_signins(s, badge=badge, limit=limit))
 
     def operators(self) -> list[OperatorInfo]:

@@ -68,6 +68,13 @@ def _receipt(core: Tracking, item: str, quantity: int) -> str:
     ).number
 
 
+def _with_two_serials(core: Tracking, quantity: int) -> str:
+    """A receipt of ``quantity`` LAP with SN-26-00001 and SN-26-00002 on its line."""
+    n = _receipt(core, "LAP", quantity)
+    core.generate_serials(n, line=1, count=2)
+    return n
+
+
 def _shipment(core: Tracking, item: str, quantity: int) -> str:
     return core.create_document(
         "shipment", lines=[LineSpec(item, quantity, "A1")], partner="C1"
@@ -98,8 +105,7 @@ def allocate_serials(core: Tracking) -> Case:
 
 
 def unassign_serial(core: Tracking) -> Case:
-    n = _receipt(core, "LAP", 5)
-    core.generate_serials(n, line=1, count=2)
+    n = _with_two_serials(core, 5)
     return Case(
         UnassignSerial(n, serial="SN-26-00001"),
         UnassignSerial(n, serial="SN-26-00002"),
@@ -156,8 +162,7 @@ def add_line(core: Tracking) -> Case:
 
 
 def set_line_quantity(core: Tracking) -> Case:
-    n = _receipt(core, "LAP", 5)
-    core.generate_serials(n, line=1, count=2)
+    n = _with_two_serials(core, 5)
     return Case(
         SetLineQuantity(n, line=1, quantity=3),
         SetLineQuantity(n, line=1, quantity=4),
@@ -168,8 +173,7 @@ def set_line_quantity(core: Tracking) -> Case:
 
 
 def post(core: Tracking) -> Case:
-    n = _receipt(core, "LAP", 2)
-    core.generate_serials(n, line=1, count=2)
+    n = _with_two_serials(core, 2)
     return Case(
         PostDocument(n),
         CancelDocument(n),
@@ -180,8 +184,7 @@ def post(core: Tracking) -> Case:
 
 
 def cancel(core: Tracking) -> Case:
-    n = _receipt(core, "LAP", 2)
-    core.generate_serials(n, line=1, count=2)
+    n = _with_two_serials(core, 2)
     return Case(
         CancelDocument(n),
         PostDocument(n),
