@@ -365,29 +365,20 @@ def test_hash_is_the_one_steps_had(
 
 def test_a_result_stored_before_the_commands_still_replays(wh: Tracking) -> None:
     """A row as ``_step`` wrote it (its hash from the old payload) answers the command."""
-    n = _receipt(wh, "LAP", 5)
-    first = wh.execute(GenerateSerials(n, line=1, count=2), scan=ScanKey("HH-1", "new"))
-    old = dict(
-        document=n,
-        line=1,
-        item=None,
-        serials=None,
-        count=2,
-        lot=None,
-        expiry=None,
-        production_date=None,
-    )
-    digest = idempotency.request_hash("generate_serials", old)
+    command, action, old = OLD_PAYLOADS[0]  # GenerateSerials(N, line=1, count=2)
+    wh.create_document("receipt", number=N, lines=[LineSpec("LAP", 5, "A1")], partner="V1")
+    first = wh.execute(command, scan=ScanKey("HH-1", "new"))
+    digest = idempotency.request_hash(action, old)
 
     def store(s: Session) -> None:
         idempotency.record(s, "HH-1", "old", digest, encode(first), wh.clock())
 
     wh.db.run(store)
     before = snapshot(wh)
-    again = wh.execute(GenerateSerials(n, line=1, count=2), scan=ScanKey("HH-1", "old"))
+    again = wh.execute(command, scan=ScanKey("HH-1", "old"))
     assert again == first
     assert snapshot(wh) == before
-    assert wh.document(n).assigned == 2
+    assert wh.document(N).assigned == 2
 
 
 def test_serials_given_as_one_text_are_refused() -> None:
