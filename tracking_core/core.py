@@ -5,6 +5,10 @@ Example (a database on disk, so not run as a doctest)::
     core = Tracking(Database.from_url("sqlite:///var/scantrack.db"))
     doc = core.receive(item="LAPTOP-14", location="DOCK-1", quantity=5)
     core.serial(doc.lines[0].serials[0])  # doc from core.document(number, detail=True)
+
+Scan-sized steps are commands (``tracking_core.commands``), idempotent by a ScanKey::
+
+    core.execute(GenerateSerials(number, line=1, count=5), scan=ScanKey("HH-1", "scan-17"))
 """
 
 from __future__ import annotations
@@ -32,8 +36,22 @@ from tracking_core import (
     signin,
     validate,
 )
-from tracking_core import serials as serial_steps  # methods take a `serials` argument
-from tracking_core.codec import decode, encode
+from tracking_core.codec import encode
+from tracking_core.command_handlers import handle
+from tracking_core.commands import (
+    AddLine,
+    AllocateLot,
+    AllocateSerials,
+    CancelDocument,
+    GenerateLot,
+    GenerateSerials,
+    PostDocument,
+    ReverseDocument,
+    SetLineQuantity,
+    Step,
+    UnassignLot,
+    UnassignSerial,
+)
 from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.devices import DeviceInfo
@@ -136,32 +154,6 @@ class Tracking:
 
     def _read(self, fn: Callable[[Session], T]) -> T:
         return self.db.run(fn, readonly=True)
-
-    def _step(
-        self,
-        action: str,
-        result_type: type[T],
-        fn: Callable[[Ctx], T],
-        payload: dict[str, Any],
-        scan: ScanKey | None,
-        actor: Actor | None,
-    ) -> T:
-        """A scan-sized write; with a ScanKey a replay returns the stored result unchanged."""
-        if scan is None:
-            return self._run(fn, actor=actor)
-        device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
-        digest = idempotency.request_hash(action, payload)
-        actor = replace(actor, device=actor.device or device) if actor else Actor(device=device)
-
-        def step(ctx: Ctx) -> T:
-            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
-            if stored is not None:
-                return decode(result_type, stored)  # type: ignore[no-any-return]
-            result = fn(ctx)
-            idempotency.record(ctx.session, device, scan_id, digest, encode(result), ctx.now)
-            return result
-
-        return self._run(step, actor=actor)
 
     def scan(self, scan: ScanInput, *, caller: Actor | None = None) -> ScanReply:
         """One scan in one transaction (``tracking_core.scan.unit``): never raises a
@@ -340,12 +332,6 @@ class Tracking:
             )
         )
 
-    def add_line(self, number: str, spec: LineSpec) -> LineInfo:
-        return self._run(lambda c: documents.add_line(c, number, spec))
-
-    def set_line_quantity(self, number: str, line: int, quantity: int) -> LineInfo:
-        return self._run(lambda c: documents.set_line_quantity(c, number, line, quantity))
-
     def document(self, number: str, *, detail: bool = False) -> DocumentInfo:
         return self._read(
             lambda s: documents.document_info(s, documents.document_row(s, number), detail=detail)
@@ -359,6 +345,32 @@ class Tracking:
         return self._read(lambda s: documents.ship_notice(s, documents.document_row(s, number)))
 
     # --- scan-sized steps (idempotent by ScanKey) ------------------------------------
+
+    def execute(
+        self, command: Step[T], *, scan: ScanKey | None = None, actor: Actor | None = None
+    ) -> T:
+        """One command in one transaction; with a ScanKey a replay returns the stored result.
+
+        The same key with another command (another action or payload) is refused with
+        ``IdempotencyConflict``; the stored result is kept.
+        """
+        if scan is None:
+            return self._run(lambda c: handle(c, command), actor=actor)
+        device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
+        digest = idempotency.request_hash(command.action, command.payload())
+        actor = replace(actor, device=actor.device or device) if actor else Actor(device=device)
+
+        def step(ctx: Ctx) -> T:
+            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
+            if stored is not None:
+                return command.decode_result(stored)
+            result = handle(ctx, command)
+            idempotency.record(ctx.session, device, scan_id, digest, encode(result), ctx.now)
+            return result
+
+        return self._run(step, actor=actor)
+
+    # The keyword forms of the commands, for callers that predate them.
 
     def generate_serials(
         self,
@@ -374,23 +386,17 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(
+        cmd = GenerateSerials(
+            number,
             line=line,
             item=item,
-            serials=None if serials is None else list(serials),
+            serials=serials,
             count=count,
             lot=lot,
             expiry=expiry,
             production_date=production_date,
         )
-        return self._step(
-            "generate_serials",
-            Assignment,
-            lambda c: serial_steps.generate_serials(c, number, **args),  # type: ignore[arg-type]
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def allocate_serials(
         self,
@@ -404,19 +410,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args: dict[str, Any] = dict(
-            line=line, item=item, serials=None if serials is None else list(serials), count=count
-        )
-        if lot is not None:  # only when given, so stored request hashes stay the same
-            args["lot"] = lot
-        return self._step(
-            "allocate_serials",
-            Assignment,
-            lambda c: serial_steps.allocate_serials(c, number, **args),
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        cmd = AllocateSerials(number, line=line, item=item, serials=serials, count=count, lot=lot)
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def generate_lot(
         self,
@@ -431,7 +426,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(
+        cmd = GenerateLot(
+            number,
             quantity=quantity,
             line=line,
             item=item,
@@ -439,14 +435,7 @@ class Tracking:
             expiry=expiry,
             production_date=production_date,
         )
-        return self._step(
-            "generate_lot",
-            Assignment,
-            lambda c: lots.generate_lot(c, number, **args),  # type: ignore[arg-type]
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def allocate_lot(
         self,
@@ -459,15 +448,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(quantity=quantity, line=line, item=item, lot=lot)
-        return self._step(
-            "allocate_lot",
-            Assignment,
-            lambda c: lots.allocate_lot(c, number, **args),  # type: ignore[arg-type]
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        cmd = AllocateLot(number, quantity=quantity, line=line, item=item, lot=lot)
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def unassign_serial(
         self,
@@ -478,13 +460,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        return self._step(
-            "unassign_serial",
-            Assignment,
-            lambda c: serial_steps.unassign_serial(c, number, serial=serial, item=item),
-            {"document": number, "serial": serial, "item": item},
-            scan,
-            actor,
+        return self.execute(
+            UnassignSerial(number, serial=serial, item=item), scan=scan, actor=actor
         )
 
     def unassign_lot(
@@ -497,31 +474,27 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        return self._step(
-            "unassign_lot",
-            Assignment,
-            lambda c: lots.unassign_lot(c, number, lot=lot, item=item, quantity=quantity),
-            {"document": number, "lot": lot, "item": item, "quantity": quantity},
-            scan,
-            actor,
-        )
+        cmd = UnassignLot(number, lot=lot, item=item, quantity=quantity)
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def add_line(self, number: str, spec: LineSpec) -> LineInfo:
+        return self.execute(AddLine(number, spec))
+
+    def set_line_quantity(self, number: str, line: int, quantity: int) -> LineInfo:
+        return self.execute(SetLineQuantity(number, line=line, quantity=quantity))
 
     def post(
         self, number: str, *, scan: ScanKey | None = None, actor: Actor | None = None
     ) -> PostResult:
-        return self._step(
-            "post", PostResult, lambda c: posting.post(c, number), {"document": number}, scan, actor
-        )
+        return self.execute(PostDocument(number), scan=scan, actor=actor)
 
     def cancel(self, number: str, *, actor: Actor | None = None) -> DocumentInfo:
-        return self._run(lambda c: posting.cancel(c, number), actor=actor)
+        return self.execute(CancelDocument(number), actor=actor)
 
     def reverse(
         self, number: str, *, reversal_number: str | None = None, actor: Actor | None = None
     ) -> PostResult:
-        return self._run(
-            lambda c: posting.reverse(c, number, reversal_number=reversal_number), actor=actor
-        )
+        return self.execute(ReverseDocument(number, reversal_number=reversal_number), actor=actor)
 
     # --- one-call flows (create, assign, post) ---------------------------------------
 
@@ -557,26 +530,30 @@ class Tracking:
                     quantity,
                     serials,
                     progress,
-                    lambda batch, n: serial_steps.generate_serials(
+                    lambda batch, n: handle(
                         c,
+                        GenerateSerials(
+                            number,
+                            line=1,
+                            serials=batch,
+                            count=n,
+                            lot=lot,
+                            expiry=expiry,
+                            production_date=production_date,
+                        ),
+                    ),
+                )
+            elif tracking == "lot":
+                handle(
+                    c,
+                    GenerateLot(
                         number,
                         line=1,
-                        serials=batch,
-                        count=n,
+                        quantity=quantity,
                         lot=lot,
                         expiry=expiry,
                         production_date=production_date,
                     ),
-                )
-            elif tracking == "lot":
-                lots.generate_lot(
-                    c,
-                    number,
-                    line=1,
-                    quantity=quantity,
-                    lot=lot,
-                    expiry=expiry,
-                    production_date=production_date,
                 )
 
         return self._whole_document(doc_type, spec, partner, assign, post=post, actor=actor)
@@ -613,12 +590,12 @@ class Tracking:
                     quantity,
                     serials,
                     progress,
-                    lambda batch, n: serial_steps.allocate_serials(
-                        c, number, line=1, serials=batch, count=n, lot=lot
+                    lambda batch, n: handle(
+                        c, AllocateSerials(number, line=1, serials=batch, count=n, lot=lot)
                     ),
                 )
             elif tracking == "lot":
-                lots.allocate_lot(c, number, line=1, quantity=quantity, lot=lot)
+                handle(c, AllocateLot(number, line=1, quantity=quantity, lot=lot))
 
         return self._whole_document(doc_type, spec, partner, assign, post=post, actor=actor)
 
@@ -638,7 +615,7 @@ class Tracking:
             doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
             assign(c, doc.number, catalog.item_row(c.session, spec.item).tracking)
             if post:
-                posting.post(c, doc.number)
+                handle(c, PostDocument(doc.number))
             return documents.document_info(c.session, documents.document_row(c.session, doc.number))
 
         return self._run(flow, actor=actor)
