@@ -13,16 +13,23 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
         print(f"{r['name']:<{width}}  {r['value']!s:>12} {r['unit']}{target}")
 
 
-def markdown_table(rows: list[dict[str, Any]]) -> str:
-    """All rows as one markdown table (what | measured | target), to paste into the README."""
+def markdown_table(rows: list[tuple[str, dict[str, Any]]]) -> str:
+    """(suite, row) pairs as one markdown table to paste into the README.
+
+    Rows named ``(check)`` are the harness checking itself (every scan applied once), not
+    figures: they stay in the printed tables and the JSON.
+    """
 
     def cell(x: object) -> str:
         return str(x).replace("|", "\\|").strip()
 
-    out = ["| what | measured | target |", "|---|---|---|"]
-    for r in rows:
+    out = ["| what | measured | target | suite |", "|---|---|---|---|"]
+    for suite, r in rows:
+        if "(check)" in r["name"]:
+            continue
         value = r["value"]
         shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else value
         measured = f"{shown} {r['unit']}" if r.get("unit") else f"{shown}"
-        out.append(f"| {cell(r['name'])} | {cell(measured)} | {cell(r.get('target') or '')} |")
+        target = cell(r.get("target") or "")
+        out.append(f"| {cell(r['name'])} | {cell(measured)} | {target} | `{suite}` |")
     return "\n".join(out)

@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.only or sorted(SUITES):
             rows = SUITES[name](database_url=args.database_url, work=out_dir, quick=args.quick)
             results[name] = rows
-            everything += rows
+            everything += [(name, r) for r in rows]
             print(f"\n== {name}")
             print_rows(rows)
         path = out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"

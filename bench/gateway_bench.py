@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.core_bench import _fresh, _ms, _pct
+from bench.core_bench import _fresh, _ms, _pct, _short_ms
 from scanner_gateway.interpret import interpret
 from scanner_gateway.session import Gateway
 from scanner_gateway.session.gateway import ScanRequest
@@ -41,18 +41,21 @@ def receive_flow(core: Tracking, doc: str, n: int, label: str = "") -> list[dict
         statuses[fb.status] = statuses.get(fb.status, 0) + 1
     total = time.perf_counter() - start
     assigned = core.document(doc).assigned
+    p50, p99 = _ms(_pct(samples, 0.5)), _ms(_pct(samples, 0.99))
+    rate = len(scans) / total
     return [
         {
-            "name": f"receive flow, {n:,} GS1 serial scans{label}",
-            "value": round(len(scans) / total),
-            "unit": "scans/s",
+            "name": f"receive flow, {n:,} GS1 serial scans through Gateway.scan{label}",
+            "value": f"{rate:,.0f} scans/s, p50 {_short_ms(p50)} ms, p99 {_short_ms(p99)} ms",
+            "unit": "",
+            "per_second": round(rate, 1),
+            "p50_ms": p50,
+            "p99_ms": p99,
         },
-        {"name": f"gateway scan p50{label}", "value": _ms(_pct(samples, 0.5)), "unit": "ms"},
-        {"name": f"gateway scan p99{label}", "value": _ms(_pct(samples, 0.99)), "unit": "ms"},
         {
             "name": f"serials received (check){label}",
             "value": assigned,
-            "unit": f"of {n}",
+            "unit": f"of {n:,}",
             "received": assigned,
             "statuses": statuses,
         },

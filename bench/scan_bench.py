@@ -238,7 +238,10 @@ def suite(database_url: str | None, work: Path, db_label: str, scans: int) -> li
         doc = b.core.create_document(
             "receipt", partner="V1", lines=[LineSpec("LAP", scans, "A1")]
         ).number
-        rows += receive_flow(b.core, doc, scans, label=f" ({db_label})")
+        flow = receive_flow(b.core, doc, scans, label=f" ({db_label})")
+        if b.core.db.engine.dialect.name == "sqlite":
+            flow[0]["target"] = "≥ 1,000 scans/s"
+        rows += flow
         return rows
     finally:
         b.core.db.dispose()

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench import print_rows
-from bench.core_bench import _ms, _pct, empty_postgres
+from bench.core_bench import _ms, _pct, _short_ms, empty_postgres
 from bench.socket_bench import (
     GTIN,
     Handheld,
@@ -217,7 +217,7 @@ def measure(url: str, work: Path, s: Load, db_label: str) -> list[Row]:
     got = received(url, [h.document for h in handhelds if h.document])
     rows += [
         {
-            "name": f"HTTP answers not ok, all phases ({db_label})",
+            "name": f"HTTP answers not ok, all phases (check) ({db_label})",
             "value": sum(bad.values()),
             "unit": json.dumps(dict(bad)) if bad else "",
             "bad": dict(bad),
@@ -249,7 +249,7 @@ def _row(
     clients = f"{n} client" + ("s" if n != 1 else "")
     row: Row = {
         "name": f"HTTP {what}, {clients} ({db_label})",
-        "value": f"{rate:,.0f} {per}, p50 {_short(p50)} ms, p99 {_short(p99)} ms",
+        "value": f"{rate:,.0f} {per}, p50 {_short_ms(p50)} ms, p99 {_short_ms(p99)} ms",
         "unit": f"(server CPU {share:.0%})",
         "phase": phase,
         "clients": n,
@@ -265,11 +265,6 @@ def _row(
     if phase == "scan" and n == 8:
         row["target"] = "≥ 500 scans/s, p99 ≤ 30 ms"
     return row
-
-
-def _short(ms: float) -> str:
-    """Three significant figures or so: 2.44, 28.1, 1,174."""
-    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
 
 
 def run(*, database_url: str | None, work: Path, quick: bool, **override: Any) -> list[Row]:

@@ -40,7 +40,8 @@ def test_quick_mode_counts_every_mode(tmp_path: Path, database_url: str | None) 
     assert [r["received"] for r in checks] == [50] * len(databases)
     assert all(r["statuses"] == {"ok": 52} for r in checks)  # mode, document, 50 serials
 
-    table = markdown_table(rows).splitlines()
-    assert table[:2] == ["| what | measured | target |", "|---|---|---|"]
-    assert len(table) == 2 + len(rows)
-    assert all(line.startswith("| ") and line.endswith(" |") for line in table[2:])
+    table = markdown_table([("scan", r) for r in rows]).splitlines()
+    assert table[:2] == ["| what | measured | target | suite |", "|---|---|---|---|"]
+    figures = [r for r in rows if "(check)" not in r["name"]]
+    assert [line.split(" | ")[0] for line in table[2:]] == [f"| {r['name']}" for r in figures]
+    assert all(line.endswith(" | `scan` |") for line in table[2:])

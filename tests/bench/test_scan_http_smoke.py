@@ -31,6 +31,6 @@ def test_quick_mode_with_one_and_two_clients(tmp_path: Path, database_url: str |
         assert r["ok"] == r["answers"], r
     for db in databases:
         by_name = {r["name"]: r for r in rows}
-        assert by_name[f"HTTP answers not ok, all phases ({db})"]["value"] == 0
+        assert by_name[f"HTTP answers not ok, all phases (check) ({db})"]["value"] == 0
         check = by_name[f"HTTP serials received (check) ({db})"]
         assert check["received"] == check["scans_ok"] > 0
