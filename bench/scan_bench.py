@@ -201,11 +201,6 @@ def count(b: Bench, device: str, raw: str) -> dict[str, Any]:
 
 def statement_rows(b: Bench, db_label: str) -> list[Row]:
     dialect = b.core.db.engine.dialect.name
-    unit = (
-        "statements, BEGIN IMMEDIATE included (COMMIT is the driver's)"
-        if dialect == "sqlite"
-        else "statements (BEGIN and COMMIT are the driver's, not counted)"
-    )
     rows: list[Row] = []
     for key, (label, case, short) in CASES.items():
         at: dict[int, dict[str, Any]] = {}
@@ -219,7 +214,7 @@ def statement_rows(b: Bench, db_label: str) -> list[Row]:
             {
                 "name": f"SQL statements per scan, {label}, at 1 / 50 lines ({db_label})",
                 "value": counts,
-                "unit": unit,
+                "unit": "statements",
                 "target": TARGET,
                 "mode": key,
                 "database": dialect,
