@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import time
+from pathlib import Path
 from typing import Any
+
+RESULTS = Path(__file__).parent / "results"  # not in git
+
+
+def save(rows: object, prefix: str) -> Path:
+    """The rows as ``bench/results/PREFIX-TIMESTAMP.json``; says where."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(rows, indent=2))
+    print(f"\nresults: {path}")
+    return path
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:

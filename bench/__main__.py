@@ -11,15 +11,14 @@ and ``http`` always measure on a fresh SQLite file, and on PostgreSQL as well wh
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
 import time
 from contextlib import redirect_stdout
-from pathlib import Path
 
 from bench import (
+    RESULTS,
     core_bench,
     gateway_bench,
     interpret_bench,
@@ -27,6 +26,7 @@ from bench import (
     markdown_table,
     print_rows,
     printing_bench,
+    save,
     scan_bench,
     scan_http,
     socket_bench,
@@ -51,8 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     p.add_argument("--markdown", action="store_true", help="all rows as one markdown table")
     args = p.parse_args(argv)
-    out_dir = Path(__file__).parent / "results"
-    out_dir.mkdir(exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
     results: dict[str, object] = {
         "machine": {
             "python": sys.version.split()[0],
@@ -66,14 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     # with --markdown, stdout is the table alone: the rest goes to stderr
     with redirect_stdout(sys.stderr if args.markdown else sys.stdout):
         for name in args.only or sorted(SUITES):
-            rows = SUITES[name](database_url=args.database_url, work=out_dir, quick=args.quick)
+            rows = SUITES[name](database_url=args.database_url, work=RESULTS, quick=args.quick)
             results[name] = rows
             everything += [(name, r) for r in rows]
             print(f"\n== {name}")
             print_rows(rows)
-        path = out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-        path.write_text(json.dumps(results, indent=2))
-        print(f"\nresults: {path}")
+        save(results, "bench")
     if args.markdown:
         print(markdown_table(everything))
     return 0

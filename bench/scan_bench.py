@@ -112,10 +112,15 @@ def receive_lot(b: Bench, tag: str, lines: int) -> tuple[str, str]:
     return tag, lot_label(f"{tag}T", 2)
 
 
-def pick_serial(b: Bench, tag: str, lines: int) -> tuple[str, str]:
+def _serial_shipment(b: Bench, tag: str, lines: int) -> tuple[str, list[str]]:
+    """Three LAP serials in stock at ``tag`` and a shipment of them (first line)."""
     serials = [f"{tag}{x}" for x in "WTX"]
     b.core.receive(item="LAP", location=tag, quantity=3, serials=serials, partner="V1")
-    doc = b.document("shipment", LineSpec("LAP", 3, tag), lines, "C1")
+    return b.document("shipment", LineSpec("LAP", 3, tag), lines, "C1"), serials
+
+
+def pick_serial(b: Bench, tag: str, lines: int) -> tuple[str, str]:
+    doc, serials = _serial_shipment(b, tag, lines)
     b.setup(tag, "CMD:MODE:PICK", f"DOC:{doc}", serial_label(GTIN_LAP, serials[0]))
     return tag, serial_label(GTIN_LAP, serials[1])
 
@@ -138,9 +143,7 @@ def pick_another_lot(b: Bench, tag: str, lines: int) -> tuple[str, str]:
 
 def ship_check(b: Bench, tag: str, lines: int) -> tuple[str, str]:
     """Picked by another handheld, then checked serial by serial in ship mode."""
-    serials = [f"{tag}{x}" for x in "WTX"]
-    b.core.receive(item="LAP", location=tag, quantity=3, serials=serials, partner="V1")
-    doc = b.document("shipment", LineSpec("LAP", 3, tag), lines, "C1")
+    doc, serials = _serial_shipment(b, tag, lines)
     picks = [serial_label(GTIN_LAP, s) for s in serials[:2]]
     b.setup(f"{tag}-PICK", "CMD:MODE:PICK", f"DOC:{doc}", *picks)
     b.setup(tag, "CMD:MODE:SHIP", f"DOC:{doc}", picks[0])

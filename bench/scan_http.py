@@ -19,19 +19,18 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing as mp
 import shutil
 import tempfile
 import time
 from collections import Counter
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench import print_rows
+from bench import RESULTS, print_rows, save
 from bench.core_bench import _ms, _pct, _short_ms, empty_postgres
+from bench.processes import Processes
 from bench.socket_bench import (
     GTIN,
     Handheld,
@@ -143,17 +142,12 @@ def _client(conn: Any, base: str, h: Handheld) -> None:
     c.conn.close()
 
 
-class Clients:
+class Clients(Processes):
+    """One process per client, all set up (mode and receipt) before the first phase."""
+
     def __init__(self, base: str, handhelds: list[Handheld]) -> None:
-        ctx = mp.get_context("spawn")
-        self.pipes, self.procs = [], []
-        for h in handhelds:
-            parent, child = ctx.Pipe()
-            p = ctx.Process(target=_client, args=(child, base, h), daemon=True)
-            p.start()
-            self.pipes.append(parent)
-            self.procs.append(p)
-        errors = [e for pipe in self.pipes for e in self._recv(pipe)]
+        super().__init__(_client, [(base, h) for h in handhelds], WAIT * 2)
+        errors = [e for pipe in self.pipes for e in self.recv(pipe)]
         if errors:
             raise RuntimeError(f"clients failed to start: {errors[:5]}")
 
@@ -165,25 +159,10 @@ class Clients:
         samples: list[float] = []
         outcomes: Counter[str] = Counter()
         for pipe in self.pipes[:n]:
-            got, out = self._recv(pipe)
+            got, out = self.recv(pipe)
             samples += got
             outcomes.update(out)
         return samples, outcomes, end_at - warm_until
-
-    @staticmethod
-    def _recv(pipe: Any) -> Any:
-        if not pipe.poll(WAIT * 2):
-            raise RuntimeError("a client process stopped answering")
-        return pipe.recv()
-
-    def close(self) -> None:
-        for pipe in self.pipes:
-            with suppress(OSError):
-                pipe.send(("quit",))
-        for p in self.procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.terminate()
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -289,19 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, help="per phase and level")
     args = p.parse_args(argv)
     levels = tuple(int(x) for x in args.clients.split(",")) if args.clients else None
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    rows = run(
-        database_url=args.database_url,
-        work=out,
-        quick=args.quick,
-        levels=levels,
-        seconds=args.seconds,
-    )
+    override = {"levels": levels, "seconds": args.seconds}
+    RESULTS.mkdir(exist_ok=True)
+    rows = run(database_url=args.database_url, work=RESULTS, quick=args.quick, **override)
     print_rows(rows)
-    path = out / f"http-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(rows, indent=2))
-    print(f"\nresults: {path}")
+    save(rows, "http")
     return 0
 
 
