@@ -13,7 +13,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tracking_core import catalog, documents, inquiry, lots, posting, serials
+from tracking_core import catalog, documents, inquiry
+from tracking_core.command_handlers import handle
+from tracking_core.commands import (
+    AddLine,
+    AllocateLot,
+    AllocateSerials,
+    GenerateLot,
+    GenerateSerials,
+    PostDocument,
+    SetLineQuantity,
+    UnassignLot,
+    UnassignSerial,
+)
 from tracking_core.context import Ctx
 from tracking_core.errors import InvalidInput, SerialLotMismatch, SerialNotOnLine, UnknownLine
 from tracking_core.models import DocumentLine
@@ -68,9 +80,10 @@ def _line_for(ctx: Ctx, state: SessionState, sku: str, count: int) -> tuple[str,
     ).scalar_one_or_none()
     if existing is None:
         spec = LineSpec(item=sku, quantity=count, location=loc.code, to_location=state.to_location)
-        added = documents.add_line(ctx, doc.number, spec)
+        added = handle(ctx, AddLine(doc.number, spec))
         return doc.number, added.line, state
-    documents.set_line_quantity(ctx, doc.number, existing.line_no, existing.quantity + count)
+    grown = SetLineQuantity(doc.number, line=existing.line_no, quantity=existing.quantity + count)
+    handle(ctx, grown)
     return doc.number, existing.line_no, state
 
 
@@ -79,8 +92,18 @@ def assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, Sessi
     a: Assignment
     if step.item.tracking == "serial":
         assert step.serial is not None
-        fn = serials.generate_serials if state.inbound else serials.allocate_serials
-        a = fn(ctx, number, line=line, serials=[step.serial], lot=step.lot, **_dates(state, step))
+        if state.inbound:
+            made = GenerateSerials(
+                number,
+                line=line,
+                serials=[step.serial],
+                lot=step.lot,
+                expiry=step.expiry,
+                production_date=step.production_date,
+            )
+            a = handle(ctx, made)
+        else:
+            a = handle(ctx, AllocateSerials(number, line=line, serials=[step.serial], lot=step.lot))
         entry: dict[str, Any] = {
             "kind": "serial",
             "document": number,
@@ -90,8 +113,7 @@ def assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, Sessi
         text = f"{a.item} serial {step.serial}" + (f" (lot {step.lot})" if step.lot else "")
     else:
         if state.inbound:
-            a = lots.generate_lot(
-                ctx,
+            new_lot = GenerateLot(
                 number,
                 line=line,
                 lot=step.lot,
@@ -99,10 +121,11 @@ def assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, Sessi
                 expiry=step.expiry,
                 production_date=step.production_date,
             )
+            a = handle(ctx, new_lot)
         else:
             ranked = ranked_lots(ctx, number, line)
             suggested = ranked[0][1] if ranked else None
-            a = lots.allocate_lot(ctx, number, line=line, lot=step.lot, quantity=step.quantity)
+            a = handle(ctx, AllocateLot(number, line=line, lot=step.lot, quantity=step.quantity))
             picked(ctx, number, line, ranked, step.lot or "", step.quantity)
             if suggested and step.lot != suggested:
                 # Another lot than the allocation order's is allowed, but said out loud.
@@ -133,12 +156,6 @@ def assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, Sessi
     return Feedback(status, "generated" if state.inbound else "allocated", message, data=data), new
 
 
-def _dates(state: SessionState, step: Assign) -> dict[str, Any]:
-    if not state.inbound:
-        return {}
-    return {"expiry": step.expiry, "production_date": step.production_date}
-
-
 def generate_n(ctx: Ctx, state: SessionState, step: GenerateN) -> tuple[Feedback, SessionState]:
     if not state.inbound:
         raise InvalidInput(field="mode", reason="numbers are generated in receive or return mode")
@@ -149,8 +166,7 @@ def generate_n(ctx: Ctx, state: SessionState, step: GenerateN) -> tuple[Feedback
     number, line, state = _line_for(ctx, state, it.sku, step.count)
     if it.tracking == "serial":
         lot, expiry, production_date = state.lot_for(it.sku) or (None, None, None)
-        a = serials.generate_serials(
-            ctx,
+        batch = GenerateSerials(
             number,
             line=line,
             count=step.count,
@@ -158,9 +174,10 @@ def generate_n(ctx: Ctx, state: SessionState, step: GenerateN) -> tuple[Feedback
             expiry=expiry,
             production_date=production_date,
         )
+        a = handle(ctx, batch)
         made = list(a.serials)
     elif it.tracking == "lot":
-        a = lots.generate_lot(ctx, number, line=line, quantity=step.count)
+        a = handle(ctx, GenerateLot(number, line=line, quantity=step.count))
         made = [a.lots[0][0]]
     else:
         raise InvalidInput(field="item", reason=f"{it.sku} is not tracked by serial or lot")
@@ -199,7 +216,7 @@ def verify(ctx: Ctx, state: SessionState, step: Verify) -> tuple[Feedback, Sessi
 def confirm(ctx: Ctx, state: SessionState, step: Confirm) -> tuple[Feedback, SessionState]:
     if state.document is None:
         raise InvalidInput(field="document", reason="there is no document to confirm")
-    result = posting.post(ctx, state.document)
+    result = handle(ctx, PostDocument(state.document))
     info = document(ctx, state.document)
     new = state.with_(
         document=None,
@@ -225,14 +242,14 @@ def undo(ctx: Ctx, state: SessionState, step: Undo) -> tuple[Feedback, SessionSt
     last = state.undo[-1]
     doc = last["document"]
     if last["kind"] == "serial":
-        serials.unassign_serial(ctx, doc, serial=last["serial"], item=last["item"])
+        handle(ctx, UnassignSerial(doc, serial=last["serial"], item=last["item"]))
         qty, text = 1, f"serial {last['serial']}"
     else:
-        lots.unassign_lot(ctx, doc, lot=last["lot"], item=last["item"], quantity=last["quantity"])
+        handle(ctx, UnassignLot(doc, lot=last["lot"], item=last["item"], quantity=last["quantity"]))
         qty, text = int(last["quantity"]), f"lot {last['lot']} x {last['quantity']}"
     if last.get("adhoc"):
         d = documents.document_row(ctx.session, doc)
         line = documents.line_row(ctx.session, d, int(last["line"]))
         if line.quantity - qty > 0:
-            documents.set_line_quantity(ctx, doc, line.line_no, line.quantity - qty)
+            handle(ctx, SetLineQuantity(doc, line=line.line_no, quantity=line.quantity - qty))
     return ok("undone", f"Undone: {last['item']} {text}"), state.with_(undo=state.undo[:-1])
