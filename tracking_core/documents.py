@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import progress, validate
 from tracking_core.catalog import item_row, location_row, partner_row
 from tracking_core.context import Ctx
 from tracking_core.errors import (
@@ -462,6 +462,10 @@ def _line_infos(
 
 
 def line_info(s: Session, doc: Document, line: DocumentLine, *, detail: bool = False) -> LineInfo:
+    if not detail:
+        view = progress.line_view(s, doc, line.line_no)
+        assert view is not None  # the caller holds the line
+        return view
     return _line_infos(s, [(doc, line)], detail=detail)[line.id]
 
 
@@ -497,7 +501,10 @@ def documents_info(
 
 
 def document_info(s: Session, doc: Document, *, detail: bool = False) -> DocumentInfo:
-    return documents_info(s, [doc], detail=detail)[0]
+    """The document and its lines' progress; with ``detail`` each line's serials and lots."""
+    if not detail:
+        return progress.document_view(s, doc)
+    return documents_info(s, [doc], detail=True)[0]
 
 
 def list_documents(
