@@ -5,14 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, func, insert, literal, null, select, update
+from sqlalchemy import Numeric, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import costing, validate
+from tracking_core import costing, progress, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
-    assigned_count,
     create_document,
     document_info,
     document_row,
@@ -32,7 +31,6 @@ from tracking_core.lots import lot_row, release_line_lot
 from tracking_core.models import (
     Document,
     DocumentLine,
-    Item,
     LineLot,
     Location,
     Lot,
@@ -75,22 +73,11 @@ def post(ctx: Ctx, number: str) -> PostResult:
     s = ctx.session
     doc = open_document(s, number)
     check_partner(ctx, doc)
-    lines = list(
-        s.execute(
-            select(DocumentLine)
-            .where(DocumentLine.document_id == doc.id)
-            .order_by(DocumentLine.line_no)
-        ).scalars()
-    )
-    items = {ln.item_id: s.get(Item, ln.item_id) for ln in lines}
+    # lines, items and assigned counts in one statement, however many lines
+    lines = progress.document_lines(s, doc)
     if not ctx.settings.allow_different_quantities:
-        for ln in lines:
-            it = items[ln.item_id]
-            assert it is not None
-            if it.tracking == "none":
-                continue
-            done = assigned_count(s, ln)
-            if done != ln.quantity:
+        for ln, it, done in lines:
+            if it.tracking != "none" and done != ln.quantity:
                 raise LineIncomplete(
                     document=doc.number,
                     line=ln.line_no,
@@ -99,11 +86,9 @@ def post(ctx: Ctx, number: str) -> PostResult:
                     assigned=done,
                 )
     serial_records = lot_records = 0
-    for ln in lines:
-        it = items[ln.item_id]
-        assert it is not None
+    for ln, it, done in lines:
         if it.tracking == "serial":
-            serial_records += _post_serial_line(ctx, doc, ln)
+            serial_records += _post_serial_line(ctx, doc, ln, done)
         elif it.tracking == "lot":
             lot_records += _post_lot_line(ctx, doc, ln)
     doc.status = "posted"
@@ -119,7 +104,9 @@ def post(ctx: Ctx, number: str) -> PostResult:
     )
 
 
-def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
+def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine, count: int) -> int:
+    """Record and move the serials reserved on a line (``count`` of them, read with its
+    document: the lock on the document keeps it so)."""
     s = ctx.session
     inbound = ln.direction == "in"
     src = null() if inbound else literal(ln.location_id)
@@ -151,10 +138,6 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
         s.execute(
             select(SerialNumber.id).where(SerialNumber.reserved_line_id == ln.id).with_for_update()
         )
-    # rowcount of INSERT ... SELECT is not reported by every driver: count first
-    count = int(
-        s.execute(select(func.count()).where(SerialNumber.reserved_line_id == ln.id)).scalar_one()
-    )
     s.execute(
         insert(SerialTransaction).from_select(
             [

@@ -176,7 +176,11 @@ def _grouped(key: Any, value: Any, where: ColumnElement[bool]) -> Any:
     return select(key.label("line_id"), value.label("n")).where(where).group_by(key).subquery()
 
 
-def _document_select(status: str) -> Select[*tuple[Any, ...]]:
+def _grouped_counts(status: str) -> tuple[list[Any], ColumnElement[int], ColumnElement[int]]:
+    """(grouped subqueries to join on line_id, assigned, expected) for a document's lines."""
+    expected = _grouped(
+        ExpectedSerial.line_id, func.count(), ExpectedSerial.line_id.in_(_DOC_LINES)
+    )
     if status == "posted":
         serials = _grouped(
             SerialTransaction.line_id, func.count(), SerialTransaction.document_id == _DOC
@@ -195,9 +199,20 @@ def _document_select(status: str) -> Select[*tuple[Any, ...]]:
         lots = _grouped(
             LineLot.line_id, func.sum(LineLot.quantity), LineLot.line_id.in_(_DOC_LINES)
         )
-    expected = _grouped(
-        ExpectedSerial.line_id, func.count(), ExpectedSerial.line_id.in_(_DOC_LINES)
-    )
+    # a cancelled document counts nothing: its serial and lot counts are not joined
+    joined = [expected, serials, lots] if status in ("open", "posted") else [expected]
+    assigned = _assigned(status, serials.c.n, lots.c.n)
+    return joined, assigned, func.coalesce(expected.c.n, 0)
+
+
+def _join_counts(q: Select[*tuple[Any, ...]], joined: list[Any]) -> Select[*tuple[Any, ...]]:
+    for sub in joined:
+        q = q.outerjoin(sub, sub.c.line_id == DocumentLine.id)
+    return q
+
+
+def _document_select(status: str) -> Select[*tuple[Any, ...]]:
+    joined, assigned, expected = _grouped_counts(status)
     q = select(
         Partner.code,
         _REVERSED.number,
@@ -210,8 +225,8 @@ def _document_select(status: str) -> Select[*tuple[Any, ...]]:
         DocumentLine.unit_price,
         _FROM.code,
         _TO.code,
-        _assigned(status, serials.c.n, lots.c.n),
-        func.coalesce(expected.c.n, 0),
+        assigned,
+        expected,
     ).select_from(Document)
     q = (
         q.outerjoin(Partner, Partner.id == Document.partner_id)
@@ -220,13 +235,24 @@ def _document_select(status: str) -> Select[*tuple[Any, ...]]:
         .outerjoin(Item, Item.id == DocumentLine.item_id)
         .outerjoin(_FROM, _FROM.id == DocumentLine.location_id)
         .outerjoin(_TO, _TO.id == DocumentLine.to_location_id)
-        .outerjoin(expected, expected.c.line_id == DocumentLine.id)
     )
-    if status in ("open", "posted"):  # a cancelled document counts nothing
-        q = q.outerjoin(serials, serials.c.line_id == DocumentLine.id).outerjoin(
-            lots, lots.c.line_id == DocumentLine.id
-        )
-    return q.where(Document.id == _DOC).order_by(DocumentLine.line_no)
+    return _join_counts(q, joined).where(Document.id == _DOC).order_by(DocumentLine.line_no)
+
+
+def _lines_select(status: str) -> Select[*tuple[Any, ...]]:
+    joined, assigned, _ = _grouped_counts(status)
+    q = select(DocumentLine, Item, assigned).join(Item, Item.id == DocumentLine.item_id)
+    q = _join_counts(q, joined)
+    return q.where(DocumentLine.document_id == _DOC).order_by(DocumentLine.line_no)
+
+
+_LINES = {st: _lines_select(st) for st in DOC_STATUSES}
+
+
+def document_lines(s: Session, doc: Document) -> list[tuple[DocumentLine, Item, int]]:
+    """Every line of a document, its item and its assigned count, by line: one statement."""
+    rows = s.execute(_LINES[doc.status], {"doc": doc.id})
+    return [(ln, it, int(n)) for ln, it, n in rows]
 
 
 _DOCUMENT = {st: _document_select(st) for st in DOC_STATUSES}
