@@ -103,7 +103,9 @@ def _locked_state(ctx: Ctx, device: str) -> tuple[DeviceSession | None, dict[str
     return row, dict(row.state) if row else {}
 
 
-def _store_state(ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]) -> None:
+def _store_state(
+    ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]
+) -> None:
     if row is None:
         ctx.session.add(DeviceSession(device=device, state=state, updated_at=ctx.now))
     else:
@@ -317,7 +319,9 @@ class Tracking:
             raise out
         return out
 
-    def operator_signins(self, *, badge: str | None = None, limit: int = 100) -> list[SignInRecord]:
+    def operator_signins(
+        self, *, badge: str | None = None, limit: int = 100
+    ) -> list[SignInRecord]:
         return self._read(lambda s: signin.list_signins(s, badge=badge, limit=limit))
 
     def operators(self) -> list[OperatorInfo]:
