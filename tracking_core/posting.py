@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, insert, literal, null, select, update
+from sqlalchemy import Numeric, case, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
 from tracking_core import costing, progress, validate
@@ -31,6 +31,7 @@ from tracking_core.lots import lot_row, release_line_lot
 from tracking_core.models import (
     Document,
     DocumentLine,
+    Item,
     LineLot,
     Location,
     Lot,
@@ -85,12 +86,8 @@ def post(ctx: Ctx, number: str) -> PostResult:
                     quantity=ln.quantity,
                     assigned=done,
                 )
-    serial_records = lot_records = 0
-    for ln, it, done in lines:
-        if it.tracking == "serial":
-            serial_records += _post_serial_line(ctx, doc, ln, done)
-        elif it.tracking == "lot":
-            lot_records += _post_lot_line(ctx, doc, ln)
+    serial_records = _post_serials(ctx, doc, lines)
+    lot_records = sum(_post_lot_line(ctx, doc, ln) for ln, it, _ in lines if it.tracking == "lot")
     doc.status = "posted"
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
@@ -104,39 +101,51 @@ def post(ctx: Ctx, number: str) -> PostResult:
     )
 
 
-def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine, count: int) -> int:
-    """Record and move the serials reserved on a line (``count`` of them, read with its
-    document: the lock on the document keeps it so)."""
+def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]) -> int:
+    """Record and move the serials reserved on all the document's serial lines at once.
+
+    A fixed number of statements however many lines: one INSERT ... SELECT of the records
+    (each line's locations and cost joined in), one UPDATE per direction. The counts were
+    read with the lines; the lock on the document keeps them so.
+    """
     s = ctx.session
-    inbound = ln.direction == "in"
-    src = null() if inbound else literal(ln.location_id)
-    dst = (
-        literal(ln.location_id)
-        if inbound
-        else (literal(ln.to_location_id) if doc.doc_type == "transfer" else null())
-    )
+    serial_lines = [(ln, n) for ln, it, n in lines if it.tracking == "serial"]
+    if not serial_lines:
+        return 0
+    directions = {ln.direction for ln, _ in serial_lines}
+    line = DocumentLine
+    inbound = line.direction == "in"
+    transfer = doc.doc_type == "transfer"
     # costing: a serial received takes the line's cost; one coming back from a customer
     # keeps the cost at which it left; everything else moves at the serial's own cost
     returned = doc.doc_type == "customer_return"
-    cost = literal(ln.unit_cost, _MONEY) if inbound and not returned else SerialNumber.cost
-    rows = select(
-        SerialNumber.id,
-        SerialNumber.item_id,
-        literal(doc.id),
-        literal(ln.id),
-        literal(doc.doc_type),
-        literal(doc.partner_id) if doc.partner_id else null(),
-        src,
-        dst,
-        cost,
-        literal(ctx.now),
-        *_who_columns(ctx),
-    ).where(SerialNumber.reserved_line_id == ln.id)
-    if not inbound and s.get_bind().dialect.name != "sqlite":
+    rows = (
+        select(
+            SerialNumber.id,
+            SerialNumber.item_id,
+            literal(doc.id),
+            line.id,
+            literal(doc.doc_type),
+            literal(doc.partner_id) if doc.partner_id else null(),
+            case((inbound, null()), else_=line.location_id),
+            case((inbound, line.location_id), else_=line.to_location_id if transfer else null()),
+            SerialNumber.cost
+            if returned
+            else case((inbound, line.unit_cost), else_=SerialNumber.cost),
+            literal(ctx.now),
+            *_who_columns(ctx),
+        )
+        .join(line, line.id == SerialNumber.reserved_line_id)
+        .where(SerialNumber.reserved_line_id.in_(_serial_lines(doc, directions)))
+        .order_by(line.line_no, SerialNumber.id)
+    )
+    if "out" in directions and s.get_bind().dialect.name != "sqlite":
         # The records read each serial's cost: hold the rows, so a cost adjustment cannot
         # land between the records and the status change (SQLite has one writer anyway).
         s.execute(
-            select(SerialNumber.id).where(SerialNumber.reserved_line_id == ln.id).with_for_update()
+            select(SerialNumber.id)
+            .where(SerialNumber.reserved_line_id.in_(_serial_lines(doc, {"out"})))
+            .with_for_update()
         )
     s.execute(
         insert(SerialTransaction).from_select(
@@ -156,27 +165,45 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine, count: int) -> 
             rows,
         )
     )
+
+    def of_line(col: Any) -> Any:  # the holding line's column, for each serial updated
+        return select(col).where(line.id == SerialNumber.reserved_line_id).scalar_subquery()
+
     values: dict[str, object]
-    if inbound:
-        values = {
-            "status": "in_stock",
-            "location_id": ln.location_id,
-            "reserved_line_id": None,
-            "received_at": ctx.now,
-        }
-        if not returned:
-            values["cost"] = ln.unit_cost
-    elif doc.doc_type == "transfer":
-        values = {"status": "in_stock", "location_id": ln.to_location_id, "reserved_line_id": None}
-    else:
-        values = {"status": OUT_STATUS[doc.doc_type], "location_id": None, "reserved_line_id": None}
-    s.execute(
-        update(SerialNumber)
-        .where(SerialNumber.reserved_line_id == ln.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    for direction in sorted(directions):
+        if direction == "in":
+            values = {
+                "status": "in_stock",
+                "location_id": of_line(line.location_id),
+                "received_at": ctx.now,
+            }
+            if not returned:
+                values["cost"] = of_line(line.unit_cost)
+        elif transfer:
+            values = {"status": "in_stock", "location_id": of_line(line.to_location_id)}
+        else:
+            values = {"status": OUT_STATUS[doc.doc_type], "location_id": None}
+        # every SET reads the row as it was, so the line is still known while it is cleared
+        s.execute(
+            update(SerialNumber)
+            .where(SerialNumber.reserved_line_id.in_(_serial_lines(doc, {direction})))
+            .values(**values, reserved_line_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    return sum(n for _, n in serial_lines)
+
+
+def _serial_lines(doc: Document, directions: set[str]) -> Any:
+    """The ids of the document's serial lines going one of ``directions`` (a subquery)."""
+    return (
+        select(DocumentLine.id)
+        .join(Item, Item.id == DocumentLine.item_id)
+        .where(
+            DocumentLine.document_id == doc.id,
+            DocumentLine.direction.in_(sorted(directions)),
+            Item.tracking == "serial",
+        )
     )
-    return count
 
 
 def _add_on_hand(s: Session, lot_id: int, location_id: int, qty: int) -> None:
