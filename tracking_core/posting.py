@@ -87,7 +87,7 @@ def post(ctx: Ctx, number: str) -> PostResult:
                     assigned=done,
                 )
     serial_records = _post_serials(ctx, doc, lines)
-    lot_records = sum(_post_lot_line(ctx, doc, ln) for ln, it, _ in lines if it.tracking == "lot")
+    lot_records = _post_lots(ctx, doc, lines)
     doc.status = "posted"
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
@@ -136,7 +136,7 @@ def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item,
             *_who_columns(ctx),
         )
         .join(line, line.id == SerialNumber.reserved_line_id)
-        .where(SerialNumber.reserved_line_id.in_(_serial_lines(doc, directions)))
+        .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", directions)))
         .order_by(line.line_no, SerialNumber.id)
     )
     if "out" in directions and s.get_bind().dialect.name != "sqlite":
@@ -144,7 +144,7 @@ def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item,
         # land between the records and the status change (SQLite has one writer anyway).
         s.execute(
             select(SerialNumber.id)
-            .where(SerialNumber.reserved_line_id.in_(_serial_lines(doc, {"out"})))
+            .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", {"out"})))
             .with_for_update()
         )
     s.execute(
@@ -186,22 +186,23 @@ def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item,
         # every SET reads the row as it was, so the line is still known while it is cleared
         s.execute(
             update(SerialNumber)
-            .where(SerialNumber.reserved_line_id.in_(_serial_lines(doc, {direction})))
+            .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", {direction})))
             .values(**values, reserved_line_id=None)
             .execution_options(synchronize_session=False)
         )
     return sum(n for _, n in serial_lines)
 
 
-def _serial_lines(doc: Document, directions: set[str]) -> Any:
-    """The ids of the document's serial lines going one of ``directions`` (a subquery)."""
+def _tracked_lines(doc: Document, tracking: str, directions: set[str]) -> Any:
+    """The ids of the document's lines of ``tracking`` items going one of ``directions``
+    (a subquery)."""
     return (
         select(DocumentLine.id)
         .join(Item, Item.id == DocumentLine.item_id)
         .where(
             DocumentLine.document_id == doc.id,
             DocumentLine.direction.in_(sorted(directions)),
-            Item.tracking == "serial",
+            Item.tracking == tracking,
         )
     )
 
@@ -215,13 +216,30 @@ def _add_on_hand(s: Session, lot_id: int, location_id: int, qty: int) -> None:
     s.flush()
 
 
-def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
+def _post_lots(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]) -> int:
+    """Post the lot lines in line order, their lots read (and locked) in one statement."""
+    lot_lines = [ln for ln, it, _ in lines if it.tracking == "lot"]
+    if not lot_lines:
+        return 0
+    on_lines: dict[int, list[tuple[LineLot, Lot]]] = {ln.id: [] for ln in lot_lines}
+    for ll, lot in ctx.session.execute(
+        select(LineLot, Lot)
+        .join(Lot, Lot.id == LineLot.lot_id)
+        .where(LineLot.line_id.in_(_tracked_lines(doc, "lot", {"in", "out"})))
+        .order_by(LineLot.line_id, LineLot.lot_id)
+        .with_for_update(of=Lot)  # their unit costs are read and weighed
+    ):
+        on_lines[ll.line_id].append((ll, lot))
+    return sum(_post_lot_line(ctx, doc, ln, on_lines[ln.id]) for ln in lot_lines)
+
+
+def _post_lot_line(
+    ctx: Ctx, doc: Document, ln: DocumentLine, on_line: list[tuple[LineLot, Lot]]
+) -> int:
     s = ctx.session
     count = 0
-    for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
+    for ll, lot in on_line:
         qty = ll.quantity
-        lot = s.get(Lot, ll.lot_id, with_for_update=True)  # its unit cost is read and weighed
-        assert lot is not None
         src: int | None
         dst: int | None
         if ln.direction == "in":
