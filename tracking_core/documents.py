@@ -270,13 +270,6 @@ def find_line(s: Session, doc: Document, *, line_no: int | None, item: str | Non
     return find_line_row(s, doc, line_no=line_no, item=item).line
 
 
-def assigned_count(s: Session, doc: Document, line: DocumentLine) -> int:
-    """What is assigned to a line, as its document's status counts it (one statement)."""
-    view = progress.line_view(s, doc, line.line_no)
-    assert view is not None  # the caller holds the line
-    return view.assigned
-
-
 # Statements bind at most this many ids at once (SQLite's and drivers' limits).
 CHUNK = 500
 
@@ -462,16 +455,11 @@ def documents_info(
     partners = _codes(s, Partner, [d.partner_id for d in docs])
     reversed_numbers = _codes(s, Document, [d.reverses_id for d in docs])
     return [
-        DocumentInfo(
-            number=doc.number,
-            doc_type=doc.doc_type,
-            status=doc.status,
-            partner=partners.get(doc.partner_id) if doc.partner_id else None,
-            reference=doc.reference,
-            created_at=doc.created_at,
-            posted_at=doc.posted_at,
-            reverses=reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
-            lines=tuple(infos[ln.id] for ln in by_doc[doc.id]),
+        progress.document_info_of(
+            doc,
+            partners.get(doc.partner_id) if doc.partner_id else None,
+            reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
+            tuple(infos[ln.id] for ln in by_doc[doc.id]),
         )
         for doc in docs
     ]

@@ -262,6 +262,15 @@ def document_view(s: Session, doc: Document) -> DocumentInfo:
     """The document with each line's assigned, open and expected counts: one statement."""
     rows = s.execute(_DOCUMENT[doc.status], {"doc": doc.id}).all()
     partner, reverses = (rows[0][0], rows[0][1]) if rows else (None, None)
+    lines = tuple(_line_info(*r[2:]) for r in rows if r[2] is not None)
+    return document_info_of(doc, partner, reverses, lines)
+
+
+def document_info_of(
+    doc: Document, partner: str | None, reverses: str | None, lines: tuple[LineInfo, ...]
+) -> DocumentInfo:
+    """A document's row as the view shows it, with its partner's code and the number of the
+    document it reverses."""
     return DocumentInfo(
         number=doc.number,
         doc_type=doc.doc_type,
@@ -271,5 +280,5 @@ def document_view(s: Session, doc: Document) -> DocumentInfo:
         created_at=doc.created_at,
         posted_at=doc.posted_at,
         reverses=reverses,
-        lines=tuple(_line_info(*r[2:]) for r in rows if r[2] is not None),
+        lines=lines,
     )

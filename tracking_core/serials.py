@@ -45,7 +45,7 @@ from tracking_core.rules import (
     check_quarantine,
     suggest_expired,
 )
-from tracking_core.step_lines import step_line_for, unassigned
+from tracking_core.step_lines import StepLine, step_line_for, unassigned
 from tracking_core.values import Assignment
 
 T = TypeVar("T")
@@ -313,7 +313,7 @@ def allocate_serials(
         ids = [i for i, _ in picked]
         done = tuple(sn for _, sn in picked)
     else:
-        ids = _check_allocatable(ctx, doc, ln, it, wanted, warnings, label_lot)
+        ids = _check_allocatable(ctx, target, wanted, warnings, label_lot)
         done = tuple(wanted)
     changed = 0
     for part in chunks(ids):
@@ -347,14 +347,13 @@ def allocate_serials(
 
 def _check_allocatable(
     ctx: Ctx,
-    doc: Document,
-    ln: DocumentLine,
-    it: Item,
+    target: StepLine,
     wanted: list[str],
     warnings: list[str],
     label_lot: str | None = None,
 ) -> list[int]:
     s = ctx.session
+    doc, ln, it = target.doc, target.line, target.item
     rows: dict[str, SerialNumber] = {}
     for part in chunks(wanted):
         q = (
@@ -365,7 +364,7 @@ def _check_allocatable(
         )
         rows.update((r.serial, r) for r in s.execute(q).scalars())
     ids: list[int] = []
-    wanted_loc = location_code(s, ln.location_id)
+    wanted_loc = target.location
     for sn in wanted:
         row = rows.get(sn)
         if row is None:
