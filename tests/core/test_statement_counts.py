@@ -7,37 +7,21 @@ fifty lines prepared the same way, and compares the two counts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 
+from tests.conftest import statements
 from tracking_core.core import ScanKey, Tracking
 from tracking_core.values import Assignment, DocumentInfo, LineSpec
 
 BIG = 50
 
 
-@contextmanager
-def counting(core: Tracking) -> Iterator[list[str]]:
-    """The statements sent while the block runs."""
-    seen: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
-        seen.append(statement)
-
-    event.listen(core.db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(core.db.engine, "before_cursor_execute", note)
-
-
 def count(core: Tracking, call: Callable[[], object]) -> int:
-    with counting(core) as seen:
+    with statements(core) as seen:
         call()
     return len(seen)
 
@@ -165,7 +149,7 @@ def test_a_step_costs_the_same_at_1_and_50_lines(
     for n in (1, BIG):
         number, step = _steps(wh, n, inbound=inbound, item=item)
         where = {"item": item} if by == "item" else {"line": n}
-        with counting(wh) as seen:
+        with statements(wh) as seen:
             a: Assignment = step(**where)
         counts.append(len(seen))
         # the step lands on the last line (the only one with room) and says how it left it
