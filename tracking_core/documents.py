@@ -70,13 +70,22 @@ def direction_for(doc_type: str, given: str | None) -> str:
     return "in" if doc_type in INBOUND_TYPES else "out"
 
 
+DOCUMENTS_SEEN = "scantrack.documents"  # Session.info: number -> (row, locked)
+
+
 def document_row(s: Session, number: str, *, lock: bool = False) -> Document:
+    """A document by number; none read twice in one transaction (a lock is taken once)."""
+    seen: dict[str, tuple[Document, bool]] = s.info.setdefault(DOCUMENTS_SEEN, {})
+    known = seen.get(number)
+    if known is not None and (known[1] or not lock):
+        return known[0]
     q = select(Document).where(Document.number == number)
     if lock:
         q = q.with_for_update()
     row = s.execute(q).scalar_one_or_none()
     if row is None:
         raise UnknownDocument(key=number)
+    seen[number] = (row, lock)
     return row
 
 
