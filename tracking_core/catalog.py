@@ -14,7 +14,6 @@ from tracking_core.context import Ctx
 from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
-    MaskCollision,
     UnknownItem,
     UnknownLocation,
     UnknownPartner,
@@ -29,7 +28,7 @@ from tracking_core.models import (
     Location,
     Partner,
 )
-from tracking_core.settings import Settings
+from tracking_core.settings import check_mask_collisions
 from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
 
 
@@ -107,28 +106,6 @@ def location_info(s: Session, loc: Location) -> LocationInfo:
 
 
 # --- writes --------------------------------------------------------------------------
-
-
-def check_mask_collisions(s: Session, settings: Settings, focus: str | None = None) -> None:
-    """Refuse serial masks of two items that could generate the same number.
-
-    Items sharing one mask text share one counter, so those never collide. Only checked
-    while duplicate serials across items are not allowed; ``focus`` names the item just
-    changed, so the error speaks of it first.
-    """
-    if settings.allow_duplicate_serials:
-        return
-    rows = s.execute(select(Item.sku, Item.serial_mask).where(Item.tracking == "serial")).all()
-    by_mask: dict[str, str] = {}
-    for sku, text in sorted(rows, key=lambda r: (r[0] != focus, r[0])):
-        by_mask.setdefault(text or settings.default_serial_mask, sku)
-    masks = [(sku, Mask.parse(text)) for text, sku in by_mask.items()]
-    for i, (sku, mine) in enumerate(masks):
-        for other_sku, other in masks[i + 1 :]:
-            if mine.could_collide(other):
-                raise MaskCollision(
-                    mask=mine.text, item=sku, other_item=other_sku, other_mask=other.text
-                )
 
 
 def create_item(
