@@ -37,6 +37,7 @@ from tracking_core.rules import (
 from tracking_core.serial_lots import lot_row as lot_row  # re-exported: lots and serial lots alike
 from tracking_core.serials import label_item
 from tracking_core.values import Assignment
+from tracking_core.vocabulary import LotStatus
 
 
 def _lot_line(
@@ -413,7 +414,7 @@ def release_lot(ctx: Ctx, *, item: str, lot: str) -> None:
     s.flush()
 
 
-def effective_status(row: Lot, today: dt.date) -> str:
+def effective_status(row: Lot, today: dt.date) -> LotStatus:
     if row.status == "quarantine" and not quarantined(True, row.quarantine_until, today):
         return "available"
     return row.status

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from tracking_core import DocType
+
 # The document type each mode works on, and whether its scans generate or allocate.
-DOC_TYPE = {
+DOC_TYPE: dict[str, DocType] = {
     "receive": "receipt",
     "pick": "shipment",
     "ship": "shipment",
@@ -103,7 +105,7 @@ class SessionState:
         ).with_(**changes)
 
     @property
-    def doc_type(self) -> str | None:
+    def doc_type(self) -> DocType | None:
         return DOC_TYPE.get(self.mode)
 
     @property

@@ -19,8 +19,7 @@ import typing
 from typing import Any
 
 from scanner_gateway.interpret import COMMANDS
-from tracking_core.auth import roles_for
-from tracking_core.models import (
+from tracking_core import (
     DOC_STATUSES,
     DOC_TYPES,
     JOB_STATUSES,
@@ -30,6 +29,7 @@ from tracking_core.models import (
     ROLES,
     TRACKING,
 )
+from tracking_core.auth import roles_for
 from tracking_core.settings import SETUP_ROLES, Settings
 
 Schema = dict[str, Any]

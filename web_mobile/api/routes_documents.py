@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tracking_core import DOC_STATUSES, DOC_TYPES
 from tracking_core.codec import encode
-from tracking_core.models import DOC_STATUSES, DOC_TYPES
 from tracking_core.values import DocumentInfo, LineSpec
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core

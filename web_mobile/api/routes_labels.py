@@ -8,8 +8,8 @@ from flask import current_app
 
 from scanner_gateway.interpret.profile import ScanProfile
 from scanner_gateway.labels import MEDIA_TYPES, render_job
+from tracking_core import JOB_STATUSES, LABEL_KINDS
 from tracking_core.codec import encode
-from tracking_core.models import JOB_STATUSES, LABEL_KINDS
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core, current_token
 from web_mobile.api.errors import ApiError, invalid_request
