@@ -10,7 +10,7 @@ Example (a database on disk, so not run as a doctest)::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -339,7 +339,9 @@ class Tracking:
     def settings(self) -> Settings:
         return self._read(Settings.load)
 
-    def update_settings(self, changes: dict[str, Any], *, actor: str, role: str | None) -> Settings:
+    def update_settings(
+        self, changes: Mapping[str, Any], *, actor: str, role: str | None
+    ) -> Settings:
         return self._run(
             lambda c: update_settings(c.session, changes, actor=actor, role=role, now=c.now)
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -90,7 +91,7 @@ def _validate(key: str, value: Any) -> Any:
 
 
 def update_settings(
-    s: Session, changes: dict[str, Any], *, actor: str, role: str | None, now: dt.datetime
+    s: Session, changes: Mapping[str, Any], *, actor: str, role: str | None, now: dt.datetime
 ) -> Settings:
     """Apply and audit setting changes; the caller's role must be setup or admin."""
     if role not in SETUP_ROLES:
