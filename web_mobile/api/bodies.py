@@ -136,29 +136,26 @@ class Reverse(TypedDict, total=False):
     number: str
 
 
-class SerialStep(TypedDict):
+class _Step(TypedDict):
+    """The fields a serial step and a lot step share."""
+
     action: StepAction
     line: NotRequired[int]
     item: NotRequired[str]
+    lot: NotRequired[str]
+    expiry: NotRequired[dt.date]
+    production_date: NotRequired[dt.date]
+    device: NotRequired[str]  # with scan_id: an idempotent step
+    scan_id: NotRequired[str]
+
+
+class SerialStep(_Step):
     serials: NotRequired[list[str]]
     count: NotRequired[int]
-    lot: NotRequired[str]
-    expiry: NotRequired[dt.date]
-    production_date: NotRequired[dt.date]
-    device: NotRequired[str]
-    scan_id: NotRequired[str]
 
 
-class LotStep(TypedDict):
-    action: StepAction
+class LotStep(_Step):
     quantity: int
-    line: NotRequired[int]
-    item: NotRequired[str]
-    lot: NotRequired[str]
-    expiry: NotRequired[dt.date]
-    production_date: NotRequired[dt.date]
-    device: NotRequired[str]
-    scan_id: NotRequired[str]
 
 
 class Scan(TypedDict):
