@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from tracking_core import validate
@@ -48,19 +48,37 @@ def check_gtin(value: object) -> str:
 # --- lookups -------------------------------------------------------------------------
 
 
+ITEMS_SEEN = "scantrack.items"  # Session.info: the items one transaction looked up, by key
+
+
 def item_row(s: Session, key: str) -> Item:
-    """An item by SKU, or by any of its GTINs."""
+    """An item by SKU, or by any of its GTINs (a SKU wins over another item's GTIN).
+
+    One statement, and none for a key this transaction looked up already.
+    """
     key = validate.code("item", key)  # callers pass raw input; PostgreSQL refuses NUL
-    row = s.execute(select(Item).where(Item.sku == key)).scalar_one_or_none()
-    if row is None and key.isdigit() and len(key) in (8, 12, 13, 14):
+    seen: dict[str, Item] = s.info.setdefault(ITEMS_SEEN, {})
+    if key in seen:
+        return seen[key]
+    if key.isdigit() and len(key) in (8, 12, 13, 14):
         row = s.execute(
             select(Item)
-            .join(ItemGtin, ItemGtin.item_id == Item.id)
-            .where(ItemGtin.gtin == key.zfill(14))
-        ).scalar_one_or_none()
+            .outerjoin(ItemGtin, ItemGtin.item_id == Item.id)
+            .where((Item.sku == key) | (ItemGtin.gtin == key.zfill(14)))
+            .order_by(case((Item.sku == key, 0), else_=1))
+            .limit(1)
+        ).scalar()
+    else:
+        row = s.execute(select(Item).where(Item.sku == key)).scalar_one_or_none()
     if row is None:
         raise UnknownItem(key=key)
+    seen[key] = seen[row.sku] = row
     return row
+
+
+def forget_items(s: Session) -> None:
+    """After an item's SKU or GTINs change: look items up afresh."""
+    s.info.pop(ITEMS_SEEN, None)
 
 
 def location_row(s: Session, code: str) -> Location:
@@ -203,6 +221,7 @@ def add_gtin(ctx: Ctx, item: Item, gtin: str) -> None:
             return
         raise DuplicateKey(entity="GTIN", key=g)
     ctx.session.add(ItemGtin(gtin=g, item_id=item.id))
+    forget_items(ctx.session)
     ctx.session.flush()
 
 

@@ -26,6 +26,10 @@ class Ctx:
     def today(self) -> dt.date:
         return self.now.date()
 
+    def use_settings(self, settings: Settings) -> None:
+        """Settings already read in this transaction (a cache checked against their version)."""
+        self._settings = settings
+
     @property
     def settings(self) -> Settings:
         if self._settings is None:

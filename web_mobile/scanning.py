@@ -17,11 +17,11 @@ from typing import Any
 from flask import Flask, current_app
 
 from scanner_gateway.interpret.profile import ScanProfile
-from scanner_gateway.session import Gateway
-from scanner_gateway.session.feedback import Feedback
-from scanner_gateway.session.gateway import CommandScan, ScanRequest
+from scanner_gateway.session import Feedback, Gateway, SessionState
+from scanner_gateway.session.gateway import ScanRequest, command_barcode
 from tracking_core.core import Actor
 from tracking_core.errors import IdempotencyConflict
+from tracking_core.scan import ScanReply
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ class StepDone:
     raw: str  # what was scanned; a command as its label, e.g. ``CMD:MODE:receive``
     feedback: Feedback
     caller: Actor
+    state: SessionState | None = None  # the device's session after the step, if known
 
 
 Listener = Callable[[StepDone], None]
@@ -65,24 +66,24 @@ def device_profile(device: str, app: Flask | None = None) -> ScanProfile | None:
 
 def scan(device: str, scan_id: str, raw: str, symbology: str | None, *, caller: Actor) -> Feedback:
     req = ScanRequest(device, scan_id, raw, symbology)
-    fb = gateway().scan(req, profile=device_profile(device), caller=caller)
+    out = gateway().reply(req, profile=device_profile(device), caller=caller)
     seen = raw if symbology is None or raw.startswith("]") else symbology + raw
-    _notify(StepDone(device, scan_id, seen, fb, caller))
-    return fb
+    return _notify(StepDone(device, scan_id, seen, out.feedback, caller, out.state))
 
 
 def command(device: str, scan_id: str, name: str, argument: Any, *, caller: Actor) -> Feedback:
-    fb = gateway().command(device, scan_id, name, argument, caller=caller)
-    arg = None if argument is None else str(argument)
-    _notify(StepDone(device, scan_id, CommandScan(name, arg).value, fb, caller))
-    return fb
+    out: ScanReply = gateway().command_reply(device, scan_id, name, argument, caller=caller)
+    raw = command_barcode(name, argument).value
+    return _notify(StepDone(device, scan_id, raw, out.feedback, caller, out.state))
 
 
-def _notify(step: StepDone) -> None:
+def _notify(step: StepDone) -> Feedback:
+    """Tell the listeners what the step did; answers its feedback."""
     if step.feedback.code == IdempotencyConflict.code:
-        return  # the scan id was used for other content: nothing happened
+        return step.feedback  # the scan id was used for other content: nothing happened
     for listener in current_app.extensions.get(AFTER_STEP, []):
         try:
             listener(step)
         except Exception:
             log.exception("after-step listener %r failed for %s", listener, step.scan_id)
+    return step.feedback

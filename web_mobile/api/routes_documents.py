@@ -7,6 +7,7 @@ from typing import Any
 
 from tracking_core import DOC_STATUSES, DOC_TYPES
 from tracking_core.codec import encode
+from tracking_core.commands import AddLine, CancelDocument, PostDocument, ReverseDocument
 from tracking_core.values import DocumentInfo, LineSpec
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
@@ -82,19 +83,20 @@ def expected_serials(number: str) -> Any:
 
 @endpoint(bp, "POST", "/documents/<number>/lines", roles=DOCUMENTS, body="Line", status=201)
 def add_line(number: str, body: Line) -> Any:
-    return encode(core().add_line(number, line_spec(body, "")))
+    return encode(core().execute(AddLine(number, line_spec(body, ""))))
 
 
 @endpoint(bp, "POST", "/documents/<number>/post", roles=DOCUMENTS)
 def post_document(number: str) -> Any:
-    return encode(core().post(number, actor=actor()))
+    return encode(core().execute(PostDocument(number), actor=actor()))
 
 
 @endpoint(bp, "POST", "/documents/<number>/cancel", roles=DOCUMENTS)
 def cancel_document(number: str) -> Any:
-    return document_json(core().cancel(number, actor=actor()))
+    return document_json(core().execute(CancelDocument(number), actor=actor()))
 
 
 @endpoint(bp, "POST", "/documents/<number>/reverse", roles=DOCUMENTS, body="Reverse", status=201)
 def reverse_document(number: str, body: Reverse) -> Any:
-    return encode(core().reverse(number, reversal_number=body.get("number"), actor=actor()))
+    command = ReverseDocument(number, reversal_number=body.get("number"))
+    return encode(core().execute(command, actor=actor()))

@@ -9,6 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from tracking_core.codec import encode
+from tracking_core.commands import (
+    AllocateLot,
+    AllocateSerials,
+    GenerateLot,
+    GenerateSerials,
+    Step,
+    UnassignLot,
+    UnassignSerial,
+)
 from tracking_core.core import ScanKey
 from tracking_core.values import Assignment
 from web_mobile.api import blueprint as bp
@@ -48,37 +57,33 @@ def assignment_json(a: Assignment) -> dict[str, Any]:
     return out
 
 
+def _execute(command: Step[Assignment], scan: ScanKey | None) -> dict[str, Any]:
+    who = actor(scan.device if scan else None)
+    return assignment_json(core().execute(command, scan=scan, actor=who))
+
+
 @endpoint(bp, "POST", "/documents/<number>/serials", roles=SCAN, body="SerialStep", status=201)
 def serial_step(number: str, body: SerialStep) -> Any:
     action, scan, args = _split(body)
-    who = actor(scan.device if scan else None)
     if action == "generate":
-        return assignment_json(core().generate_serials(number, scan=scan, actor=who, **args))
+        return _execute(GenerateSerials(number, **args), scan)
     _refuse_generate_only(args, allowed=("lot",))  # the lot on the labels must match
-    return assignment_json(core().allocate_serials(number, scan=scan, actor=who, **args))
+    return _execute(AllocateSerials(number, **args), scan)
 
 
 @endpoint(bp, "POST", "/documents/<number>/lots", roles=SCAN, body="LotStep", status=201)
 def lot_step(number: str, body: LotStep) -> Any:
     action, scan, args = _split(body)
-    who = actor(scan.device if scan else None)
     if action == "generate":
-        return assignment_json(core().generate_lot(number, scan=scan, actor=who, **args))
+        return _execute(GenerateLot(number, **args), scan)
     _refuse_generate_only(args, allowed=("lot",))
-    return assignment_json(core().allocate_lot(number, scan=scan, actor=who, **args))
+    return _execute(AllocateLot(number, **args), scan)
 
 
 @endpoint(bp, "DELETE", "/documents/<number>/serials/<serial>", roles=SCAN)
 def unassign_serial(number: str, serial: str) -> Any:
     scan = _scan_key(arg("device"), arg("scan_id"))
-    result = core().unassign_serial(
-        number,
-        serial=serial,
-        item=arg("item"),
-        scan=scan,
-        actor=actor(scan.device if scan else None),
-    )
-    return assignment_json(result)
+    return _execute(UnassignSerial(number, serial=serial, item=arg("item")), scan)
 
 
 @endpoint(bp, "DELETE", "/documents/<number>/lots/<lot>", roles=SCAN)
@@ -86,12 +91,4 @@ def unassign_lot(number: str, lot: str) -> Any:
     scan = _scan_key(arg("device"), arg("scan_id"))
     given = arg("quantity") is not None
     quantity = int_arg("quantity", 0, high=INT32_MAX) if given else None  # None: all of it
-    result = core().unassign_lot(
-        number,
-        lot=lot,
-        item=arg("item"),
-        quantity=quantity,
-        scan=scan,
-        actor=actor(scan.device if scan else None),
-    )
-    return assignment_json(result)
+    return _execute(UnassignLot(number, lot=lot, item=arg("item"), quantity=quantity), scan)

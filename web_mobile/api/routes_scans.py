@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner_gateway.session.feedback import Feedback
+from scanner_gateway.session import Feedback
 from tracking_core.errors import IdempotencyConflict
 from web_mobile import scanning
 from web_mobile.api import blueprint as bp

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from flask import Flask
 
 from scanner_gateway.interpret.profile import DEFAULT_PROFILE, ScanProfile
-from scanner_gateway.session.feedback import Feedback
+from scanner_gateway.session import Feedback, SessionState
 from scanner_gateway.sources.raw_scan import RawScan
 from tracking_core.auth import TokenInfo
 from tracking_core.core import Actor, Tracking
@@ -213,16 +213,19 @@ class Hub:
         }
         self.socketio.emit("hello", data, to=client.sid, namespace=NAMESPACE)
 
-    def session(self, device: str, fb: Feedback | None = None) -> None:
+    def session(
+        self, device: str, fb: Feedback | None = None, state: SessionState | None = None
+    ) -> None:
         """Push the device's screen; after a step, from its feedback (prompt, progress)
-        and the stored session, so the ack is not held up by a second document read."""
+        and the session it left (``state``), so nothing is read again."""
         progress = None if fb is None else fb.data.get("progress")
         if fb is None or progress is None:
             screen = gateway(self.app).screen(device)
             if fb is not None and fb.prompt:
                 screen["prompt"] = fb.prompt
         else:
-            state = gateway(self.app).state(device)
+            if state is None:
+                state = gateway(self.app).state(device)
             screen = {
                 "mode": state.mode,
                 "document": state.document,
@@ -257,7 +260,7 @@ class Hub:
 
     def on_step(self, step: StepDone) -> None:
         """After every scan or command, from a handheld or over HTTP."""
-        self.session(step.device, step.feedback)
+        self.session(step.device, step.feedback, step.state)
         if step.feedback.status != "error":
             self.labels(step.device, step.feedback)
         self.feedback(step.device, step.scan_id, step.raw, step.feedback)
