@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import progress, validate
 from tracking_core.catalog import item_row, location_row, partner_row
 from tracking_core.context import Ctx
 from tracking_core.errors import (
@@ -223,16 +223,16 @@ def _unique_codes(field: str, values: Iterable[str]) -> list[str]:
 def set_line_quantity(ctx: Ctx, number: str, line_no: int, quantity: int) -> LineInfo:
     s = ctx.session
     doc = open_document(s, number)
-    line = line_row(s, doc, line_no)
+    row = find_line_row(s, doc, line_no=line_no, item=None)
     qty = validate.quantity(quantity)
-    assigned = assigned_count(s, line)
+    assigned = row.progress.assigned
     if qty < assigned:
         raise LineQuantityExceeded(
-            document=doc.number, line=line.line_no, quantity=qty, assigned=assigned, requested=0
+            document=doc.number, line=line_no, quantity=qty, assigned=assigned, requested=0
         )
-    line.quantity = qty
+    row.line.quantity = qty
     s.flush()
-    return line_info(s, doc, line)
+    return replace(row.progress, quantity=qty, open=max(0, qty - assigned))
 
 
 def line_row(s: Session, doc: Document, line_no: int) -> DocumentLine:
@@ -246,56 +246,26 @@ def line_row(s: Session, doc: Document, line_no: int) -> DocumentLine:
     return line
 
 
-def find_line(s: Session, doc: Document, *, line_no: int | None, item: str | None) -> DocumentLine:
-    """The line a step applies to: by number, or the first line of the item with room left."""
+def find_line_row(
+    s: Session, doc: Document, *, line_no: int | None, item: str | None
+) -> progress.LineRow:
+    """The line a step applies to, with its item and progress (one statement, two by item):
+    by number, or the first line of the item with room left (else its last line)."""
     if line_no is not None:
-        return line_row(s, doc, line_no)
+        row = progress.line_by_number(s, doc, line_no)
+        if row is None:
+            raise UnknownLine(key=f"{doc.number}/{line_no}")
+        return row
     if item is None:
         raise InvalidInput(field="line", reason="give a line number or an item")
-    item_id = item_row(s, item).id
-    lines = list(
-        s.execute(
-            select(DocumentLine)
-            .where(DocumentLine.document_id == doc.id, DocumentLine.item_id == item_id)
-            .order_by(DocumentLine.line_no)
-        ).scalars()
-    )
-    if not lines:
+    rows = progress.lines_of_item(s, doc, item_row(s, item).id)
+    if not rows:
         raise UnknownLine(key=f"{doc.number}/{item}")
-    for line in lines:
-        if assigned_count(s, line) < line.quantity:
-            return line
-    return lines[-1]
+    return next((r for r in rows if r.progress.assigned < r.line.quantity), rows[-1])
 
 
-def assigned_count(s: Session, line: DocumentLine) -> int:
-    item = s.get(Item, line.item_id)
-    assert item is not None
-    if item.tracking == "serial":
-        return int(
-            s.execute(
-                select(func.count()).where(SerialNumber.reserved_line_id == line.id)
-            ).scalar_one()
-        )
-    return int(
-        s.execute(
-            select(func.coalesce(func.sum(LineLot.quantity), 0)).where(LineLot.line_id == line.id)
-        ).scalar_one()
-    )
-
-
-def check_room(s: Session, doc: Document, ln: DocumentLine, wanted: int) -> int:
-    """The line's assigned count, after checking ``wanted`` more fit in its quantity."""
-    assigned = assigned_count(s, ln)
-    if assigned + wanted > ln.quantity:
-        raise LineQuantityExceeded(
-            document=doc.number,
-            line=ln.line_no,
-            quantity=ln.quantity,
-            assigned=assigned,
-            requested=wanted,
-        )
-    return assigned
+def find_line(s: Session, doc: Document, *, line_no: int | None, item: str | None) -> DocumentLine:
+    return find_line_row(s, doc, line_no=line_no, item=item).line
 
 
 # Statements bind at most this many ids at once (SQLite's and drivers' limits).
@@ -460,6 +430,10 @@ def _line_infos(
 
 
 def line_info(s: Session, doc: Document, line: DocumentLine, *, detail: bool = False) -> LineInfo:
+    if not detail:
+        view = progress.line_view(s, doc, line.line_no)
+        assert view is not None  # the caller holds the line
+        return view
     return _line_infos(s, [(doc, line)], detail=detail)[line.id]
 
 
@@ -479,23 +453,21 @@ def documents_info(
     partners = _codes(s, Partner, [d.partner_id for d in docs])
     reversed_numbers = _codes(s, Document, [d.reverses_id for d in docs])
     return [
-        DocumentInfo(
-            number=doc.number,
-            doc_type=doc.doc_type,
-            status=doc.status,
-            partner=partners.get(doc.partner_id) if doc.partner_id else None,
-            reference=doc.reference,
-            created_at=doc.created_at,
-            posted_at=doc.posted_at,
-            reverses=reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
-            lines=tuple(infos[ln.id] for ln in by_doc[doc.id]),
+        progress.document_info_of(
+            doc,
+            partners.get(doc.partner_id) if doc.partner_id else None,
+            reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
+            tuple(infos[ln.id] for ln in by_doc[doc.id]),
         )
         for doc in docs
     ]
 
 
 def document_info(s: Session, doc: Document, *, detail: bool = False) -> DocumentInfo:
-    return documents_info(s, [doc], detail=detail)[0]
+    """The document and its lines' progress; with ``detail`` each line's serials and lots."""
+    if not detail:
+        return progress.document_view(s, doc)
+    return documents_info(s, [doc], detail=True)[0]
 
 
 def list_documents(

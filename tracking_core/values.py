@@ -116,6 +116,8 @@ class Assignment:
     assigned: int = 0
     line_quantity: int = 0
     warnings: tuple[str, ...] = ()
+    # the line as the step left it (as the document view shows it): no re-read needed
+    progress: LineInfo | None = None
 
     @property
     def quantity(self) -> int:

@@ -9,8 +9,11 @@ and in count mode a repeated ``LOC:`` would restart the count.
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from scanner_gateway.interpret.barcode import Barcode
@@ -21,6 +24,7 @@ from tracking_core.scan import (
     Feedback,
     ItemLookup,
     Planned,
+    Refuse,
     ScanInput,
     ScanReply,
     SessionState,
@@ -93,17 +97,25 @@ class Gateway:
         profile: ScanProfile | None = None,
         caller: Actor | None = None,
     ) -> ScanReply:
-        """The feedback and the device's session after the scan."""
+        """The feedback and the device's session after the scan.
+
+        The scan is read with the device's own profile when the core has one for it
+        (it comes with the scan's opening statement), else with ``profile`` (e.g. its
+        station's), else with the gateway's.
+        """
         raw = (
             req.raw if req.symbology is None or req.raw.startswith("]") else req.symbology + req.raw
         )
-        try:
-            barcode = self.interpret(raw, profile=profile or self.profile)
-        except Exception:  # interpret is total; this is a defect, not a bad scan
-            log.exception("interpret raised on %r", raw)
-            unread = Feedback("error", "internal_error", "The scan could not be interpreted")
-            return ScanReply(unread)
-        return self._run(req.device, req.scan_id, raw, barcode, caller or self.caller)
+        fallback = profile or self.profile
+
+        def read(own: Mapping[str, Any] | None) -> Barcode | None:
+            try:
+                return self.interpret(raw, profile=_own_profile(own) or fallback)
+            except Exception:  # interpret is total; this is a defect, not a bad scan
+                log.exception("interpret raised on %r", raw)
+                return None
+
+        return self._run(req.device, req.scan_id, raw, read, caller or self.caller)
 
     def command(
         self,
@@ -127,12 +139,22 @@ class Gateway:
         caller: Actor | None = None,
     ) -> ScanReply:
         cmd = command_barcode(name, argument)
-        return self._run(device, scan_id, cmd.value, cmd, caller or self.caller)
+        return self._run(device, scan_id, cmd.value, lambda _: cmd, caller or self.caller)
 
     def _run(
-        self, device: str, scan_id: str, raw: str, barcode: Barcode, caller: Actor
+        self,
+        device: str,
+        scan_id: str,
+        raw: str,
+        read: Callable[[Mapping[str, Any] | None], Barcode | None],
+        caller: Actor,
     ) -> ScanReply:
-        def planner(state: SessionState, lookup: ItemLookup) -> Planned:
+        def planner(
+            state: SessionState, lookup: ItemLookup, own: Mapping[str, Any] | None
+        ) -> Planned:
+            barcode = read(own)
+            if barcode is None:
+                return Planned(state, Refuse("internal_error", "The scan could not be interpreted"))
             return plan_scan(state, barcode, lookup)
 
         scan = ScanInput(
@@ -140,7 +162,6 @@ class Gateway:
             scan_id=scan_id,
             raw=raw,
             plan=planner,
-            command=barcode.kind == "command",
             double_read_window=self.double_read_window,
         )
         try:
@@ -157,3 +178,19 @@ class Gateway:
         """What the device's screen shows now: mode, document, location, operator, the
         next expected scan (``prompt``) and the document's progress (None without one)."""
         return self.core.scan_screen(device)
+
+
+def _own_profile(own: Mapping[str, Any] | None) -> ScanProfile | None:
+    """A device's stored profile overrides as a ScanProfile (None: none, or refused)."""
+    if not own:
+        return None
+    return _profile_of(json.dumps(own, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _profile_of(text: str) -> ScanProfile | None:
+    try:
+        return ScanProfile.from_mapping(json.loads(text))
+    except (ValueError, TypeError):  # checked when stored; a newer rule may refuse it
+        log.warning("stored scan profile %s refused, using the default", text)
+        return None

@@ -211,12 +211,13 @@ def _label(b: Barcode) -> Label:
 def plan_scan(state: SessionState, barcode: Barcode, lookup: ItemLookup) -> Planned:
     """The plan of one scan: ``CMD:CHOOSE`` plans the pending question's chosen reading,
     as if scanned now; any other scan drops the question (``Planned.dropped``)."""
-    if barcode.kind == "command" and barcode.command == "choose":
+    command = barcode.kind == "command"
+    if command and barcode.command == "choose":
         chosen = choice(state, barcode)
         if isinstance(chosen, Refuse):
-            return Planned(state, chosen)
+            return Planned(state, chosen, command=True)
         state = state.with_(pending=None)
-        return Planned(state, plan(state, chosen, lookup), None, chosen.warnings)
+        return Planned(state, plan(state, chosen, lookup), None, chosen.warnings, command=True)
     dropped = None
     if state.pending is not None:
         dropped = state.pending["raw"]
@@ -224,4 +225,4 @@ def plan_scan(state: SessionState, barcode: Barcode, lookup: ItemLookup) -> Plan
     step = plan(state, barcode, lookup)
     if isinstance(step, Ask) and step.raw == dropped:
         dropped = None  # the same label again: the same question, asked again
-    return Planned(state, step, dropped, barcode.warnings)
+    return Planned(state, step, dropped, barcode.warnings, command=command)

@@ -190,17 +190,20 @@ class Planned:
     """What the gateway made of a scan: the step, in the state it applies to.
 
     ``dropped``: the raw text of a pending question this scan drops; ``warnings``: the
-    barcode's own (a possibly missing separator), added to an ok answer.
+    barcode's own (a possibly missing separator), added to an ok answer; ``command``: a
+    command is never a double read (two ``CMD:UNDO`` undo two steps).
     """
 
     state: SessionState
     step: Step
     dropped: str | None = None
     warnings: tuple[str, ...] = ()
+    command: bool = False
 
 
-Plan = Callable[[SessionState, ItemLookup], Planned]
-"""The gateway's planner for one scan: pure, given the session's state and the catalog."""
+Plan = Callable[[SessionState, ItemLookup, Mapping[str, Any] | None], Planned]
+"""The gateway's planner for one scan: pure, given the session's state, the catalog and
+the device's own scan profile (its overrides as stored, None without any)."""
 
 
 @dataclass(frozen=True)
@@ -208,12 +211,11 @@ class ScanInput:
     """One scan for the core's scan unit of work (``Tracking.scan``).
 
     ``raw`` is what was read (a command as its label text): the idempotency key's
-    content and the double-read check's subject. ``command`` scans skip that check.
+    content and the double-read check's subject.
     """
 
     device: str
     scan_id: str
     raw: str
     plan: Plan
-    command: bool = False
     double_read_window: float = 1.0

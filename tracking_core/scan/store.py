@@ -1,9 +1,10 @@
 """The device's side of a scan transaction: opened in one statement, closed in two.
 
 The opening statement locks the device's session row and brings, as scalar subqueries,
-the stored answer of this ``scan_id`` (if it is a replay) and the settings' version (the
+the stored answer of this ``scan_id`` (if it is a replay), the settings' version (the
 newest ``setting_changes`` id: every settings write records one), so the settings are
-read again only when they changed.
+read again only when they changed, and the device's own scan profile and station (for
+the gateway's interpretation and the pushes after the scan).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from tracking_core.context import Ctx
 from tracking_core.errors import IdempotencyConflict
-from tracking_core.models import DeviceSession, ScanResult, SettingChange
+from tracking_core.models import Device, DeviceSession, ScanResult, SettingChange
 from tracking_core.scan.state import SessionState
 from tracking_core.settings import Settings
 
@@ -39,6 +40,8 @@ class Opened:
     row: DeviceSession | None
     state: SessionState
     stored: Any  # the stored answer of a replayed scan, else None
+    profile: dict[str, Any] | None  # the device's own scan profile overrides, if any
+    station: str | None  # the device's own station, if any
 
 
 def open_scan(
@@ -54,6 +57,8 @@ def open_scan(
         select(ScanResult.request_hash).where(mine).scalar_subquery(),
         select(ScanResult.result).where(mine).scalar_subquery(),
         select(func.max(SettingChange.id)).scalar_subquery(),
+        select(Device.profile).where(Device.name == device).scalar_subquery(),
+        select(Device.station).where(Device.name == device).scalar_subquery(),
     )
     found = ctx.session.execute(
         select(DeviceSession, *extra)
@@ -62,14 +67,17 @@ def open_scan(
     ).first()
     if found is None:  # the device's first scan: no session row yet
         row = None
-        stored_hash, stored, version = ctx.session.execute(select(*extra)).one()
+        stored_hash, stored, version, profile, station = ctx.session.execute(
+            select(*extra)
+        ).one()
     else:
-        row, stored_hash, stored, version = found
+        row, stored_hash, stored, version, profile, station = found
     settings.use(ctx, version)
     if stored_hash is not None and stored_hash != digest:
         raise IdempotencyConflict(device=device, scan_id=scan_id)
     state = SessionState.from_json(dict(row.state) if row is not None else {})
-    return Opened(row, state, stored if stored_hash is not None else None)
+    stored = stored if stored_hash is not None else None
+    return Opened(row, state, stored, dict(profile) if profile else None, station)
 
 
 def close_scan(
@@ -102,3 +110,8 @@ def store_state(ctx: Ctx, row: DeviceSession | None, device: str, state: Session
 def read_state(ctx: Ctx, device: str) -> SessionState:
     row = ctx.session.get(DeviceSession, device)
     return SessionState.from_json(dict(row.state) if row else {})
+
+
+def device_station(ctx: Ctx, device: str) -> str | None:
+    """An added device's own station (None: it has none, or it is not an added device)."""
+    return ctx.session.execute(select(Device.station).where(Device.name == device)).scalar()

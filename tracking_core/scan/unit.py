@@ -21,27 +21,37 @@ from tracking_core.scan.dispatch import execute
 from tracking_core.scan.prompt import document, progress, prompt
 from tracking_core.scan.state import SessionState
 from tracking_core.scan.steps import ItemRef, Refuse, ScanInput
-from tracking_core.scan.store import SettingsCache, close_scan, open_scan, read_state
+from tracking_core.scan.store import (
+    SettingsCache,
+    close_scan,
+    device_station,
+    open_scan,
+    read_state,
+)
 
 
 def run(ctx: Ctx, scan: ScanInput, digest: str, settings: SettingsCache) -> ScanReply:
     """One scan inside the caller's transaction (see the module's docstring)."""
     opened = open_scan(ctx, scan.device, scan.scan_id, digest, settings)
     if opened.stored is not None:
-        return ScanReply(Feedback.from_json(opened.stored), opened.state, replayed=True)
-    out, new = _step(ctx, scan, opened.state)
+        stored = Feedback.from_json(opened.stored)
+        return ScanReply(stored, opened.state, replayed=True, station=opened.station)
+    out, new = _step(ctx, scan, opened.state, opened.profile)
     close_scan(ctx, opened, scan.device, scan.scan_id, digest, new, out.to_json())
-    return ScanReply(out, new)
+    return ScanReply(out, new, station=opened.station)
 
 
-def _step(ctx: Ctx, scan: ScanInput, state: SessionState) -> tuple[Feedback, SessionState]:
+def _step(
+    ctx: Ctx, scan: ScanInput, state: SessionState, profile: dict[str, Any] | None
+) -> tuple[Feedback, SessionState]:
     raw = scan.raw
-    if not scan.command and state.is_double_read(raw, ctx.now, scan.double_read_window):
+    # The plan is pure: made first, so a command (never a double read) is known.
+    planned = scan.plan(state, lambda key: _lookup(ctx, key), profile)
+    if not planned.command and state.is_double_read(raw, ctx.now, scan.double_read_window):
         dup = Feedback(
             "warn", "duplicate_read", "Same label read twice: counted once", prompt(ctx, state)
         )
         return dup, state.seen(raw, ctx.now)
-    planned = scan.plan(state, lambda key: _lookup(ctx, key))
     state, step, dropped = planned.state, planned.step, planned.dropped
     if isinstance(step, Refuse):
         refused = Feedback("error", step.code, step.message, prompt(ctx, state))
@@ -105,15 +115,15 @@ def _lookup(ctx: Ctx, key: str) -> ItemRef | None:
 
 def refused(ctx: Ctx, device: str, err: DomainError) -> ScanReply:
     """A scan a domain error rolled back: the error, and the prompt of the state as it is."""
-    state = read_state(ctx, device)
+    state, station = read_state(ctx, device), device_station(ctx, device)
     if isinstance(err, PartnerRequired):
-        return ScanReply(from_error(err, prompt=f"Scan the {err.kind}"), state)
+        return ScanReply(from_error(err, prompt=f"Scan the {err.kind}"), state, station=station)
     try:
         with ctx.session.begin_nested():
             text = prompt(ctx, state)
     except DomainError:
         text = ""
-    return ScanReply(from_error(err, prompt=text), state)
+    return ScanReply(from_error(err, prompt=text), state, station=station)
 
 
 def screen(ctx: Ctx, device: str) -> dict[str, Any]:

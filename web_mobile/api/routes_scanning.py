@@ -53,6 +53,7 @@ def _refuse_generate_only(args: dict[str, Any], allowed: tuple[str, ...] = ()) -
 
 def assignment_json(a: Assignment) -> dict[str, Any]:
     out: dict[str, Any] = encode(a)
+    out.pop("progress")  # the scan path's; the API answers with the fields it always had
     out["quantity"] = a.quantity
     return out
 

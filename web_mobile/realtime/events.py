@@ -32,7 +32,7 @@ from web_mobile.realtime.hub import (
     hub,
     origin_check,
     origins_from,
-    profile_for,
+    station_profile,
 )
 from web_mobile.supervisor.session import monitor_identity
 
@@ -324,7 +324,7 @@ def install(app: Flask) -> Hub:
         sio.on_event(name, _answer(fn), namespace=NAMESPACE)
     sio.on_event("signin", _answer(lambda *a: _signin(h, *a)), namespace=NAMESPACE)
     sio.on_event("signout", _answer(lambda *a: _signout(h, *a)), namespace=NAMESPACE)
-    scanning.set_profile_lookup(app, lambda device: profile_for(app, device))
+    scanning.set_fallback_profile(app, lambda device: station_profile(app, device))
     device_events.on_revoke(app, lambda name: disconnect_device(app, name))
     sio.on_error(NAMESPACE)(_on_error)
     scanning.after_step(app, h.on_step)
