@@ -14,23 +14,23 @@ from tracking_core.context import Ctx
 from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
-    MaskCollision,
     UnknownItem,
     UnknownLocation,
     UnknownPartner,
 )
 from tracking_core.masks import Mask
-from tracking_core.models import (
+from tracking_core.models import Item, ItemGtin, Location, Partner
+from tracking_core.settings import check_mask_collisions
+from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
+from tracking_core.vocabulary import (
     LOCATION_KINDS,
     PARTNER_KINDS,
     TRACKING,
-    Item,
-    ItemGtin,
-    Location,
-    Partner,
+    LocationKind,
+    PartnerKind,
+    TrackingKind,
+    one_of,
 )
-from tracking_core.settings import Settings
-from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
 
 
 def check_gtin(value: object) -> str:
@@ -108,7 +108,7 @@ def item_info(s: Session, item: Item) -> ItemInfo:
     return ItemInfo(
         sku=item.sku,
         description=item.description,
-        tracking=item.tracking,  # type: ignore[arg-type]
+        tracking=item.tracking,
         uom=item.uom,
         gtins=tuple(gtins),
         serial_mask=item.serial_mask,
@@ -127,33 +127,11 @@ def location_info(s: Session, loc: Location) -> LocationInfo:
 # --- writes --------------------------------------------------------------------------
 
 
-def check_mask_collisions(s: Session, settings: Settings, focus: str | None = None) -> None:
-    """Refuse serial masks of two items that could generate the same number.
-
-    Items sharing one mask text share one counter, so those never collide. Only checked
-    while duplicate serials across items are not allowed; ``focus`` names the item just
-    changed, so the error speaks of it first.
-    """
-    if settings.allow_duplicate_serials:
-        return
-    rows = s.execute(select(Item.sku, Item.serial_mask).where(Item.tracking == "serial")).all()
-    by_mask: dict[str, str] = {}
-    for sku, text in sorted(rows, key=lambda r: (r[0] != focus, r[0])):
-        by_mask.setdefault(text or settings.default_serial_mask, sku)
-    masks = [(sku, Mask.parse(text)) for text, sku in by_mask.items()]
-    for i, (sku, mine) in enumerate(masks):
-        for other_sku, other in masks[i + 1 :]:
-            if mine.could_collide(other):
-                raise MaskCollision(
-                    mask=mine.text, item=sku, other_item=other_sku, other_mask=other.text
-                )
-
-
 def create_item(
     ctx: Ctx,
     *,
     sku: str,
-    tracking: str,
+    tracking: TrackingKind,
     description: str = "",
     uom: str = "EA",
     gtins: Iterable[str] = (),
@@ -165,8 +143,7 @@ def create_item(
 ) -> ItemInfo:
     s = ctx.session
     sku = validate.code("sku", sku)
-    if tracking not in TRACKING:
-        raise InvalidInput(field="tracking", reason=f"must be one of {', '.join(TRACKING)}")
+    tracking = one_of("tracking", tracking, TRACKING)
     if s.execute(select(Item.id).where(Item.sku == sku)).first():
         raise DuplicateKey(entity="item", key=sku)
     item = Item(sku=sku, tracking=tracking)
@@ -249,12 +226,16 @@ def add_gtin(ctx: Ctx, item: Item, gtin: str) -> None:
 
 
 def create_location(
-    ctx: Ctx, *, code: str, name: str = "", kind: str = "bin", parent: str | None = None
+    ctx: Ctx,
+    *,
+    code: str,
+    name: str = "",
+    kind: LocationKind = "bin",
+    parent: str | None = None,
 ) -> LocationInfo:
     s = ctx.session
     code = validate.code("code", code)
-    if kind not in LOCATION_KINDS:
-        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(LOCATION_KINDS)}")
+    kind = one_of("kind", kind, LOCATION_KINDS)
     if s.execute(select(Location.id).where(Location.code == code)).first():
         raise DuplicateKey(entity="location", key=code)
     parent_id = location_row(s, parent).id if parent else None
@@ -264,11 +245,10 @@ def create_location(
     return location_info(s, loc)
 
 
-def create_partner(ctx: Ctx, *, code: str, name: str = "", kind: str) -> PartnerInfo:
+def create_partner(ctx: Ctx, *, code: str, name: str = "", kind: PartnerKind) -> PartnerInfo:
     s = ctx.session
     code = validate.code("code", code)
-    if kind not in PARTNER_KINDS:
-        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(PARTNER_KINDS)}")
+    kind = one_of("kind", kind, PARTNER_KINDS)
     if s.execute(select(Partner.id).where(Partner.code == code)).first():
         raise DuplicateKey(entity="partner", key=code)
     p = Partner(code=code, name=validate.text("name", name), kind=kind)

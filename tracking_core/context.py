@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from tracking_core.settings import Settings
+from tracking_core.vocabulary import Role
 
 
 @dataclass
@@ -18,7 +19,7 @@ class Ctx:
     device: str | None = None
     operator_id: int | None = None  # that operator's row
     token: str | None = None  # the API token's name (or the CLI's actor)
-    role: str | None = None  # the token's role, for the permission table
+    role: Role | None = None  # the token's role, for the permission table
     _settings: Settings | None = field(default=None, repr=False)
 
     @property

@@ -14,7 +14,7 @@ Scan-sized steps are commands (``tracking_core.commands``), idempotent by a Scan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -89,6 +89,7 @@ from tracking_core.values import (
     StockRow,
     Trace,
 )
+from tracking_core.vocabulary import DocType, Role, TrackingKind
 
 T = TypeVar("T")
 
@@ -116,7 +117,7 @@ class Actor:
     operator: str | None = None
     device: str | None = None
     token: str | None = None
-    role: str | None = None
+    role: Role | None = None
 
 
 class Tracking:
@@ -217,7 +218,7 @@ class Tracking:
     # --- operators -------------------------------------------------------------------
 
     def create_operator(
-        self, *, badge: str, name: str, role: str = "operator", pin: str | None = None
+        self, *, badge: str, name: str, role: Role = "operator", pin: str | None = None
     ) -> OperatorInfo:
         pin_hash = None if pin is None else signin.hash_pin(signin.check_pin(pin))
         return self._run(
@@ -235,7 +236,7 @@ class Tracking:
 
         return self._run(write)
 
-    def set_operator_role(self, badge: str, role: str) -> OperatorInfo:
+    def set_operator_role(self, badge: str, role: Role) -> OperatorInfo:
         return self._run(lambda c: operators.set_role(c, badge, role))
 
     def sign_in_operator(self, device: str, badge: str, pin: str) -> OperatorSignInInfo:
@@ -307,7 +308,9 @@ class Tracking:
     def settings(self) -> Settings:
         return self._read(Settings.load)
 
-    def update_settings(self, changes: dict[str, Any], *, actor: str, role: str | None) -> Settings:
+    def update_settings(
+        self, changes: Mapping[str, Any], *, actor: str, role: str | None
+    ) -> Settings:
         return self._run(
             lambda c: update_settings(c.session, changes, actor=actor, role=role, now=c.now)
         )
@@ -319,7 +322,7 @@ class Tracking:
 
     def create_document(
         self,
-        doc_type: str,
+        doc_type: DocType,
         *,
         number: str | None = None,
         partner: str | None = None,
@@ -511,7 +514,7 @@ class Tracking:
         production_date: dt.date | None = None,
         unit_cost: Any = None,
         post: bool = True,
-        doc_type: str = "receipt",
+        doc_type: DocType = "receipt",
         progress: Callable[[int, int], None] | None = None,
         actor: Actor | None = None,
     ) -> DocumentInfo:
@@ -524,7 +527,7 @@ class Tracking:
             direction="in" if doc_type == "adjustment" else None,
         )
 
-        def assign(c: Ctx, number: str, tracking: str) -> None:
+        def assign(c: Ctx, number: str, tracking: TrackingKind) -> None:
             if tracking == "serial":
                 _serial_batches(
                     quantity,
@@ -568,7 +571,7 @@ class Tracking:
         serials: Sequence[str] | None = None,
         lot: str | None = None,
         post: bool = True,
-        doc_type: str = "shipment",
+        doc_type: DocType = "shipment",
         to_location: str | None = None,
         unit_price: Any = None,
         progress: Callable[[int, int], None] | None = None,
@@ -584,7 +587,7 @@ class Tracking:
             unit_price=unit_price,
         )
 
-        def assign(c: Ctx, number: str, tracking: str) -> None:
+        def assign(c: Ctx, number: str, tracking: TrackingKind) -> None:
             if tracking == "serial":
                 _serial_batches(
                     quantity,
@@ -601,10 +604,10 @@ class Tracking:
 
     def _whole_document(
         self,
-        doc_type: str,
+        doc_type: DocType,
         spec: LineSpec,
         partner: str | None,
-        assign: Callable[[Ctx, str, str], None],
+        assign: Callable[[Ctx, str, TrackingKind], None],
         *,
         post: bool,
         actor: Actor | None,
@@ -812,7 +815,7 @@ class Tracking:
     # --- tokens ----------------------------------------------------------------------
 
     def create_token(
-        self, *, name: str, role: str, token: str | None = None
+        self, *, name: str, role: Role, token: str | None = None
     ) -> tuple[str, auth.TokenInfo]:
         return self._run(
             lambda c: auth.create_token(c.session, name=name, role=role, now=c.now, token=token)

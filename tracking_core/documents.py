@@ -24,7 +24,6 @@ from tracking_core.errors import (
     UnknownLine,
 )
 from tracking_core.models import (
-    DOC_TYPES,
     Document,
     DocumentLine,
     ExpectedSerial,
@@ -47,9 +46,10 @@ from tracking_core.values import (
     LineSpec,
     ShipNotice,
 )
+from tracking_core.vocabulary import DIRECTIONS, DOC_TYPES, Direction, DocStatus, DocType, one_of
 
-INBOUND_TYPES = ("receipt", "customer_return")
-OUTBOUND_TYPES = ("shipment", "vendor_return", "transfer")
+INBOUND_TYPES: tuple[DocType, ...] = ("receipt", "customer_return")
+OUTBOUND_TYPES: tuple[DocType, ...] = ("shipment", "vendor_return", "transfer")
 
 
 def set_partner(ctx: Ctx, number: str, partner: str) -> DocumentInfo:
@@ -62,11 +62,10 @@ def set_partner(ctx: Ctx, number: str, partner: str) -> DocumentInfo:
     return document_info(ctx.session, doc)
 
 
-def direction_for(doc_type: str, given: str | None) -> str:
+def direction_for(doc_type: DocType, given: str | None) -> Direction:
     if doc_type == "adjustment":
-        if given not in ("in", "out"):
-            raise InvalidInput(field="direction", reason="an adjustment line needs 'in' or 'out'")
-        return given
+        why = "an adjustment line needs 'in' or 'out'"
+        return one_of("direction", given, DIRECTIONS, reason=why)
     return "in" if doc_type in INBOUND_TYPES else "out"
 
 
@@ -98,7 +97,7 @@ def open_document(s: Session, number: str) -> Document:
 
 def create_document(
     ctx: Ctx,
-    doc_type: str,
+    doc_type: DocType,
     *,
     number: str | None = None,
     partner: str | None = None,
@@ -106,8 +105,7 @@ def create_document(
     lines: Sequence[LineSpec] = (),
 ) -> DocumentInfo:
     s = ctx.session
-    if doc_type not in DOC_TYPES:
-        raise InvalidInput(field="doc_type", reason=f"must be one of {', '.join(DOC_TYPES)}")
+    doc_type = one_of("doc_type", doc_type, DOC_TYPES)
     if number is not None:
         number = validate.code("number", number)
         if s.execute(select(Document.id).where(Document.number == number)).first():
@@ -482,7 +480,11 @@ def document_info(s: Session, doc: Document, *, detail: bool = False) -> Documen
 
 
 def list_documents(
-    s: Session, *, doc_type: str | None = None, status: str | None = None, limit: int = 100
+    s: Session,
+    *,
+    doc_type: DocType | None = None,
+    status: DocStatus | None = None,
+    limit: int = 100,
 ) -> list[DocumentInfo]:
     """The newest documents with their lines' serials and lots, as one document shows them."""
     q = select(Document).order_by(Document.id.desc()).limit(min(limit, 1000))

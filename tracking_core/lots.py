@@ -36,6 +36,7 @@ from tracking_core.serial_lots import lot_row as lot_row  # re-exported: lots an
 from tracking_core.serials import label_item
 from tracking_core.step_lines import step_line_for, unassigned
 from tracking_core.values import Assignment
+from tracking_core.vocabulary import LotStatus
 
 
 def _add_to_line(s: Session, line_id: int, lot_id: int, qty: int) -> None:
@@ -387,7 +388,7 @@ def release_lot(ctx: Ctx, *, item: str, lot: str) -> None:
     s.flush()
 
 
-def effective_status(row: Lot, today: dt.date) -> str:
+def effective_status(row: Lot, today: dt.date) -> LotStatus:
     if row.status == "quarantine" and not quarantined(True, row.quarantine_until, today):
         return "available"
     return row.status

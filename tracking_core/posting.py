@@ -43,6 +43,7 @@ from tracking_core.models import (
 from tracking_core.partners import check_partner
 from tracking_core.serials import allocate_serials, release_serials
 from tracking_core.values import DocumentInfo, LineSpec, PostResult
+from tracking_core.vocabulary import Direction, TrackingKind
 
 WHO = ("operator", "operator_id", "token", "device")
 
@@ -193,7 +194,7 @@ def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item,
     return sum(n for _, n in serial_lines)
 
 
-def _tracked_lines(doc: Document, tracking: str, directions: set[str]) -> Any:
+def _tracked_lines(doc: Document, tracking: TrackingKind, directions: set[Direction]) -> Any:
     """The ids of the document's lines of ``tracking`` items going one of ``directions``
     (a subquery)."""
     return (

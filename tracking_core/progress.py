@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session, aliased
 
 from tracking_core.context import Ctx
 from tracking_core.models import (
-    DOC_STATUSES,
     Document,
     DocumentLine,
     ExpectedSerial,
@@ -31,6 +30,7 @@ from tracking_core.models import (
     SerialTransaction,
 )
 from tracking_core.values import DocumentInfo, LineInfo
+from tracking_core.vocabulary import DOC_STATUSES, Direction, DocStatus, TrackingKind
 
 _DOC = bindparam("doc", type_=Integer)
 _LINE = bindparam("line", type_=Integer)
@@ -41,7 +41,7 @@ _REVERSED = aliased(Document, name="reversed_document")
 _DOC_LINES = select(DocumentLine.id).where(DocumentLine.document_id == _DOC)
 
 
-def _assigned(status: str, serials: Any, lots: Any) -> ColumnElement[int]:
+def _assigned(status: DocStatus, serials: Any, lots: Any) -> ColumnElement[int]:
     """The line's assigned count: its serials or its lot quantity, by the item's tracking."""
     if status not in ("open", "posted"):
         return literal(0, Integer)
@@ -55,7 +55,7 @@ def _assigned(status: str, serials: Any, lots: Any) -> ColumnElement[int]:
 # --- one line: correlated counts of that line only -----------------------------------
 
 
-def _line_counts(status: str) -> tuple[ColumnElement[int], ColumnElement[int]]:
+def _line_counts(status: DocStatus) -> tuple[ColumnElement[int], ColumnElement[int]]:
     """(assigned, expected) of the enclosing query's line."""
     expected = select(func.count()).where(ExpectedSerial.line_id == DocumentLine.id)
     if status == "posted":
@@ -74,7 +74,7 @@ def _line_counts(status: str) -> tuple[ColumnElement[int], ColumnElement[int]]:
     return assigned.label("assigned"), expected.scalar_subquery().label("expected")
 
 
-def _line_select(status: str) -> Select[*tuple[Any, ...]]:
+def _line_select(status: DocStatus) -> Select[*tuple[Any, ...]]:
     """Lines with their item, location codes and counts, filtered by the caller."""
     assigned, expected = _line_counts(status)
     return (
@@ -96,8 +96,8 @@ _BY_ITEM = {
 def _line_info(
     line_no: int,
     sku: str,
-    tracking: str,
-    direction: str,
+    tracking: TrackingKind,
+    direction: Direction,
     quantity: int,
     unit_cost: Any,
     unit_price: Any,
@@ -176,7 +176,7 @@ def _grouped(key: Any, value: Any, where: ColumnElement[bool]) -> Any:
     return select(key.label("line_id"), value.label("n")).where(where).group_by(key).subquery()
 
 
-def _grouped_counts(status: str) -> tuple[list[Any], ColumnElement[int], ColumnElement[int]]:
+def _grouped_counts(status: DocStatus) -> tuple[list[Any], ColumnElement[int], ColumnElement[int]]:
     """(grouped subqueries to join on line_id, assigned, expected) for a document's lines."""
     expected = _grouped(
         ExpectedSerial.line_id, func.count(), ExpectedSerial.line_id.in_(_DOC_LINES)
@@ -211,7 +211,7 @@ def _join_counts(q: Select[*tuple[Any, ...]], joined: list[Any]) -> Select[*tupl
     return q
 
 
-def _document_select(status: str) -> Select[*tuple[Any, ...]]:
+def _document_select(status: DocStatus) -> Select[*tuple[Any, ...]]:
     joined, assigned, expected = _grouped_counts(status)
     q = select(
         Partner.code,
@@ -239,7 +239,7 @@ def _document_select(status: str) -> Select[*tuple[Any, ...]]:
     return _join_counts(q, joined).where(Document.id == _DOC).order_by(DocumentLine.line_no)
 
 
-def _lines_select(status: str) -> Select[*tuple[Any, ...]]:
+def _lines_select(status: DocStatus) -> Select[*tuple[Any, ...]]:
     joined, assigned, _ = _grouped_counts(status)
     q = select(DocumentLine, Item, assigned).join(Item, Item.id == DocumentLine.item_id)
     q = _join_counts(q, joined)

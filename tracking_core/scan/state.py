@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from tracking_core.vocabulary import DocType
+
 # The scan session's modes: one list for sessions, command labels and station configs.
 MODES: tuple[str, ...] = (
     "receive",
@@ -18,7 +20,7 @@ MODES: tuple[str, ...] = (
     "inquiry",
 )
 # The document type each mode works on, and whether its scans generate or allocate.
-DOC_TYPE: dict[str, str] = {
+DOC_TYPE: dict[str, DocType] = {
     "receive": "receipt",
     "pick": "shipment",
     "ship": "shipment",
@@ -114,7 +116,7 @@ class SessionState:
         ).with_(**changes)
 
     @property
-    def doc_type(self) -> str | None:
+    def doc_type(self) -> DocType | None:
         return DOC_TYPE.get(self.mode)
 
     @property

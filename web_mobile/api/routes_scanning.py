@@ -22,6 +22,7 @@ from tracking_core.core import ScanKey
 from tracking_core.values import Assignment
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
+from web_mobile.api.bodies import LotStep, SerialStep
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import arg, int_arg
 from web_mobile.api.openapi import INT32_MAX, SCAN
@@ -37,9 +38,9 @@ def _scan_key(device: str | None, scan_id: str | None) -> ScanKey | None:
     return None if device is None or scan_id is None else ScanKey(device, scan_id)
 
 
-def _split(body: dict[str, Any]) -> tuple[str, ScanKey | None, dict[str, Any]]:
+def _split(body: SerialStep | LotStep) -> tuple[str, ScanKey | None, dict[str, Any]]:
     """(action, scan key, the step's own arguments) of a checked step body."""
-    args = dict(body)
+    args: dict[str, Any] = dict(body)
     device, scan_id = args.pop("device", None), args.pop("scan_id", None)
     return args.pop("action"), _scan_key(device, scan_id), args
 
@@ -63,7 +64,7 @@ def _execute(command: Step[Assignment], scan: ScanKey | None) -> dict[str, Any]:
 
 
 @endpoint(bp, "POST", "/documents/<number>/serials", roles=SCAN, body="SerialStep", status=201)
-def serial_step(number: str, body: dict[str, Any]) -> Any:
+def serial_step(number: str, body: SerialStep) -> Any:
     action, scan, args = _split(body)
     if action == "generate":
         return _execute(GenerateSerials(number, **args), scan)
@@ -72,7 +73,7 @@ def serial_step(number: str, body: dict[str, Any]) -> Any:
 
 
 @endpoint(bp, "POST", "/documents/<number>/lots", roles=SCAN, body="LotStep", status=201)
-def lot_step(number: str, body: dict[str, Any]) -> Any:
+def lot_step(number: str, body: LotStep) -> Any:
     action, scan, args = _split(body)
     if action == "generate":
         return _execute(GenerateLot(number, **args), scan)

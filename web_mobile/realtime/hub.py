@@ -315,7 +315,7 @@ def disconnect_device(app: Flask, name: str) -> int:
     Answers how many were closed. The client's reconnect then fails with
     ``device_revoked`` or ``token_unknown``.
     """
-    h = app.extensions.get(EXTENSION)
+    h: Hub | None = app.extensions.get(EXTENSION)
     if h is None:
         return 0
     return h.disconnect(h.sids(name))
