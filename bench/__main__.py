@@ -1,26 +1,34 @@
 """Run the benchmarks and print a table; the JSON goes to bench/results/.
 
-Usage: python -m bench [--database-url URL] [--only core] [--quick]
+Usage: python -m bench [--database-url URL] [--only core] [--quick] [--markdown]
 
-``socket`` always makes its own SQLite demo database and runs ``scantrack serve``.
+``socket`` always makes its own SQLite demo database and runs ``scantrack serve``; ``scan``
+and ``http`` always measure on a fresh SQLite file, and on PostgreSQL as well when
+``--database-url`` names one. ``--markdown`` prints every row as one table for the README
+(the suites' own tables and the JSON path go to stderr then).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import platform
 import sys
 import time
-from pathlib import Path
+from contextlib import redirect_stdout
 
 from bench import (
+    RESULTS,
     core_bench,
     gateway_bench,
     interpret_bench,
     labels_bench,
+    markdown_table,
     print_rows,
     printing_bench,
+    save,
+    scan_bench,
+    scan_http,
     socket_bench,
     sqlite_bench,
 )
@@ -28,9 +36,11 @@ from bench import (
 SUITES = {
     "core": core_bench.run,
     "gateway": gateway_bench.run,
+    "http": scan_http.run,
     "interpret": interpret_bench.run,
     "labels": labels_bench.run,
     "printing": printing_bench.run,
+    "scan": scan_bench.run,
     "socket": socket_bench.run,
     "sqlite": sqlite_bench.run,
 }
@@ -41,21 +51,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--database-url", help="default: a fresh SQLite file under bench/results/")
     p.add_argument("--only", choices=sorted(SUITES), action="append")
     p.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    p.add_argument("--markdown", action="store_true", help="all rows as one markdown table")
     args = p.parse_args(argv)
-    out_dir = Path(__file__).parent / "results"
-    out_dir.mkdir(exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
     results: dict[str, object] = {
-        "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
+        "machine": {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),  # other work on the machine skews every figure
+        },
         "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
     }
-    for name in args.only or sorted(SUITES):
-        rows = SUITES[name](database_url=args.database_url, work=out_dir, quick=args.quick)
-        results[name] = rows
-        print(f"\n== {name}")
-        print_rows(rows)
-    path = out_dir / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(results, indent=2))
-    print(f"\nresults: {path}")
+    everything = []
+    # with --markdown, stdout is the table alone: the rest goes to stderr
+    with redirect_stdout(sys.stderr if args.markdown else sys.stdout):
+        for name in args.only or sorted(SUITES):
+            rows = SUITES[name](database_url=args.database_url, work=RESULTS, quick=args.quick)
+            results[name] = rows
+            everything += [(name, r) for r in rows]
+            print(f"\n== {name}")
+            print_rows(rows)
+        save(results, "bench")
+    if args.markdown:
+        print(markdown_table(everything))
     return 0
 
 

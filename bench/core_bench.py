@@ -66,6 +66,11 @@ def _ms(x: float) -> float:
     return round(x * 1000, 3)
 
 
+def _short_ms(ms: float) -> str:
+    """Milliseconds to about three significant figures, for a table: 2.44, 28.1, 1,174."""
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
+
+
 def run(*, database_url: str | None, work: Path, quick: bool) -> list[Row]:
     rows: list[Row] = []
     n = 10_000 if quick else 100_000

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import resource
 import shutil
@@ -42,8 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import print_rows
+from bench import RESULTS, print_rows, save
 from bench.core_bench import _ms, _pct, empty_postgres
+from bench.processes import Processes
 
 Row = dict[str, Any]
 GTIN = "09506000134352"  # the demo's LAPTOP-14
@@ -345,21 +345,13 @@ def _worker(conn: Any, base: str, handhelds: list[Handheld]) -> None:
         conn.send("bye")
 
 
-class Fleet:
+class Fleet(Processes):
     """Handhelds spread over client processes, driven phase by phase."""
 
     def __init__(self, base: str, handhelds: list[Handheld], procs: int) -> None:
-        ctx = mp.get_context("spawn")
         self.groups: list[list[Handheld]] = [handhelds[k::procs] for k in range(procs)]
-        self.pipes = []
         self.examples: dict[str, str] = {}
-        self.procs = []
-        for group in self.groups:
-            parent, child = ctx.Pipe()
-            p = ctx.Process(target=_worker, args=(child, base, group), daemon=True)
-            p.start()
-            self.pipes.append(parent)
-            self.procs.append(p)
+        super().__init__(_worker, [(base, g) for g in self.groups], START_WAIT + ACK_WAIT * 2)
 
     def _split(self, n: int) -> list[int]:
         """How many of the first n handhelds live in each process (round robin)."""
@@ -370,7 +362,7 @@ class Fleet:
             pipe.send(("connect", k))
         errors = []
         for pipe in self.pipes:
-            _, errs = self._recv(pipe)
+            _, errs = self.recv(pipe)
             errors += errs
         if errors:
             raise RuntimeError(f"{len(errors)} handhelds failed to connect: {errors[:5]}")
@@ -384,26 +376,11 @@ class Fleet:
         samples: list[float] = []
         outcomes: Counter[str] = Counter()
         for pipe, _ in busy:
-            got, out, examples = self._recv(pipe)
+            got, out, examples = self.recv(pipe)
             samples += got
             outcomes.update(out)
             self.examples.update(examples)
         return samples, dict(outcomes), window[1] - window[0]
-
-    @staticmethod
-    def _recv(pipe: Any) -> Any:
-        if not pipe.poll(START_WAIT + ACK_WAIT * 2):
-            raise RuntimeError("a client process stopped answering")
-        return pipe.recv()
-
-    def close(self) -> None:
-        for pipe in self.pipes:
-            with suppress(OSError):
-                pipe.send(("quit",))
-        for p in self.procs:
-            p.join(timeout=30)
-            if p.is_alive():
-                p.terminate()
 
 
 # --- the step itself, in-process (where the time goes) ---------------------------------
@@ -631,11 +608,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--procs", type=int, help="client processes")
     args = p.parse_args(argv)
     levels = tuple(int(x) for x in args.handhelds.split(",")) if args.handhelds else None
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
+    RESULTS.mkdir(exist_ok=True)
     rows = run(
         database_url=args.database_url,
-        work=out,
+        work=RESULTS,
         quick=args.quick,
         levels=levels,
         idle=args.idle,
@@ -646,9 +622,7 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         for kind, message in (r.get("examples") or {}).items():
             print(f"  e.g. {kind}: {message}")
-    path = out / f"socket-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps(rows, indent=2))
-    print(f"\nresults: {path}")
+    save(rows, "socket")
     return 0
 
 

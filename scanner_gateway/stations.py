@@ -88,9 +88,9 @@ from scanner_gateway.interpret.profile import (
     GS1_MODES,
     ScanProfile,
 )
-from scanner_gateway.modes import MODES
 from scanner_gateway.sources import Source, SourceConfigError, open_source, scheme_of
 from scanner_gateway.sources.tcp import TcpListenerSource, normalize_ip
+from tracking_core.scan import MODES
 
 __all__ = ["Station", "StationConfig", "StationConfigError", "load_stations"]
 

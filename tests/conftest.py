@@ -6,10 +6,12 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from tracking_core.core import Tracking
@@ -42,6 +44,21 @@ class Clock:
 
     def advance(self, **kw: float) -> None:
         self.now += dt.timedelta(**kw)
+
+
+@contextmanager
+def statements(core: Tracking) -> Iterator[list[str]]:
+    """The SQL statements the core's engine sends while the block runs."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append(statement)
+
+    event.listen(core.db.engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(core.db.engine, "before_cursor_execute", note)
 
 
 def _worker() -> str:

@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session
 
 from tracking_core import validate
 from tracking_core.errors import InvalidInput, NotFound, PermissionDenied
-from tracking_core.models import ROLES, ApiToken
+from tracking_core.models import ApiToken
+from tracking_core.vocabulary import ROLES, Role, one_of
 
 # Who may do what. Actions, not endpoints: one action covers REST, scans and commands.
-PERMISSIONS: dict[str, tuple[str, ...]] = {
+PERMISSIONS: dict[str, tuple[Role, ...]] = {
     "read": ROLES,  # inquiry, listings, documents' progress, settings
     "master_data": ("admin", "setup", "integration"),  # items, locations, partners, stock control
     "documents": ("admin", "setup", "integration"),  # create, add lines, post, cancel, reverse
@@ -53,10 +54,10 @@ PERMISSIONS: dict[str, tuple[str, ...]] = {
     "tokens": ("admin",),
 }
 # A setting that grants an action to one more role.
-GRANTS: dict[str, tuple[str, str]] = {"scan_adhoc": ("operator_adhoc_documents", "operator")}
+GRANTS: dict[str, tuple[str, Role]] = {"scan_adhoc": ("operator_adhoc_documents", "operator")}
 
 
-def roles_for(action: str) -> tuple[str, ...]:
+def roles_for(action: str) -> tuple[Role, ...]:
     """The roles that may always do ``action`` (settings may grant it to more)."""
     return PERMISSIONS[action]
 
@@ -84,7 +85,7 @@ def require(role: str | None, action: str, settings: Any = None, *, what: str = 
 class TokenInfo:
     id: int
     name: str
-    role: str
+    role: Role
     created_at: dt.datetime
     revoked: bool
 
@@ -95,10 +96,9 @@ def secret_digest(token: str) -> str:
 
 
 def create_token(
-    s: Session, *, name: str, role: str, now: dt.datetime, token: str | None = None
+    s: Session, *, name: str, role: Role, now: dt.datetime, token: str | None = None
 ) -> tuple[str, TokenInfo]:
-    if role not in ROLES:
-        raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
+    role = one_of("role", role, ROLES)
     name = validate.code("name", name)
     if token is None:
         token = "st_" + secrets.token_urlsafe(32)

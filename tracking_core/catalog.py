@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from tracking_core import validate
@@ -14,23 +14,23 @@ from tracking_core.context import Ctx
 from tracking_core.errors import (
     DuplicateKey,
     InvalidInput,
-    MaskCollision,
     UnknownItem,
     UnknownLocation,
     UnknownPartner,
 )
 from tracking_core.masks import Mask
-from tracking_core.models import (
+from tracking_core.models import Item, ItemGtin, Location, Partner
+from tracking_core.settings import check_mask_collisions
+from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
+from tracking_core.vocabulary import (
     LOCATION_KINDS,
     PARTNER_KINDS,
     TRACKING,
-    Item,
-    ItemGtin,
-    Location,
-    Partner,
+    LocationKind,
+    PartnerKind,
+    TrackingKind,
+    one_of,
 )
-from tracking_core.settings import Settings
-from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
 
 
 def check_gtin(value: object) -> str:
@@ -48,19 +48,37 @@ def check_gtin(value: object) -> str:
 # --- lookups -------------------------------------------------------------------------
 
 
+ITEMS_SEEN = "scantrack.items"  # Session.info: the items one transaction looked up, by key
+
+
 def item_row(s: Session, key: str) -> Item:
-    """An item by SKU, or by any of its GTINs."""
+    """An item by SKU, or by any of its GTINs (a SKU wins over another item's GTIN).
+
+    One statement, and none for a key this transaction looked up already.
+    """
     key = validate.code("item", key)  # callers pass raw input; PostgreSQL refuses NUL
-    row = s.execute(select(Item).where(Item.sku == key)).scalar_one_or_none()
-    if row is None and key.isdigit() and len(key) in (8, 12, 13, 14):
+    seen: dict[str, Item] = s.info.setdefault(ITEMS_SEEN, {})
+    if key in seen:
+        return seen[key]
+    if key.isdigit() and len(key) in (8, 12, 13, 14):
         row = s.execute(
             select(Item)
-            .join(ItemGtin, ItemGtin.item_id == Item.id)
-            .where(ItemGtin.gtin == key.zfill(14))
-        ).scalar_one_or_none()
+            .outerjoin(ItemGtin, ItemGtin.item_id == Item.id)
+            .where((Item.sku == key) | (ItemGtin.gtin == key.zfill(14)))
+            .order_by(case((Item.sku == key, 0), else_=1))
+            .limit(1)
+        ).scalar()
+    else:
+        row = s.execute(select(Item).where(Item.sku == key)).scalar_one_or_none()
     if row is None:
         raise UnknownItem(key=key)
+    seen[key] = seen[row.sku] = row
     return row
+
+
+def forget_items(s: Session) -> None:
+    """After an item's SKU or GTINs change: look items up afresh."""
+    s.info.pop(ITEMS_SEEN, None)
 
 
 def location_row(s: Session, code: str) -> Location:
@@ -90,7 +108,7 @@ def item_info(s: Session, item: Item) -> ItemInfo:
     return ItemInfo(
         sku=item.sku,
         description=item.description,
-        tracking=item.tracking,  # type: ignore[arg-type]
+        tracking=item.tracking,
         uom=item.uom,
         gtins=tuple(gtins),
         serial_mask=item.serial_mask,
@@ -109,33 +127,11 @@ def location_info(s: Session, loc: Location) -> LocationInfo:
 # --- writes --------------------------------------------------------------------------
 
 
-def check_mask_collisions(s: Session, settings: Settings, focus: str | None = None) -> None:
-    """Refuse serial masks of two items that could generate the same number.
-
-    Items sharing one mask text share one counter, so those never collide. Only checked
-    while duplicate serials across items are not allowed; ``focus`` names the item just
-    changed, so the error speaks of it first.
-    """
-    if settings.allow_duplicate_serials:
-        return
-    rows = s.execute(select(Item.sku, Item.serial_mask).where(Item.tracking == "serial")).all()
-    by_mask: dict[str, str] = {}
-    for sku, text in sorted(rows, key=lambda r: (r[0] != focus, r[0])):
-        by_mask.setdefault(text or settings.default_serial_mask, sku)
-    masks = [(sku, Mask.parse(text)) for text, sku in by_mask.items()]
-    for i, (sku, mine) in enumerate(masks):
-        for other_sku, other in masks[i + 1 :]:
-            if mine.could_collide(other):
-                raise MaskCollision(
-                    mask=mine.text, item=sku, other_item=other_sku, other_mask=other.text
-                )
-
-
 def create_item(
     ctx: Ctx,
     *,
     sku: str,
-    tracking: str,
+    tracking: TrackingKind,
     description: str = "",
     uom: str = "EA",
     gtins: Iterable[str] = (),
@@ -147,8 +143,7 @@ def create_item(
 ) -> ItemInfo:
     s = ctx.session
     sku = validate.code("sku", sku)
-    if tracking not in TRACKING:
-        raise InvalidInput(field="tracking", reason=f"must be one of {', '.join(TRACKING)}")
+    tracking = one_of("tracking", tracking, TRACKING)
     if s.execute(select(Item.id).where(Item.sku == sku)).first():
         raise DuplicateKey(entity="item", key=sku)
     item = Item(sku=sku, tracking=tracking)
@@ -226,16 +221,21 @@ def add_gtin(ctx: Ctx, item: Item, gtin: str) -> None:
             return
         raise DuplicateKey(entity="GTIN", key=g)
     ctx.session.add(ItemGtin(gtin=g, item_id=item.id))
+    forget_items(ctx.session)
     ctx.session.flush()
 
 
 def create_location(
-    ctx: Ctx, *, code: str, name: str = "", kind: str = "bin", parent: str | None = None
+    ctx: Ctx,
+    *,
+    code: str,
+    name: str = "",
+    kind: LocationKind = "bin",
+    parent: str | None = None,
 ) -> LocationInfo:
     s = ctx.session
     code = validate.code("code", code)
-    if kind not in LOCATION_KINDS:
-        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(LOCATION_KINDS)}")
+    kind = one_of("kind", kind, LOCATION_KINDS)
     if s.execute(select(Location.id).where(Location.code == code)).first():
         raise DuplicateKey(entity="location", key=code)
     parent_id = location_row(s, parent).id if parent else None
@@ -245,11 +245,10 @@ def create_location(
     return location_info(s, loc)
 
 
-def create_partner(ctx: Ctx, *, code: str, name: str = "", kind: str) -> PartnerInfo:
+def create_partner(ctx: Ctx, *, code: str, name: str = "", kind: PartnerKind) -> PartnerInfo:
     s = ctx.session
     code = validate.code("code", code)
-    if kind not in PARTNER_KINDS:
-        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(PARTNER_KINDS)}")
+    kind = one_of("kind", kind, PARTNER_KINDS)
     if s.execute(select(Partner.id).where(Partner.code == code)).first():
         raise DuplicateKey(entity="partner", key=code)
     p = Partner(code=code, name=validate.text("name", name), kind=kind)

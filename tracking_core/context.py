@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from tracking_core.settings import Settings
+from tracking_core.vocabulary import Role
 
 
 @dataclass
@@ -18,12 +19,16 @@ class Ctx:
     device: str | None = None
     operator_id: int | None = None  # that operator's row
     token: str | None = None  # the API token's name (or the CLI's actor)
-    role: str | None = None  # the token's role, for the permission table
+    role: Role | None = None  # the token's role, for the permission table
     _settings: Settings | None = field(default=None, repr=False)
 
     @property
     def today(self) -> dt.date:
         return self.now.date()
+
+    def use_settings(self, settings: Settings) -> None:
+        """Settings already read in this transaction (a cache checked against their version)."""
+        self._settings = settings
 
     @property
     def settings(self) -> Settings:

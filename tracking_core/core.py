@@ -5,12 +5,16 @@ Example (a database on disk, so not run as a doctest)::
     core = Tracking(Database.from_url("sqlite:///var/scantrack.db"))
     doc = core.receive(item="LAPTOP-14", location="DOCK-1", quantity=5)
     core.serial(doc.lines[0].serials[0])  # doc from core.document(number, detail=True)
+
+Scan-sized steps are commands (``tracking_core.commands``), idempotent by a ScanKey::
+
+    core.execute(GenerateSerials(number, line=1, count=5), scan=ScanKey("HH-1", "scan-17"))
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -32,16 +36,34 @@ from tracking_core import (
     signin,
     validate,
 )
-from tracking_core import serials as serial_steps  # methods take a `serials` argument
-from tracking_core.codec import decode, encode
+from tracking_core.codec import encode
+from tracking_core.command_handlers import handle
+from tracking_core.commands import (
+    AddLine,
+    AllocateLot,
+    AllocateSerials,
+    CancelDocument,
+    GenerateLot,
+    GenerateSerials,
+    PostDocument,
+    ReverseDocument,
+    SetLineQuantity,
+    Step,
+    UnassignLot,
+    UnassignSerial,
+)
 from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.devices import DeviceInfo
 from tracking_core.errors import DomainError, InvalidInput, MaskExhausted, UnknownLocation
 from tracking_core.masks import Mask, preview
-from tracking_core.models import DeviceSession
 from tracking_core.operators import OperatorInfo
 from tracking_core.outbox import LabelOutbox
+from tracking_core.scan import store as scan_store
+from tracking_core.scan import unit as scan_unit
+from tracking_core.scan.answer import ScanReply
+from tracking_core.scan.state import SessionState
+from tracking_core.scan.steps import ScanInput
 from tracking_core.settings import (
     SettingChangeInfo,
     Settings,
@@ -67,6 +89,7 @@ from tracking_core.values import (
     StockRow,
     Trace,
 )
+from tracking_core.vocabulary import DocType, Role, TrackingKind
 
 T = TypeVar("T")
 
@@ -94,22 +117,7 @@ class Actor:
     operator: str | None = None
     device: str | None = None
     token: str | None = None
-    role: str | None = None
-
-
-def _locked_state(ctx: Ctx, device: str) -> tuple[DeviceSession | None, dict[str, Any]]:
-    """A device's session row, locked for this transaction, and a copy of its state."""
-    row = ctx.session.get(DeviceSession, device, with_for_update=True)
-    return row, dict(row.state) if row else {}
-
-
-def _store_state(
-    ctx: Ctx, row: DeviceSession | None, device: str, state: dict[str, Any]
-) -> None:
-    if row is None:
-        ctx.session.add(DeviceSession(device=device, state=state, updated_at=ctx.now))
-    else:
-        row.state, row.updated_at = state, ctx.now
+    role: Role | None = None
 
 
 class Tracking:
@@ -126,6 +134,7 @@ class Tracking:
         self.clock = clock
         self.outbox = LabelOutbox(db, clock)
         self.actor = actor or Actor()  # recorded when a call names no actor (the CLI's)
+        self._settings_seen = scan_store.SettingsCache()  # the scans' settings, by version
 
     # --- plumbing --------------------------------------------------------------------
 
@@ -147,75 +156,36 @@ class Tracking:
     def _read(self, fn: Callable[[Session], T]) -> T:
         return self.db.run(fn, readonly=True)
 
-    def _step(
-        self,
-        action: str,
-        result_type: type[T],
-        fn: Callable[[Ctx], T],
-        payload: dict[str, Any],
-        scan: ScanKey | None,
-        actor: Actor | None,
-    ) -> T:
-        """A scan-sized write; with a ScanKey a replay returns the stored result unchanged."""
-        if scan is None:
-            return self._run(fn, actor=actor)
-        device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
-        digest = idempotency.request_hash(action, payload)
-        actor = replace(actor, device=actor.device or device) if actor else Actor(device=device)
+    def scan(self, scan: ScanInput, *, caller: Actor | None = None) -> ScanReply:
+        """One scan in one transaction (``tracking_core.scan.unit``): never raises a
+        domain error; a refused scan changes nothing and says why.
 
-        def step(ctx: Ctx) -> T:
-            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
-            if stored is not None:
-                return decode(result_type, stored)  # type: ignore[no-any-return]
-            result = fn(ctx)
-            idempotency.record(ctx.session, device, scan_id, digest, encode(result), ctx.now)
-            return result
-
-        return self._run(step, actor=actor)
-
-    def run_scan(
-        self,
-        *,
-        device: str,
-        scan_id: str,
-        request: dict[str, Any],
-        handler: Callable[[Ctx, dict[str, Any]], tuple[Any, dict[str, Any]]],
-        caller: Actor | None = None,
-    ) -> tuple[Any, bool]:
-        """One scan in one transaction: the device's state, the step, the stored result.
-
-        ``handler(ctx, state) -> (result, new_state)`` runs the step with the core's
-        service functions; ``result`` must be JSON data. A replay of ``(device, scan_id)``
-        returns ``(stored result, True)`` and runs nothing. A domain error rolls back
-        everything, state included. ``caller`` names the token and its role; the
-        operator comes from the device's session (the handler signs them in).
+        ``caller`` names the token and its role; the operator comes from the device's
+        session. A replay of ``(device, scan_id)`` answers the stored feedback.
         """
-        device, scan_id = idempotency.check_key(device, scan_id)
-        digest = idempotency.request_hash("scan", request)
-
-        def step(ctx: Ctx) -> tuple[Any, bool]:
-            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
-            if stored is not None:
-                return stored, True
-            row, state = _locked_state(ctx, device)
-            result, new_state = handler(ctx, state)
-            _store_state(ctx, row, device, new_state)
-            idempotency.record(ctx.session, device, scan_id, digest, result, ctx.now)
-            return result, False
-
         who = caller or Actor()
-        return self._run(step, actor=Actor(device=device, token=who.token, role=who.role))
+        try:
+            device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
+            scan = replace(scan, device=device, scan_id=scan_id)
+            digest = idempotency.request_hash("scan", {"raw": scan.raw})
+            actor = Actor(device=device, token=who.token, role=who.role)
+            seen = self._settings_seen
+            return self._run(lambda c: scan_unit.run(c, scan, digest, seen), actor=actor)
+        except DomainError as err:
+            refused = err
+        return self._run(lambda c: scan_unit.refused(c, scan.device, refused))
+
+    def scan_screen(self, device: str) -> dict[str, Any]:
+        """What a device's screen shows: mode, document, location, operator, prompt, progress."""
+        return self._run(lambda c: scan_unit.screen(c, device), readonly=True)
 
     def device_state(self, device: str) -> dict[str, Any]:
-        def read(s: Session) -> dict[str, Any]:
-            row = s.get(DeviceSession, device)
-            return dict(row.state) if row else {}
-
-        return self._read(read)
+        return self._run(lambda c: scan_store.read_state(c, device).to_json(), readonly=True)
 
     def set_device_state(self, device: str, state: dict[str, Any]) -> None:
         def write(c: Ctx) -> None:
-            _store_state(c, _locked_state(c, device)[0], device, state)
+            row, _ = scan_store.locked_state(c, device)
+            scan_store.store_state(c, row, device, SessionState.from_json(state))
 
         self._run(write)
 
@@ -248,7 +218,7 @@ class Tracking:
     # --- operators -------------------------------------------------------------------
 
     def create_operator(
-        self, *, badge: str, name: str, role: str = "operator", pin: str | None = None
+        self, *, badge: str, name: str, role: Role = "operator", pin: str | None = None
     ) -> OperatorInfo:
         pin_hash = None if pin is None else signin.hash_pin(signin.check_pin(pin))
         return self._run(
@@ -266,7 +236,7 @@ class Tracking:
 
         return self._run(write)
 
-    def set_operator_role(self, badge: str, role: str) -> OperatorInfo:
+    def set_operator_role(self, badge: str, role: Role) -> OperatorInfo:
         return self._run(lambda c: operators.set_role(c, badge, role))
 
     def sign_in_operator(self, device: str, badge: str, pin: str) -> OperatorSignInInfo:
@@ -284,13 +254,13 @@ class Tracking:
                 return row
             idle = c.settings.operator_idle_minutes * 60
             until = c.now + dt.timedelta(seconds=idle) if idle else None
-            session, state = _locked_state(c, device)
-            state.update(
+            session, state = scan_store.locked_state(c, device)
+            state = state.with_(
                 operator=row.badge,
                 operator_until=None if until is None else until.isoformat(),
                 operator_idle=idle or None,
             )
-            _store_state(c, session, device, state)
+            scan_store.store_state(c, session, device, state)
             return OperatorSignInInfo(row.badge, row.name, row.role, until)
 
         out = self._run(step)
@@ -300,10 +270,10 @@ class Tracking:
 
     def sign_out_operator(self, device: str) -> None:
         def step(c: Ctx) -> None:
-            session, state = _locked_state(c, device)
-            if state.get("operator"):
-                state.update(operator=None, operator_until=None, operator_idle=None)
-                _store_state(c, session, device, state)
+            session, state = scan_store.locked_state(c, device)
+            if state.operator:
+                state = state.with_(operator=None, operator_until=None, operator_idle=None)
+                scan_store.store_state(c, session, device, state)
 
         self._run(step)
 
@@ -338,7 +308,9 @@ class Tracking:
     def settings(self) -> Settings:
         return self._read(Settings.load)
 
-    def update_settings(self, changes: dict[str, Any], *, actor: str, role: str | None) -> Settings:
+    def update_settings(
+        self, changes: Mapping[str, Any], *, actor: str, role: str | None
+    ) -> Settings:
         return self._run(
             lambda c: update_settings(c.session, changes, actor=actor, role=role, now=c.now)
         )
@@ -350,7 +322,7 @@ class Tracking:
 
     def create_document(
         self,
-        doc_type: str,
+        doc_type: DocType,
         *,
         number: str | None = None,
         partner: str | None = None,
@@ -362,12 +334,6 @@ class Tracking:
                 c, doc_type, number=number, partner=partner, reference=reference, lines=lines
             )
         )
-
-    def add_line(self, number: str, spec: LineSpec) -> LineInfo:
-        return self._run(lambda c: documents.add_line(c, number, spec))
-
-    def set_line_quantity(self, number: str, line: int, quantity: int) -> LineInfo:
-        return self._run(lambda c: documents.set_line_quantity(c, number, line, quantity))
 
     def document(self, number: str, *, detail: bool = False) -> DocumentInfo:
         return self._read(
@@ -383,6 +349,32 @@ class Tracking:
 
     # --- scan-sized steps (idempotent by ScanKey) ------------------------------------
 
+    def execute(
+        self, command: Step[T], *, scan: ScanKey | None = None, actor: Actor | None = None
+    ) -> T:
+        """One command in one transaction; with a ScanKey a replay returns the stored result.
+
+        The same key with another command (another action or payload) is refused with
+        ``IdempotencyConflict``; the stored result is kept.
+        """
+        if scan is None:
+            return self._run(lambda c: handle(c, command), actor=actor)
+        device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
+        digest = idempotency.request_hash(command.action, command.payload())
+        actor = replace(actor, device=actor.device or device) if actor else Actor(device=device)
+
+        def step(ctx: Ctx) -> T:
+            stored = idempotency.lookup(ctx.session, device, scan_id, digest)
+            if stored is not None:
+                return command.decode_result(stored)
+            result = handle(ctx, command)
+            idempotency.record(ctx.session, device, scan_id, digest, encode(result), ctx.now)
+            return result
+
+        return self._run(step, actor=actor)
+
+    # The keyword forms of the commands, for callers that predate them.
+
     def generate_serials(
         self,
         number: str,
@@ -397,23 +389,17 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(
+        cmd = GenerateSerials(
+            number,
             line=line,
             item=item,
-            serials=None if serials is None else list(serials),
+            serials=serials,
             count=count,
             lot=lot,
             expiry=expiry,
             production_date=production_date,
         )
-        return self._step(
-            "generate_serials",
-            Assignment,
-            lambda c: serial_steps.generate_serials(c, number, **args),  # type: ignore[arg-type]
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def allocate_serials(
         self,
@@ -427,19 +413,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args: dict[str, Any] = dict(
-            line=line, item=item, serials=None if serials is None else list(serials), count=count
-        )
-        if lot is not None:  # only when given, so stored request hashes stay the same
-            args["lot"] = lot
-        return self._step(
-            "allocate_serials",
-            Assignment,
-            lambda c: serial_steps.allocate_serials(c, number, **args),
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        cmd = AllocateSerials(number, line=line, item=item, serials=serials, count=count, lot=lot)
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def generate_lot(
         self,
@@ -454,7 +429,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(
+        cmd = GenerateLot(
+            number,
             quantity=quantity,
             line=line,
             item=item,
@@ -462,14 +438,7 @@ class Tracking:
             expiry=expiry,
             production_date=production_date,
         )
-        return self._step(
-            "generate_lot",
-            Assignment,
-            lambda c: lots.generate_lot(c, number, **args),  # type: ignore[arg-type]
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def allocate_lot(
         self,
@@ -482,15 +451,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        args = dict(quantity=quantity, line=line, item=item, lot=lot)
-        return self._step(
-            "allocate_lot",
-            Assignment,
-            lambda c: lots.allocate_lot(c, number, **args),  # type: ignore[arg-type]
-            {"document": number, **args},
-            scan,
-            actor,
-        )
+        cmd = AllocateLot(number, quantity=quantity, line=line, item=item, lot=lot)
+        return self.execute(cmd, scan=scan, actor=actor)
 
     def unassign_serial(
         self,
@@ -501,13 +463,8 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        return self._step(
-            "unassign_serial",
-            Assignment,
-            lambda c: serial_steps.unassign_serial(c, number, serial=serial, item=item),
-            {"document": number, "serial": serial, "item": item},
-            scan,
-            actor,
+        return self.execute(
+            UnassignSerial(number, serial=serial, item=item), scan=scan, actor=actor
         )
 
     def unassign_lot(
@@ -520,31 +477,27 @@ class Tracking:
         scan: ScanKey | None = None,
         actor: Actor | None = None,
     ) -> Assignment:
-        return self._step(
-            "unassign_lot",
-            Assignment,
-            lambda c: lots.unassign_lot(c, number, lot=lot, item=item, quantity=quantity),
-            {"document": number, "lot": lot, "item": item, "quantity": quantity},
-            scan,
-            actor,
-        )
+        cmd = UnassignLot(number, lot=lot, item=item, quantity=quantity)
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def add_line(self, number: str, spec: LineSpec) -> LineInfo:
+        return self.execute(AddLine(number, spec))
+
+    def set_line_quantity(self, number: str, line: int, quantity: int) -> LineInfo:
+        return self.execute(SetLineQuantity(number, line=line, quantity=quantity))
 
     def post(
         self, number: str, *, scan: ScanKey | None = None, actor: Actor | None = None
     ) -> PostResult:
-        return self._step(
-            "post", PostResult, lambda c: posting.post(c, number), {"document": number}, scan, actor
-        )
+        return self.execute(PostDocument(number), scan=scan, actor=actor)
 
     def cancel(self, number: str, *, actor: Actor | None = None) -> DocumentInfo:
-        return self._run(lambda c: posting.cancel(c, number), actor=actor)
+        return self.execute(CancelDocument(number), actor=actor)
 
     def reverse(
         self, number: str, *, reversal_number: str | None = None, actor: Actor | None = None
     ) -> PostResult:
-        return self._run(
-            lambda c: posting.reverse(c, number, reversal_number=reversal_number), actor=actor
-        )
+        return self.execute(ReverseDocument(number, reversal_number=reversal_number), actor=actor)
 
     # --- one-call flows (create, assign, post) ---------------------------------------
 
@@ -561,7 +514,7 @@ class Tracking:
         production_date: dt.date | None = None,
         unit_cost: Any = None,
         post: bool = True,
-        doc_type: str = "receipt",
+        doc_type: DocType = "receipt",
         progress: Callable[[int, int], None] | None = None,
         actor: Actor | None = None,
     ) -> DocumentInfo:
@@ -574,32 +527,36 @@ class Tracking:
             direction="in" if doc_type == "adjustment" else None,
         )
 
-        def assign(c: Ctx, number: str, tracking: str) -> None:
+        def assign(c: Ctx, number: str, tracking: TrackingKind) -> None:
             if tracking == "serial":
                 _serial_batches(
                     quantity,
                     serials,
                     progress,
-                    lambda batch, n: serial_steps.generate_serials(
+                    lambda batch, n: handle(
                         c,
+                        GenerateSerials(
+                            number,
+                            line=1,
+                            serials=batch,
+                            count=n,
+                            lot=lot,
+                            expiry=expiry,
+                            production_date=production_date,
+                        ),
+                    ),
+                )
+            elif tracking == "lot":
+                handle(
+                    c,
+                    GenerateLot(
                         number,
                         line=1,
-                        serials=batch,
-                        count=n,
+                        quantity=quantity,
                         lot=lot,
                         expiry=expiry,
                         production_date=production_date,
                     ),
-                )
-            elif tracking == "lot":
-                lots.generate_lot(
-                    c,
-                    number,
-                    line=1,
-                    quantity=quantity,
-                    lot=lot,
-                    expiry=expiry,
-                    production_date=production_date,
                 )
 
         return self._whole_document(doc_type, spec, partner, assign, post=post, actor=actor)
@@ -614,7 +571,7 @@ class Tracking:
         serials: Sequence[str] | None = None,
         lot: str | None = None,
         post: bool = True,
-        doc_type: str = "shipment",
+        doc_type: DocType = "shipment",
         to_location: str | None = None,
         unit_price: Any = None,
         progress: Callable[[int, int], None] | None = None,
@@ -630,27 +587,27 @@ class Tracking:
             unit_price=unit_price,
         )
 
-        def assign(c: Ctx, number: str, tracking: str) -> None:
+        def assign(c: Ctx, number: str, tracking: TrackingKind) -> None:
             if tracking == "serial":
                 _serial_batches(
                     quantity,
                     serials,
                     progress,
-                    lambda batch, n: serial_steps.allocate_serials(
-                        c, number, line=1, serials=batch, count=n, lot=lot
+                    lambda batch, n: handle(
+                        c, AllocateSerials(number, line=1, serials=batch, count=n, lot=lot)
                     ),
                 )
             elif tracking == "lot":
-                lots.allocate_lot(c, number, line=1, quantity=quantity, lot=lot)
+                handle(c, AllocateLot(number, line=1, quantity=quantity, lot=lot))
 
         return self._whole_document(doc_type, spec, partner, assign, post=post, actor=actor)
 
     def _whole_document(
         self,
-        doc_type: str,
+        doc_type: DocType,
         spec: LineSpec,
         partner: str | None,
-        assign: Callable[[Ctx, str, str], None],
+        assign: Callable[[Ctx, str, TrackingKind], None],
         *,
         post: bool,
         actor: Actor | None,
@@ -661,7 +618,7 @@ class Tracking:
             doc = documents.create_document(c, doc_type, partner=partner, lines=[spec])
             assign(c, doc.number, catalog.item_row(c.session, spec.item).tracking)
             if post:
-                posting.post(c, doc.number)
+                handle(c, PostDocument(doc.number))
             return documents.document_info(c.session, documents.document_row(c.session, doc.number))
 
         return self._run(flow, actor=actor)
@@ -858,7 +815,7 @@ class Tracking:
     # --- tokens ----------------------------------------------------------------------
 
     def create_token(
-        self, *, name: str, role: str, token: str | None = None
+        self, *, name: str, role: Role, token: str | None = None
     ) -> tuple[str, auth.TokenInfo]:
         return self._run(
             lambda c: auth.create_token(c.session, name=name, role=role, now=c.now, token=token)

@@ -24,17 +24,21 @@ from tracking_core.context import Ctx
 from tracking_core.core import Tracking
 from tracking_core.models import Item, Location, Partner
 from tracking_core.values import LineSpec
+from tracking_core.vocabulary import LocationKind, PartnerKind
 
 __all__ = ["DemoSummary", "load_demo"]
 
-LOCATIONS = (
+LOCATIONS: tuple[tuple[str, str, LocationKind], ...] = (
     ("DOCK-1", "Receiving dock", "dock"),
     ("A-01-01", "Aisle A, bay 1, level 1", "bin"),
     ("A-01-02", "Aisle A, bay 1, level 2", "bin"),
     ("QUAR", "Quarantine cage", "quarantine"),
     ("SHIP-1", "Shipping lane 1", "shipping"),
 )
-PARTNERS = (("V-ACME", "Acme Supplies", "vendor"), ("C-BETA", "Beta Retail", "customer"))
+PARTNERS: tuple[tuple[str, str, PartnerKind], ...] = (
+    ("V-ACME", "Acme Supplies", "vendor"),
+    ("C-BETA", "Beta Retail", "customer"),
+)
 # (badge, name, PIN): 0042 signs in on a fixed scanner with OP:0042 alone; 0044 signs in
 # on a handheld with the badge and PIN 1234 (an operator with a PIN needs both).
 OPERATORS = (("0042", "Ann Example", None), ("0044", "Pat Example", "1234"))
@@ -78,8 +82,8 @@ def _load(c: Ctx, *, if_empty: bool) -> DemoSummary:
         return DemoSummary(False, *_counts(c.session))
     for code, name, kind in LOCATIONS:
         catalog.create_location(c, code=code, name=name, kind=kind)
-    for code, name, kind in PARTNERS:
-        catalog.create_partner(c, code=code, name=name, kind=kind)
+    for code, name, partner_kind in PARTNERS:
+        catalog.create_partner(c, code=code, name=name, kind=partner_kind)
     for badge, person, pin in OPERATORS:
         pin_hash = None if pin is None else signin.hash_pin(pin)
         operators.create_operator(c, badge=badge, name=person, pin_hash=pin_hash)

@@ -27,10 +27,11 @@ from tracking_core.errors import (
     UnknownDevice,
 )
 from tracking_core.models import ApiToken, Device
+from tracking_core.vocabulary import Role
 
 ENROL_MINUTES = 10
 MAX_PROFILE = 4096  # bytes of JSON: a scan profile is a handful of settings
-DEVICE_ROLE = "operator"
+DEVICE_ROLE: Role = "operator"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class DeviceInfo:
     name: str
     station: str | None
     profile: dict[str, Any]
-    role: str
+    role: Role
     enrolled: bool
     revoked: bool
     created_at: dt.datetime

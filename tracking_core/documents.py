@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import progress, validate
 from tracking_core.catalog import item_row, location_row, partner_row
 from tracking_core.context import Ctx
 from tracking_core.errors import (
@@ -24,7 +24,6 @@ from tracking_core.errors import (
     UnknownLine,
 )
 from tracking_core.models import (
-    DOC_TYPES,
     Document,
     DocumentLine,
     ExpectedSerial,
@@ -47,9 +46,10 @@ from tracking_core.values import (
     LineSpec,
     ShipNotice,
 )
+from tracking_core.vocabulary import DIRECTIONS, DOC_TYPES, Direction, DocStatus, DocType, one_of
 
-INBOUND_TYPES = ("receipt", "customer_return")
-OUTBOUND_TYPES = ("shipment", "vendor_return", "transfer")
+INBOUND_TYPES: tuple[DocType, ...] = ("receipt", "customer_return")
+OUTBOUND_TYPES: tuple[DocType, ...] = ("shipment", "vendor_return", "transfer")
 
 
 def set_partner(ctx: Ctx, number: str, partner: str) -> DocumentInfo:
@@ -62,21 +62,29 @@ def set_partner(ctx: Ctx, number: str, partner: str) -> DocumentInfo:
     return document_info(ctx.session, doc)
 
 
-def direction_for(doc_type: str, given: str | None) -> str:
+def direction_for(doc_type: DocType, given: str | None) -> Direction:
     if doc_type == "adjustment":
-        if given not in ("in", "out"):
-            raise InvalidInput(field="direction", reason="an adjustment line needs 'in' or 'out'")
-        return given
+        why = "an adjustment line needs 'in' or 'out'"
+        return one_of("direction", given, DIRECTIONS, reason=why)
     return "in" if doc_type in INBOUND_TYPES else "out"
 
 
+DOCUMENTS_SEEN = "scantrack.documents"  # Session.info: number -> (row, locked)
+
+
 def document_row(s: Session, number: str, *, lock: bool = False) -> Document:
+    """A document by number; none read twice in one transaction (a lock is taken once)."""
+    seen: dict[str, tuple[Document, bool]] = s.info.setdefault(DOCUMENTS_SEEN, {})
+    known = seen.get(number)
+    if known is not None and (known[1] or not lock):
+        return known[0]
     q = select(Document).where(Document.number == number)
     if lock:
         q = q.with_for_update()
     row = s.execute(q).scalar_one_or_none()
     if row is None:
         raise UnknownDocument(key=number)
+    seen[number] = (row, lock)
     return row
 
 
@@ -89,7 +97,7 @@ def open_document(s: Session, number: str) -> Document:
 
 def create_document(
     ctx: Ctx,
-    doc_type: str,
+    doc_type: DocType,
     *,
     number: str | None = None,
     partner: str | None = None,
@@ -97,8 +105,7 @@ def create_document(
     lines: Sequence[LineSpec] = (),
 ) -> DocumentInfo:
     s = ctx.session
-    if doc_type not in DOC_TYPES:
-        raise InvalidInput(field="doc_type", reason=f"must be one of {', '.join(DOC_TYPES)}")
+    doc_type = one_of("doc_type", doc_type, DOC_TYPES)
     if number is not None:
         number = validate.code("number", number)
         if s.execute(select(Document.id).where(Document.number == number)).first():
@@ -225,16 +232,16 @@ def _unique_codes(field: str, values: Iterable[str]) -> list[str]:
 def set_line_quantity(ctx: Ctx, number: str, line_no: int, quantity: int) -> LineInfo:
     s = ctx.session
     doc = open_document(s, number)
-    line = line_row(s, doc, line_no)
+    row = find_line_row(s, doc, line_no=line_no, item=None)
     qty = validate.quantity(quantity)
-    assigned = assigned_count(s, line)
+    assigned = row.progress.assigned
     if qty < assigned:
         raise LineQuantityExceeded(
-            document=doc.number, line=line.line_no, quantity=qty, assigned=assigned, requested=0
+            document=doc.number, line=line_no, quantity=qty, assigned=assigned, requested=0
         )
-    line.quantity = qty
+    row.line.quantity = qty
     s.flush()
-    return line_info(s, doc, line)
+    return replace(row.progress, quantity=qty, open=max(0, qty - assigned))
 
 
 def line_row(s: Session, doc: Document, line_no: int) -> DocumentLine:
@@ -248,56 +255,26 @@ def line_row(s: Session, doc: Document, line_no: int) -> DocumentLine:
     return line
 
 
-def find_line(s: Session, doc: Document, *, line_no: int | None, item: str | None) -> DocumentLine:
-    """The line a step applies to: by number, or the first line of the item with room left."""
+def find_line_row(
+    s: Session, doc: Document, *, line_no: int | None, item: str | None
+) -> progress.LineRow:
+    """The line a step applies to, with its item and progress (one statement, two by item):
+    by number, or the first line of the item with room left (else its last line)."""
     if line_no is not None:
-        return line_row(s, doc, line_no)
+        row = progress.line_by_number(s, doc, line_no)
+        if row is None:
+            raise UnknownLine(key=f"{doc.number}/{line_no}")
+        return row
     if item is None:
         raise InvalidInput(field="line", reason="give a line number or an item")
-    item_id = item_row(s, item).id
-    lines = list(
-        s.execute(
-            select(DocumentLine)
-            .where(DocumentLine.document_id == doc.id, DocumentLine.item_id == item_id)
-            .order_by(DocumentLine.line_no)
-        ).scalars()
-    )
-    if not lines:
+    rows = progress.lines_of_item(s, doc, item_row(s, item).id)
+    if not rows:
         raise UnknownLine(key=f"{doc.number}/{item}")
-    for line in lines:
-        if assigned_count(s, line) < line.quantity:
-            return line
-    return lines[-1]
+    return next((r for r in rows if r.progress.assigned < r.line.quantity), rows[-1])
 
 
-def assigned_count(s: Session, line: DocumentLine) -> int:
-    item = s.get(Item, line.item_id)
-    assert item is not None
-    if item.tracking == "serial":
-        return int(
-            s.execute(
-                select(func.count()).where(SerialNumber.reserved_line_id == line.id)
-            ).scalar_one()
-        )
-    return int(
-        s.execute(
-            select(func.coalesce(func.sum(LineLot.quantity), 0)).where(LineLot.line_id == line.id)
-        ).scalar_one()
-    )
-
-
-def check_room(s: Session, doc: Document, ln: DocumentLine, wanted: int) -> int:
-    """The line's assigned count, after checking ``wanted`` more fit in its quantity."""
-    assigned = assigned_count(s, ln)
-    if assigned + wanted > ln.quantity:
-        raise LineQuantityExceeded(
-            document=doc.number,
-            line=ln.line_no,
-            quantity=ln.quantity,
-            assigned=assigned,
-            requested=wanted,
-        )
-    return assigned
+def find_line(s: Session, doc: Document, *, line_no: int | None, item: str | None) -> DocumentLine:
+    return find_line_row(s, doc, line_no=line_no, item=item).line
 
 
 # Statements bind at most this many ids at once (SQLite's and drivers' limits).
@@ -462,6 +439,10 @@ def _line_infos(
 
 
 def line_info(s: Session, doc: Document, line: DocumentLine, *, detail: bool = False) -> LineInfo:
+    if not detail:
+        view = progress.line_view(s, doc, line.line_no)
+        assert view is not None  # the caller holds the line
+        return view
     return _line_infos(s, [(doc, line)], detail=detail)[line.id]
 
 
@@ -481,27 +462,29 @@ def documents_info(
     partners = _codes(s, Partner, [d.partner_id for d in docs])
     reversed_numbers = _codes(s, Document, [d.reverses_id for d in docs])
     return [
-        DocumentInfo(
-            number=doc.number,
-            doc_type=doc.doc_type,
-            status=doc.status,
-            partner=partners.get(doc.partner_id) if doc.partner_id else None,
-            reference=doc.reference,
-            created_at=doc.created_at,
-            posted_at=doc.posted_at,
-            reverses=reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
-            lines=tuple(infos[ln.id] for ln in by_doc[doc.id]),
+        progress.document_info_of(
+            doc,
+            partners.get(doc.partner_id) if doc.partner_id else None,
+            reversed_numbers.get(doc.reverses_id) if doc.reverses_id else None,
+            tuple(infos[ln.id] for ln in by_doc[doc.id]),
         )
         for doc in docs
     ]
 
 
 def document_info(s: Session, doc: Document, *, detail: bool = False) -> DocumentInfo:
-    return documents_info(s, [doc], detail=detail)[0]
+    """The document and its lines' progress; with ``detail`` each line's serials and lots."""
+    if not detail:
+        return progress.document_view(s, doc)
+    return documents_info(s, [doc], detail=True)[0]
 
 
 def list_documents(
-    s: Session, *, doc_type: str | None = None, status: str | None = None, limit: int = 100
+    s: Session,
+    *,
+    doc_type: DocType | None = None,
+    status: DocStatus | None = None,
+    limit: int = 100,
 ) -> list[DocumentInfo]:
     """The newest documents with their lines' serials and lots, as one document shows them."""
     q = select(Document).order_by(Document.id.desc()).limit(min(limit, 1000))

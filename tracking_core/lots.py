@@ -8,9 +8,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from tracking_core import outbox, validate
-from tracking_core.catalog import item_row, location_code
+from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
-from tracking_core.documents import assigned_count, check_room, find_line, open_document
+from tracking_core.documents import open_document
 from tracking_core.errors import (
     InsufficientLotQuantity,
     InsufficientStock,
@@ -18,10 +18,8 @@ from tracking_core.errors import (
     LotNotOnLine,
     LotRecalled,
     NoMask,
-    TrackingMismatch,
     UnknownLot,
     UnknownSerial,
-    WrongDocumentType,
 )
 from tracking_core.masks import Mask
 from tracking_core.models import Document, DocumentLine, Item, LineLot, Lot, LotStock, SerialNumber
@@ -36,26 +34,9 @@ from tracking_core.rules import (
 )
 from tracking_core.serial_lots import lot_row as lot_row  # re-exported: lots and serial lots alike
 from tracking_core.serials import label_item
+from tracking_core.step_lines import step_line_for, unassigned
 from tracking_core.values import Assignment
-
-
-def _lot_line(
-    ctx: Ctx, number: str, line: int | None, item: str | None, direction: str
-) -> tuple[Document, DocumentLine, Item]:
-    s = ctx.session
-    doc = open_document(s, number)
-    ln = find_line(s, doc, line_no=line, item=item)
-    it = s.get(Item, ln.item_id)
-    assert it is not None
-    if it.tracking != "lot":
-        raise TrackingMismatch(item=it.sku, tracking=it.tracking, expected="lot")
-    if ln.direction != direction:
-        raise WrongDocumentType(
-            document=doc.number,
-            doc_type=doc.doc_type,
-            expected="an inbound document" if direction == "in" else "an outbound document",
-        )
-    return doc, ln, it
+from tracking_core.vocabulary import LotStatus
 
 
 def _add_to_line(s: Session, line_id: int, lot_id: int, qty: int) -> None:
@@ -80,9 +61,10 @@ def generate_lot(
 ) -> Assignment:
     """Receive lot quantity on an inbound line: a given lot (new or existing) or a new one."""
     s, settings = ctx.session, ctx.settings
-    doc, ln, it = _lot_line(ctx, number, line, item, "in")
+    target = step_line_for(ctx, number, line=line, item=item, tracking="lot", direction="in")
+    doc, ln, it = target.doc, target.line, target.item
     qty = validate.quantity(quantity)
-    assigned = check_room(s, doc, ln, qty)
+    assigned = target.room_for(qty)
     warnings: list[str] = []
     if lot is None:
         text = it.lot_mask or settings.default_lot_mask
@@ -146,12 +128,13 @@ def generate_lot(
         line=ln.line_no,
         item=it.sku,
         action="generate",
-        location=location_code(s, ln.location_id) or "",
+        location=target.location,
         lots=((lot_number, qty),),
         expiry=row.expiry_date,
         assigned=assigned + qty,
         line_quantity=ln.quantity,
         warnings=tuple(warnings),
+        progress=target.after(qty),
     )
 
 
@@ -195,9 +178,10 @@ def allocate_lot(
 ) -> Assignment:
     """Reserve lot quantity at the line's location: the scanned lot, or by allocation order."""
     s = ctx.session
-    doc, ln, it = _lot_line(ctx, number, line, item, "out")
+    target = step_line_for(ctx, number, line=line, item=item, tracking="lot", direction="out")
+    doc, ln, it = target.doc, target.line, target.item
     qty = validate.quantity(quantity)
-    assigned = check_room(s, doc, ln, qty)
+    assigned = target.room_for(qty)
     warnings: list[str] = []
     taken: list[tuple[str, int]] = []
     if lot is not None:
@@ -214,7 +198,7 @@ def allocate_lot(
             raise InsufficientLotQuantity(
                 item=it.sku,
                 lot=lot_number,
-                location=location_code(s, ln.location_id) or "",
+                location=target.location,
                 requested=qty,
                 available=available,
             )
@@ -234,7 +218,7 @@ def allocate_lot(
         if left:
             raise InsufficientStock(
                 item=it.sku,
-                location=location_code(s, ln.location_id) or "",
+                location=target.location,
                 requested=qty,
                 available=qty - left,
             )
@@ -243,11 +227,12 @@ def allocate_lot(
         line=ln.line_no,
         item=it.sku,
         action="allocate",
-        location=location_code(s, ln.location_id) or "",
+        location=target.location,
         lots=tuple(taken),
         assigned=assigned + qty,
         line_quantity=ln.quantity,
         warnings=tuple(warnings),
+        progress=target.after(qty),
     )
 
 
@@ -315,17 +300,7 @@ def unassign_lot(
             field="quantity", reason=f"only {ll.quantity} of lot {lot_number} on the line"
         )
     release_line_lot(s, ln, ll, qty)
-    it = s.get(Item, ln.item_id)
-    return Assignment(
-        document=doc.number,
-        line=ln.line_no,
-        item=it.sku if it else "",
-        action="unassign",
-        location=location_code(s, ln.location_id) or "",
-        lots=((lot_number, qty),),
-        assigned=assigned_count(s, ln),
-        line_quantity=ln.quantity,
-    )
+    return unassigned(s, doc, ln.line_no, lots=((lot_number, qty),))
 
 
 def release_line_lot(s: Session, ln: DocumentLine, ll: LineLot, qty: int) -> None:
@@ -413,7 +388,7 @@ def release_lot(ctx: Ctx, *, item: str, lot: str) -> None:
     s.flush()
 
 
-def effective_status(row: Lot, today: dt.date) -> str:
+def effective_status(row: Lot, today: dt.date) -> LotStatus:
     if row.status == "quarantine" and not quarantined(True, row.quarantine_until, today):
         return "available"
     return row.status

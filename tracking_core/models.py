@@ -33,6 +33,32 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from tracking_core.errors import LedgerImmutable
+from tracking_core.vocabulary import (
+    DIRECTIONS,
+    DOC_STATUSES,
+    DOC_TYPES,
+    JOB_STATUSES,
+    LABEL_KINDS,
+    LOCATION_KINDS,
+    LOT_STATUSES,
+    PARTNER_KINDS,
+    ROLES,
+    SERIAL_STATUSES,
+    SIGNIN_RESULTS,
+    TRACKING,
+    Direction,
+    DocStatus,
+    DocType,
+    JobStatus,
+    LabelKind,
+    LocationKind,
+    LotStatus,
+    PartnerKind,
+    Role,
+    SerialStatus,
+    SignInResult,
+    TrackingKind,
+)
 
 # Stable constraint names: Alembic needs them, and errors are mapped from them.
 NAMING = {
@@ -47,22 +73,6 @@ Money = Numeric(18, 4, asdecimal=True)
 # SQLite's INTEGER is 64-bit already; BigInteger keeps PostgreSQL ids wide enough.
 Id = BigInteger().with_variant(Integer(), "sqlite")
 
-TRACKING = ("none", "lot", "serial")
-LOCATION_KINDS = ("dock", "bin", "staging", "shipping", "quarantine")
-PARTNER_KINDS = ("vendor", "customer", "both")
-SERIAL_STATUSES = (
-    "pending",  # generated on an open inbound document, not yet posted
-    "in_stock",
-    "allocated",
-    "shipped",
-    "returned_to_vendor",
-    "scrapped",
-    "reversed",  # its receipt was reversed
-)
-LOT_STATUSES = ("available", "quarantine", "recalled")
-DOC_TYPES = ("receipt", "shipment", "customer_return", "vendor_return", "transfer", "adjustment")
-DOC_STATUSES = ("open", "posted", "cancelled")
-ROLES = ("admin", "setup", "operator", "integration")
 MAX_BADGE = 32
 
 
@@ -105,7 +115,7 @@ class Item(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     sku: Mapped[str] = mapped_column(String(64), unique=True)
     description: Mapped[str] = mapped_column(String(200), default="")
-    tracking: Mapped[str] = mapped_column(String(8))
+    tracking: Mapped[TrackingKind] = mapped_column(String(8))
     uom: Mapped[str] = mapped_column(String(16), default="EA")
     serial_mask: Mapped[str | None] = mapped_column(String(64))
     lot_mask: Mapped[str | None] = mapped_column(String(64))
@@ -127,7 +137,7 @@ class Location(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(16), default="bin")
+    kind: Mapped[LocationKind] = mapped_column(String(16), default="bin")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
 
 
@@ -138,7 +148,7 @@ class Partner(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[PartnerKind] = mapped_column(String(16))
 
 
 class Operator(Base):
@@ -159,14 +169,11 @@ class Operator(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     # What the operator may do when signed in on the supervisor pages (a token's roles).
-    role: Mapped[str] = mapped_column(String(16), default="operator")
+    role: Mapped[Role] = mapped_column(String(16), default="operator")
     # scrypt of the PIN; None: the badge alone signs in on a scanner (no handheld PIN)
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     failed_pins: Mapped[int] = mapped_column(Integer, default=0)  # since the last success
     locked_until: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-
-
-SIGNIN_RESULTS = ("ok", "wrong_pin", "locked", "unknown", "inactive", "no_pin")
 
 
 class OperatorSignIn(Base):
@@ -182,7 +189,7 @@ class OperatorSignIn(Base):
     badge: Mapped[str] = mapped_column(String(MAX_BADGE))
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     device: Mapped[str | None] = mapped_column(String(64))  # None: the supervisor pages
-    result: Mapped[str] = mapped_column(String(12))
+    result: Mapped[SignInResult] = mapped_column(String(12))
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
@@ -213,8 +220,8 @@ class Document(Base):
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
-    doc_type: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    doc_type: Mapped[DocType] = mapped_column(String(20))
+    status: Mapped[DocStatus] = mapped_column(String(12), default="open")
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     reference: Mapped[str | None] = mapped_column(String(100))
     # One reversal per posted document: the unique constraint says so.
@@ -231,7 +238,7 @@ class DocumentLine(Base):
         CheckConstraint("quantity >= 0", name="quantity"),
         CheckConstraint("unit_cost >= 0", name="unit_cost"),
         CheckConstraint("unit_price >= 0", name="unit_price"),
-        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint(_in("direction", DIRECTIONS), name="direction"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -240,7 +247,7 @@ class DocumentLine(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     # 'in' generates numbers at location_id, 'out' allocates them there; a transfer is
     # 'out' at location_id and arrives at to_location_id on posting.
-    direction: Mapped[str] = mapped_column(String(3))
+    direction: Mapped[Direction] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer)
     # the cost of what an inbound line brings in (see tracking_core.costing); outbound
     # lines carry 0: their records take the cost of the stock they move
@@ -284,7 +291,7 @@ class SerialNumber(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     serial: Mapped[str] = mapped_column(String(64))
     unique_serial: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[SerialStatus] = mapped_column(String(20))
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     # The open document line holding this serial: a pending receipt, an allocation, or
     # a customer return on its way in. One column, so never two holders.
@@ -315,7 +322,7 @@ class Lot(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     lot: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(12), default="available")
+    status: Mapped[LotStatus] = mapped_column(String(12), default="available")
     expiry_date: Mapped[dt.date | None] = mapped_column(Date)
     production_date: Mapped[dt.date | None] = mapped_column(Date)
     quarantine_until: Mapped[dt.date | None] = mapped_column(Date)
@@ -363,7 +370,7 @@ class SerialTransaction(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"))
-    doc_type: Mapped[str] = mapped_column(String(20))
+    doc_type: Mapped[DocType] = mapped_column(String(20))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
@@ -390,7 +397,7 @@ class LotTransaction(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
     line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"))
-    doc_type: Mapped[str] = mapped_column(String(20))
+    doc_type: Mapped[DocType] = mapped_column(String(20))
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
     from_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
     to_location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
@@ -448,13 +455,9 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
-
-
-LABEL_KINDS = ("serial", "lot", "sscc", "location")
-JOB_STATUSES = ("pending", "sending", "printed", "unconfirmed", "cancelled")
 
 
 class LabelJob(Base):
@@ -473,14 +476,14 @@ class LabelJob(Base):
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[LabelKind] = mapped_column(String(12))
     payload: Mapped[Any] = mapped_column(JSON)
     labels: Mapped[int] = mapped_column(Integer)  # how many labels the payload makes
     copies: Mapped[int] = mapped_column(Integer, default=1)
     document: Mapped[str | None] = mapped_column(String(64))
     device: Mapped[str | None] = mapped_column(String(64))  # routes to the station's printer
     printer: Mapped[str | None] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[JobStatus] = mapped_column(String(12), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_labels: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)

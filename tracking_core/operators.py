@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from tracking_core import validate
 from tracking_core.context import Ctx
 from tracking_core.errors import DuplicateKey, InvalidInput, OperatorInactive, UnknownOperator
-from tracking_core.models import MAX_BADGE, ROLES, Operator
+from tracking_core.models import MAX_BADGE, Operator
+from tracking_core.vocabulary import ROLES, Role, one_of
 
 BADGE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9._-]{{0,{MAX_BADGE - 1}}}")
 
@@ -36,7 +37,7 @@ class OperatorInfo:
     active: bool
     created_at: dt.datetime
     deactivated_at: dt.datetime | None = None
-    role: str = "operator"
+    role: Role = "operator"
     has_pin: bool = False
 
 
@@ -92,7 +93,7 @@ def signed_in(s: Session, badge: str) -> Operator:
 
 
 def create_operator(
-    ctx: Ctx, *, badge: str, name: str, role: str = "operator", pin_hash: str | None = None
+    ctx: Ctx, *, badge: str, name: str, role: Role = "operator", pin_hash: str | None = None
 ) -> OperatorInfo:
     s = ctx.session
     code = check_badge(badge)
@@ -101,8 +102,7 @@ def create_operator(
         raise InvalidInput(field="name", reason="must not be empty")
     if s.execute(select(Operator.id).where(Operator.badge == code)).first():
         raise DuplicateKey(entity="operator", key=code)
-    if role not in ROLES:
-        raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
+    role = one_of("role", role, ROLES)
     row = Operator(
         badge=code, name=person, active=True, created_at=ctx.now, role=role, pin_hash=pin_hash
     )
@@ -124,9 +124,8 @@ def list_operators(s: Session) -> list[OperatorInfo]:
     return [_info(r) for r in s.execute(select(Operator).order_by(Operator.badge)).scalars()]
 
 
-def set_role(ctx: Ctx, badge: str, role: str) -> OperatorInfo:
-    if role not in ROLES:
-        raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
+def set_role(ctx: Ctx, badge: str, role: Role) -> OperatorInfo:
+    role = one_of("role", role, ROLES)
     row = operator_row(ctx.session, badge, lock=True)
     row.role = role
     ctx.session.flush()

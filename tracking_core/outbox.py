@@ -21,7 +21,8 @@ from tracking_core import validate
 from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.errors import InvalidInput, LabelJobNotUnconfirmed, NotFound
-from tracking_core.models import LABEL_KINDS, LabelJob, LabelJobEvent
+from tracking_core.models import LabelJob, LabelJobEvent
+from tracking_core.vocabulary import LABEL_KINDS, JobStatus, LabelKind, one_of
 
 T = TypeVar("T")
 Decision = Literal["reprint", "printed", "cancel"]
@@ -36,14 +37,14 @@ DECISION_TEXT: dict[str, str] = {
 @dataclass(frozen=True)
 class JobInfo:
     id: int
-    kind: str
+    kind: LabelKind
     payload: dict[str, Any]
     labels: int
     copies: int
     document: str | None
     device: str | None
     printer: str | None
-    status: str
+    status: JobStatus
     attempts: int
     sent_labels: int
     last_error: str | None
@@ -73,17 +74,15 @@ def _info(j: LabelJob) -> JobInfo:
 def enqueue(
     ctx: Ctx,
     *,
-    kind: str,
+    kind: LabelKind,
     payload: dict[str, Any],
     labels: int,
     document: str | None = None,
     copies: int = 1,
     printer: str | None = None,
 ) -> int:
-    if kind not in LABEL_KINDS:
-        raise InvalidInput(field="kind", reason=f"must be one of {', '.join(LABEL_KINDS)}")
     job = LabelJob(
-        kind=kind,
+        kind=one_of("kind", kind, LABEL_KINDS),
         payload=payload,
         labels=labels,
         copies=validate.quantity(copies),
@@ -127,7 +126,7 @@ class LabelOutbox:
     def enqueue(
         self,
         *,
-        kind: str,
+        kind: LabelKind,
         payload: dict[str, Any],
         labels: int,
         document: str | None = None,
@@ -333,10 +332,10 @@ class LabelOutbox:
     def jobs(
         self,
         *,
-        status: str | None = None,
+        status: JobStatus | None = None,
         printer: str | None = None,
         document: str | None = None,
-        kind: str | None = None,
+        kind: LabelKind | None = None,
         after: int | None = None,
         limit: int = 100,
     ) -> list[JobInfo]:

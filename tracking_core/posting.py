@@ -5,14 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, func, insert, literal, null, select, update
+from sqlalchemy import Numeric, case, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import costing, validate
+from tracking_core import costing, progress, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
-    assigned_count,
     create_document,
     document_info,
     document_row,
@@ -44,6 +43,7 @@ from tracking_core.models import (
 from tracking_core.partners import check_partner
 from tracking_core.serials import allocate_serials, release_serials
 from tracking_core.values import DocumentInfo, LineSpec, PostResult
+from tracking_core.vocabulary import Direction, TrackingKind
 
 WHO = ("operator", "operator_id", "token", "device")
 
@@ -75,22 +75,11 @@ def post(ctx: Ctx, number: str) -> PostResult:
     s = ctx.session
     doc = open_document(s, number)
     check_partner(ctx, doc)
-    lines = list(
-        s.execute(
-            select(DocumentLine)
-            .where(DocumentLine.document_id == doc.id)
-            .order_by(DocumentLine.line_no)
-        ).scalars()
-    )
-    items = {ln.item_id: s.get(Item, ln.item_id) for ln in lines}
+    # lines, items and assigned counts in one statement, however many lines
+    lines = progress.document_lines(s, doc)
     if not ctx.settings.allow_different_quantities:
-        for ln in lines:
-            it = items[ln.item_id]
-            assert it is not None
-            if it.tracking == "none":
-                continue
-            done = assigned_count(s, ln)
-            if done != ln.quantity:
+        for ln, it, done in lines:
+            if it.tracking != "none" and done != ln.quantity:
                 raise LineIncomplete(
                     document=doc.number,
                     line=ln.line_no,
@@ -98,14 +87,8 @@ def post(ctx: Ctx, number: str) -> PostResult:
                     quantity=ln.quantity,
                     assigned=done,
                 )
-    serial_records = lot_records = 0
-    for ln in lines:
-        it = items[ln.item_id]
-        assert it is not None
-        if it.tracking == "serial":
-            serial_records += _post_serial_line(ctx, doc, ln)
-        elif it.tracking == "lot":
-            lot_records += _post_lot_line(ctx, doc, ln)
+    serial_records = _post_serials(ctx, doc, lines)
+    lot_records = _post_lots(ctx, doc, lines)
     doc.status = "posted"
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
@@ -119,42 +102,52 @@ def post(ctx: Ctx, number: str) -> PostResult:
     )
 
 
-def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
+def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]) -> int:
+    """Record and move the serials reserved on all the document's serial lines at once.
+
+    A fixed number of statements however many lines: one INSERT ... SELECT of the records
+    (each line's locations and cost joined in), one UPDATE per direction. The counts were
+    read with the lines; the lock on the document keeps them so.
+    """
     s = ctx.session
-    inbound = ln.direction == "in"
-    src = null() if inbound else literal(ln.location_id)
-    dst = (
-        literal(ln.location_id)
-        if inbound
-        else (literal(ln.to_location_id) if doc.doc_type == "transfer" else null())
-    )
+    serial_lines = [(ln, n) for ln, it, n in lines if it.tracking == "serial"]
+    if not serial_lines:
+        return 0
+    directions = {ln.direction for ln, _ in serial_lines}
+    line = DocumentLine
+    inbound = line.direction == "in"
+    transfer = doc.doc_type == "transfer"
     # costing: a serial received takes the line's cost; one coming back from a customer
     # keeps the cost at which it left; everything else moves at the serial's own cost
     returned = doc.doc_type == "customer_return"
-    cost = literal(ln.unit_cost, _MONEY) if inbound and not returned else SerialNumber.cost
-    rows = select(
-        SerialNumber.id,
-        SerialNumber.item_id,
-        literal(doc.id),
-        literal(ln.id),
-        literal(doc.doc_type),
-        literal(doc.partner_id) if doc.partner_id else null(),
-        src,
-        dst,
-        cost,
-        literal(ctx.now),
-        *_who_columns(ctx),
-    ).where(SerialNumber.reserved_line_id == ln.id)
-    if not inbound and s.get_bind().dialect.name != "sqlite":
+    rows = (
+        select(
+            SerialNumber.id,
+            SerialNumber.item_id,
+            literal(doc.id),
+            line.id,
+            literal(doc.doc_type),
+            literal(doc.partner_id) if doc.partner_id else null(),
+            case((inbound, null()), else_=line.location_id),
+            case((inbound, line.location_id), else_=line.to_location_id if transfer else null()),
+            SerialNumber.cost
+            if returned
+            else case((inbound, line.unit_cost), else_=SerialNumber.cost),
+            literal(ctx.now),
+            *_who_columns(ctx),
+        )
+        .join(line, line.id == SerialNumber.reserved_line_id)
+        .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", directions)))
+        .order_by(line.line_no, SerialNumber.id)
+    )
+    if "out" in directions and s.get_bind().dialect.name != "sqlite":
         # The records read each serial's cost: hold the rows, so a cost adjustment cannot
         # land between the records and the status change (SQLite has one writer anyway).
         s.execute(
-            select(SerialNumber.id).where(SerialNumber.reserved_line_id == ln.id).with_for_update()
+            select(SerialNumber.id)
+            .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", {"out"})))
+            .with_for_update()
         )
-    # rowcount of INSERT ... SELECT is not reported by every driver: count first
-    count = int(
-        s.execute(select(func.count()).where(SerialNumber.reserved_line_id == ln.id)).scalar_one()
-    )
     s.execute(
         insert(SerialTransaction).from_select(
             [
@@ -173,27 +166,46 @@ def _post_serial_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
             rows,
         )
     )
+
+    def of_line(col: Any) -> Any:  # the holding line's column, for each serial updated
+        return select(col).where(line.id == SerialNumber.reserved_line_id).scalar_subquery()
+
     values: dict[str, object]
-    if inbound:
-        values = {
-            "status": "in_stock",
-            "location_id": ln.location_id,
-            "reserved_line_id": None,
-            "received_at": ctx.now,
-        }
-        if not returned:
-            values["cost"] = ln.unit_cost
-    elif doc.doc_type == "transfer":
-        values = {"status": "in_stock", "location_id": ln.to_location_id, "reserved_line_id": None}
-    else:
-        values = {"status": OUT_STATUS[doc.doc_type], "location_id": None, "reserved_line_id": None}
-    s.execute(
-        update(SerialNumber)
-        .where(SerialNumber.reserved_line_id == ln.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
+    for direction in sorted(directions):
+        if direction == "in":
+            values = {
+                "status": "in_stock",
+                "location_id": of_line(line.location_id),
+                "received_at": ctx.now,
+            }
+            if not returned:
+                values["cost"] = of_line(line.unit_cost)
+        elif transfer:
+            values = {"status": "in_stock", "location_id": of_line(line.to_location_id)}
+        else:
+            values = {"status": OUT_STATUS[doc.doc_type], "location_id": None}
+        # every SET reads the row as it was, so the line is still known while it is cleared
+        s.execute(
+            update(SerialNumber)
+            .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", {direction})))
+            .values(**values, reserved_line_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    return sum(n for _, n in serial_lines)
+
+
+def _tracked_lines(doc: Document, tracking: TrackingKind, directions: set[Direction]) -> Any:
+    """The ids of the document's lines of ``tracking`` items going one of ``directions``
+    (a subquery)."""
+    return (
+        select(DocumentLine.id)
+        .join(Item, Item.id == DocumentLine.item_id)
+        .where(
+            DocumentLine.document_id == doc.id,
+            DocumentLine.direction.in_(sorted(directions)),
+            Item.tracking == tracking,
+        )
     )
-    return count
 
 
 def _add_on_hand(s: Session, lot_id: int, location_id: int, qty: int) -> None:
@@ -205,13 +217,30 @@ def _add_on_hand(s: Session, lot_id: int, location_id: int, qty: int) -> None:
     s.flush()
 
 
-def _post_lot_line(ctx: Ctx, doc: Document, ln: DocumentLine) -> int:
+def _post_lots(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]) -> int:
+    """Post the lot lines in line order, their lots read (and locked) in one statement."""
+    lot_lines = [ln for ln, it, _ in lines if it.tracking == "lot"]
+    if not lot_lines:
+        return 0
+    on_lines: dict[int, list[tuple[LineLot, Lot]]] = {ln.id: [] for ln in lot_lines}
+    for ll, lot in ctx.session.execute(
+        select(LineLot, Lot)
+        .join(Lot, Lot.id == LineLot.lot_id)
+        .where(LineLot.line_id.in_(_tracked_lines(doc, "lot", {"in", "out"})))
+        .order_by(LineLot.line_id, LineLot.lot_id)
+        .with_for_update(of=Lot)  # their unit costs are read and weighed
+    ):
+        on_lines[ll.line_id].append((ll, lot))
+    return sum(_post_lot_line(ctx, doc, ln, on_lines[ln.id]) for ln in lot_lines)
+
+
+def _post_lot_line(
+    ctx: Ctx, doc: Document, ln: DocumentLine, on_line: list[tuple[LineLot, Lot]]
+) -> int:
     s = ctx.session
     count = 0
-    for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
+    for ll, lot in on_line:
         qty = ll.quantity
-        lot = s.get(Lot, ll.lot_id, with_for_update=True)  # its unit cost is read and weighed
-        assert lot is not None
         src: int | None
         dst: int | None
         if ln.direction == "in":

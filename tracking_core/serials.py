@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tracking_core import outbox, serial_lots, validate
 from tracking_core.catalog import item_row, location_code
 from tracking_core.context import Ctx
-from tracking_core.documents import assigned_count, check_room, find_line, open_document
+from tracking_core.documents import open_document
 from tracking_core.errors import (
     InsufficientStock,
     InvalidInput,
@@ -23,10 +23,8 @@ from tracking_core.errors import (
     SerialNotOnLine,
     SerialNotShipped,
     SerialUsedByOtherItem,
-    TrackingMismatch,
     UnexpectedSerial,
     UnknownSerial,
-    WrongDocumentType,
 )
 from tracking_core.masks import Mask
 from tracking_core.models import (
@@ -47,6 +45,7 @@ from tracking_core.rules import (
     check_quarantine,
     suggest_expired,
 )
+from tracking_core.step_lines import StepLine, step_line_for, unassigned
 from tracking_core.values import Assignment
 
 T = TypeVar("T")
@@ -71,25 +70,6 @@ def label_item(s: Session, it: Item) -> dict[str, Any]:
 def chunks(seq: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
-
-
-def _serial_line(
-    ctx: Ctx, number: str, line: int | None, item: str | None, direction: str
-) -> tuple[Document, DocumentLine, Item]:
-    s = ctx.session
-    doc = open_document(s, number)
-    ln = find_line(s, doc, line_no=line, item=item)
-    it = s.get(Item, ln.item_id)
-    assert it is not None
-    if it.tracking != "serial":
-        raise TrackingMismatch(item=it.sku, tracking=it.tracking, expected="serial")
-    if ln.direction != direction:
-        raise WrongDocumentType(
-            document=doc.number,
-            doc_type=doc.doc_type,
-            expected="an inbound document" if direction == "in" else "an outbound document",
-        )
-    return doc, ln, it
 
 
 def _holder(s: Session, line_id: int | None) -> str | None:
@@ -135,12 +115,13 @@ def generate_serials(
     """Serials given (scanned) or made from the mask, assigned to an inbound line."""
     s, settings = ctx.session, ctx.settings
     _one_of(serials, count)
-    doc, ln, it = _serial_line(ctx, number, line, item, "in")
+    target = step_line_for(ctx, number, line=line, item=item, tracking="serial", direction="in")
+    doc, ln, it = target.doc, target.line, target.item
     wanted = _serial_list(serials, new=True) if serials is not None else None
     n = len(wanted) if wanted is not None else validate.quantity(count)
     if n == 0:
         raise InvalidInput(field="serials", reason="no serials given")
-    assigned = check_room(s, doc, ln, n)
+    assigned = target.room_for(n)
     warnings: list[str] = []
     lot_row, expiry = serial_lots.resolve(
         ctx, it, doc, lot, expiry=expiry, production_date=production_date, warnings=warnings
@@ -206,12 +187,13 @@ def generate_serials(
         line=ln.line_no,
         item=it.sku,
         action="generate",
-        location=location_code(s, ln.location_id) or "",
+        location=target.location,
         serials=done,
         expiry=expiry,
         assigned=assigned + n,
         line_quantity=ln.quantity,
         warnings=tuple(warnings),
+        progress=target.after(n),
     )
 
 
@@ -309,12 +291,13 @@ def allocate_serials(
     """
     s = ctx.session
     _one_of(serials, count)
-    doc, ln, it = _serial_line(ctx, number, line, item, "out")
+    target = step_line_for(ctx, number, line=line, item=item, tracking="serial", direction="out")
+    doc, ln, it = target.doc, target.line, target.item
     wanted = _serial_list(serials, new=False) if serials is not None else None
     n = len(wanted) if wanted is not None else validate.quantity(count)
     if n == 0:
         raise InvalidInput(field="serials", reason="no serials given")
-    assigned = check_room(s, doc, ln, n)
+    assigned = target.room_for(n)
     warnings: list[str] = []
     label_lot = validate.code("lot", lot) if lot is not None else None
     if wanted is None:
@@ -323,14 +306,14 @@ def allocate_serials(
         if len(picked) < n:
             raise InsufficientStock(
                 item=it.sku,
-                location=location_code(s, ln.location_id) or "",
+                location=target.location,
                 requested=n,
                 available=len(picked),
             )
         ids = [i for i, _ in picked]
         done = tuple(sn for _, sn in picked)
     else:
-        ids = _check_allocatable(ctx, doc, ln, it, wanted, warnings, label_lot)
+        ids = _check_allocatable(ctx, target, wanted, warnings, label_lot)
         done = tuple(wanted)
     changed = 0
     for part in chunks(ids):
@@ -353,24 +336,24 @@ def allocate_serials(
         line=ln.line_no,
         item=it.sku,
         action="allocate",
-        location=location_code(s, ln.location_id) or "",
+        location=target.location,
         serials=done,
         assigned=assigned + n,
         line_quantity=ln.quantity,
         warnings=tuple(warnings),
+        progress=target.after(n),
     )
 
 
 def _check_allocatable(
     ctx: Ctx,
-    doc: Document,
-    ln: DocumentLine,
-    it: Item,
+    target: StepLine,
     wanted: list[str],
     warnings: list[str],
     label_lot: str | None = None,
 ) -> list[int]:
     s = ctx.session
+    doc, ln, it = target.doc, target.line, target.item
     rows: dict[str, SerialNumber] = {}
     for part in chunks(wanted):
         q = (
@@ -381,7 +364,7 @@ def _check_allocatable(
         )
         rows.update((r.serial, r) for r in s.execute(q).scalars())
     ids: list[int] = []
-    wanted_loc = location_code(s, ln.location_id)
+    wanted_loc = target.location
     for sn in wanted:
         row = rows.get(sn)
         if row is None:
@@ -484,17 +467,7 @@ def unassign_serial(ctx: Ctx, number: str, *, serial: str, item: str | None = No
         raise SerialNotOnLine(serial=sn, line=0)
     row, ln = found
     release_serials(s, [row.id])
-    it = s.get(Item, row.item_id)
-    return Assignment(
-        document=doc.number,
-        line=ln.line_no,
-        item=it.sku if it else "",
-        action="unassign",
-        location=location_code(s, ln.location_id) or "",
-        serials=(sn,),
-        assigned=assigned_count(s, ln),
-        line_quantity=ln.quantity,
-    )
+    return unassigned(s, doc, ln.line_no, serials=(sn,))
 
 
 def release_serials(s: Session, ids: Sequence[int]) -> None:

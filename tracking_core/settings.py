@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
 
@@ -11,9 +12,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from tracking_core.auth import PERMISSIONS
-from tracking_core.errors import DuplicateKey, InvalidInput, PermissionDenied
+from tracking_core.errors import DuplicateKey, InvalidInput, MaskCollision, PermissionDenied
 from tracking_core.masks import Mask
-from tracking_core.models import SerialNumber, Setting, SettingChange
+from tracking_core.models import Item, SerialNumber, Setting, SettingChange
 
 AllocationOrder = Literal["fifo", "fefo", "lifo", "by_number"]
 Policy = Literal["refuse", "warn", "allow"]
@@ -90,7 +91,7 @@ def _validate(key: str, value: Any) -> Any:
 
 
 def update_settings(
-    s: Session, changes: dict[str, Any], *, actor: str, role: str | None, now: dt.datetime
+    s: Session, changes: Mapping[str, Any], *, actor: str, role: str | None, now: dt.datetime
 ) -> Settings:
     """Apply and audit setting changes; the caller's role must be setup or admin."""
     if role not in SETUP_ROLES:
@@ -112,8 +113,6 @@ def update_settings(
     s.flush()
     new = Settings.load(s)
     if {"allow_duplicate_serials", "default_serial_mask"} & validated.keys():
-        from tracking_core.catalog import check_mask_collisions  # catalog imports settings
-
         check_mask_collisions(s, new)
     return new
 
@@ -129,6 +128,29 @@ def _switch_duplicate_serials(s: Session, *, allow: bool) -> None:
     if dup is not None:
         raise DuplicateKey(entity="serial used by several items", key=dup)
     s.execute(update(SerialNumber).values(unique_serial=SerialNumber.serial))
+
+
+def check_mask_collisions(s: Session, settings: Settings, focus: str | None = None) -> None:
+    """Refuse serial masks of two items that could generate the same number.
+
+    Items sharing one mask text share one counter, so those never collide. Only checked
+    while duplicate serials across items are not allowed; ``focus`` names the item just
+    changed, so the error speaks of it first. It guards the ``allow_duplicate_serials``
+    promise, so it lives here beside that setting; catalog calls it on item changes.
+    """
+    if settings.allow_duplicate_serials:
+        return
+    rows = s.execute(select(Item.sku, Item.serial_mask).where(Item.tracking == "serial")).all()
+    by_mask: dict[str, str] = {}
+    for sku, text in sorted(rows, key=lambda r: (r[0] != focus, r[0])):
+        by_mask.setdefault(text or settings.default_serial_mask, sku)
+    masks = [(sku, Mask.parse(text)) for text, sku in by_mask.items()]
+    for i, (sku, mine) in enumerate(masks):
+        for other_sku, other in masks[i + 1 :]:
+            if mine.could_collide(other):
+                raise MaskCollision(
+                    mask=mine.text, item=sku, other_item=other_sku, other_mask=other.text
+                )
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from tracking_core.errors import (
 )
 from tracking_core.models import Operator, OperatorSignIn
 from tracking_core.operators import check_badge, operator_row
+from tracking_core.vocabulary import Role, SignInResult
 
 FREE_FAILURES = 2
 MAX_DELAY = 900  # seconds
@@ -46,7 +47,7 @@ _N, _R, _P = 2**14, 8, 1  # scrypt: about 16 MiB and a few tens of ms per check
 class SignInRecord:
     badge: str
     device: str | None
-    result: str
+    result: SignInResult
     at: dt.datetime
 
 
@@ -56,7 +57,7 @@ class OperatorSignInInfo:
 
     badge: str
     name: str
-    role: str
+    role: Role
     expires_at: dt.datetime | None = None
 
 
@@ -108,7 +109,7 @@ def attempt(ctx: Ctx, badge: str, pin: object, *, device: str | None) -> Operato
         raise InvalidInput(field="pin", reason="must be 4 to 8 digits")
     row = s.execute(select(Operator).where(Operator.badge == code).with_for_update()).scalar()
 
-    def audit(result: str) -> None:
+    def audit(result: SignInResult) -> None:
         s.add(
             OperatorSignIn(
                 badge=code,

@@ -7,12 +7,23 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Literal
 
+from tracking_core.vocabulary import (
+    Direction,
+    DocStatus,
+    DocType,
+    LocationKind,
+    LotStatus,
+    PartnerKind,
+    SerialStatus,
+    TrackingKind,
+)
+
 
 @dataclass(frozen=True)
 class ItemInfo:
     sku: str
     description: str
-    tracking: Literal["none", "lot", "serial"]
+    tracking: TrackingKind
     uom: str
     gtins: tuple[str, ...]
     serial_mask: str | None
@@ -26,7 +37,7 @@ class ItemInfo:
 class LocationInfo:
     code: str
     name: str
-    kind: str
+    kind: LocationKind
     parent: str | None
 
 
@@ -34,7 +45,7 @@ class LocationInfo:
 class PartnerInfo:
     code: str
     name: str
-    kind: str
+    kind: PartnerKind
 
 
 @dataclass(frozen=True)
@@ -46,7 +57,7 @@ class LineSpec:
     location: str
     unit_cost: Decimal | None = None
     to_location: str | None = None
-    direction: Literal["in", "out"] | None = None  # adjustments only; others follow the type
+    direction: Direction | None = None  # adjustments only; others follow the type
     expected_serials: tuple[str, ...] = ()
     unit_price: Decimal | None = None  # shipments: the sales price, never a cost
 
@@ -55,8 +66,8 @@ class LineSpec:
 class LineInfo:
     line: int
     item: str
-    tracking: str
-    direction: str
+    tracking: TrackingKind
+    direction: Direction
     quantity: int
     assigned: int
     open: int
@@ -72,8 +83,8 @@ class LineInfo:
 @dataclass(frozen=True)
 class DocumentInfo:
     number: str
-    doc_type: str
-    status: str
+    doc_type: DocType
+    status: DocStatus
     partner: str | None
     reference: str | None
     created_at: dt.datetime
@@ -105,6 +116,8 @@ class Assignment:
     assigned: int = 0
     line_quantity: int = 0
     warnings: tuple[str, ...] = ()
+    # the line as the step left it (as the document view shows it): no re-read needed
+    progress: LineInfo | None = None
 
     @property
     def quantity(self) -> int:
@@ -114,7 +127,7 @@ class Assignment:
 @dataclass(frozen=True)
 class PostResult:
     document: str
-    doc_type: str
+    doc_type: DocType
     posted_at: dt.datetime
     serial_records: int
     lot_records: int
@@ -143,7 +156,7 @@ class Movement:
     id: int
     posted_at: dt.datetime
     document: str
-    doc_type: str
+    doc_type: DocType
     partner: str | None
     from_location: str | None
     to_location: str | None
@@ -163,7 +176,7 @@ class Movement:
 class SerialInfo:
     item: str
     serial: str
-    status: str
+    status: SerialStatus
     location: str | None
     held_by: str | None  # the open document holding it
     lot: str | None
@@ -182,7 +195,7 @@ class LotSerial:
     """A serial of a serialized item's lot, where it is now."""
 
     serial: str
-    status: str
+    status: SerialStatus
     location: str | None
     expiry: dt.date | None
 
@@ -191,7 +204,7 @@ class LotSerial:
 class LotInfo:
     item: str
     lot: str
-    status: str
+    status: LotStatus
     expiry: dt.date | None
     production_date: dt.date | None
     quarantine_until: dt.date | None
@@ -215,9 +228,9 @@ class TraceHit:
     serial: str | None
     lot: str | None
     document: str
-    doc_type: str
+    doc_type: DocType
     partner: str | None
-    partner_kind: str | None
+    partner_kind: PartnerKind | None
     quantity: int
     posted_at: dt.datetime
     location: str | None
@@ -263,8 +276,8 @@ class ShipNotice:
     """The expected serials of a document's lines: received, missing, unexpected."""
 
     document: str
-    doc_type: str
-    status: str
+    doc_type: DocType
+    status: DocStatus
     partner: str | None
     complete: bool  # nothing missing, nothing unexpected
     lines: tuple[ExpectedLine, ...] = ()

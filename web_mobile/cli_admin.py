@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
+from tracking_core import ROLES, Role
 from tracking_core.db import data_dir
-from tracking_core.models import ROLES
 from web_mobile.cli_common import CliError, State, emit, json_option, pass_state, table
 
 
@@ -55,7 +55,7 @@ def token() -> None:
 @click.option("--name", required=True, help="Who or what uses it, e.g. erp.")
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @pass_state
-def token_create(state: State, name: str, role: str) -> None:
+def token_create(state: State, name: str, role: Role) -> None:
     """Create a token; it is printed once (stdout holds only the token)."""
     secret, info = state.core.create_token(name=name, role=role)
     click.echo(secret)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from tracking_core import JOB_STATUSES, JobStatus
 from web_mobile.cli_common import CliError, State, emit, json_option, pass_state, table
 
 if TYPE_CHECKING:  # the printing stack is imported only by the commands that print
@@ -31,13 +32,11 @@ def labels() -> None:
 
 
 @labels.command("list")
-@click.option(
-    "--status", type=click.Choice(["pending", "sending", "printed", "unconfirmed", "cancelled"])
-)
+@click.option("--status", type=click.Choice(JOB_STATUSES))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @json_option
 @pass_state
-def labels_list(state: State, status: str | None, limit: int, as_json: bool) -> None:
+def labels_list(state: State, status: JobStatus | None, limit: int, as_json: bool) -> None:
     jobs = state.core.outbox.jobs(status=status, limit=limit)
     emit(
         as_json,

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 import click
 
+from tracking_core.commands import CancelDocument, PostDocument, ReverseDocument
 from tracking_core.core import Tracking
 from tracking_core.values import DocumentInfo, Movement
 from web_mobile.cli_common import State, cell, emit, json_option, pass_state, progress, table
@@ -221,7 +222,7 @@ def document(state: State, number: str, as_json: bool) -> None:
 @pass_state
 def post(state: State, number: str) -> None:
     """Post an open document: its assignments become stock movements."""
-    r = state.core.post(number)
+    r = state.core.execute(PostDocument(number))
     click.echo(
         f"{r.doc_type} {r.document} posted: {r.serial_records} serial and "
         f"{r.lot_records} lot transaction records"
@@ -233,7 +234,7 @@ def post(state: State, number: str) -> None:
 @pass_state
 def cancel(state: State, number: str) -> None:
     """Cancel an open document, releasing its reservations and pending numbers."""
-    click.echo(_document_text(state.core.cancel(number)))
+    click.echo(_document_text(state.core.execute(CancelDocument(number))))
 
 
 @click.command()
@@ -241,7 +242,7 @@ def cancel(state: State, number: str) -> None:
 @pass_state
 def reverse(state: State, number: str) -> None:
     """Undo a posted document with a reversal document."""
-    r = state.core.reverse(number)
+    r = state.core.execute(ReverseDocument(number))
     click.echo(
         f"{r.doc_type} {r.document} reverses {r.reverses}: {r.serial_records} serial and "
         f"{r.lot_records} lot transaction records"

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
+from tracking_core import PARTNER_KINDS
 from tracking_core.core import Tracking
-from tracking_core.models import PARTNER_KINDS
 from tracking_core.values import ShipNotice
 from web_mobile.cli_common import State, emit, json_option, pass_state, table
 from web_mobile.cli_stock import (
@@ -195,7 +195,7 @@ def movement_options(fn: Any) -> Any:
 @click.option("--to", required=True, metavar="LOCATION", help="Where it goes.")
 @movement_options
 @pass_state
-def transfer(state: State, from_: str, to: str, **move: Any) -> None:
+def transfer(state: State, /, from_: str, to: str, **move: Any) -> None:
     """Move stock between locations in one transfer: serials, a lot quantity, or a quantity."""
     whole_document(
         state,
@@ -215,7 +215,7 @@ def transfer(state: State, from_: str, to: str, **move: Any) -> None:
 @movement_options
 @click.option("--expiry", type=DATE, help="YYYY-MM-DD, for a lot new to the warehouse.")
 @pass_state
-def customer_return(state: State, expiry: dt.datetime | None, **move: Any) -> None:
+def customer_return(state: State, /, expiry: dt.datetime | None, **move: Any) -> None:
     """A customer return: shipped serials come back with their history, or a lot quantity."""
     whole_document(
         state,
@@ -233,7 +233,7 @@ def customer_return(state: State, expiry: dt.datetime | None, **move: Any) -> No
 @click.option("--location", required=True, help="Where it leaves from.")
 @movement_options
 @pass_state
-def vendor_return(state: State, **move: Any) -> None:
+def vendor_return(state: State, /, **move: Any) -> None:
     """Return stock to the vendor: serials or a lot quantity leave the warehouse."""
     whole_document(state, "returning serials", inbound=False, doc_type="vendor_return", **move)
 

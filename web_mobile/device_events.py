@@ -13,7 +13,8 @@ from flask import Flask
 KEY = "scantrack.on_revoke"
 
 
-def on_revoke(app: Flask, listener: Callable[[str], None]) -> None:
+def on_revoke(app: Flask, listener: Callable[[str], object]) -> None:
+    """``listener(name)`` after device ``name`` is revoked (what it answers is unused)."""
     app.extensions.setdefault(KEY, []).append(listener)
 
 

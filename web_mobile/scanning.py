@@ -1,7 +1,8 @@
 """The one scan path of the web layer: ``POST /api/v1/scans`` and the ``/scan`` namespace.
 
-Both hand a scan (or a button's command) to the same ``Gateway`` call, with the scanning
-device's own scan profile, and answer its ``Feedback`` unchanged. After each step the
+Both hand a scan (or a button's command) to the same ``Gateway`` call (the core reads
+it with the device's own scan profile, else its station's), and answer its ``Feedback``
+unchanged. After each step the
 listeners registered with :func:`after_step` hear what it did (the handheld protocol
 pushes ``session``, ``label`` and ``feedback`` from there); a failing listener is logged
 and never changes the answer.
@@ -17,11 +18,11 @@ from typing import Any
 from flask import Flask, current_app
 
 from scanner_gateway.interpret.profile import ScanProfile
-from scanner_gateway.session import Gateway
-from scanner_gateway.session.feedback import Feedback
-from scanner_gateway.session.gateway import CommandScan, ScanRequest
+from scanner_gateway.session import Feedback, Gateway, SessionState
+from scanner_gateway.session.gateway import ScanRequest, command_barcode
 from tracking_core.core import Actor
 from tracking_core.errors import IdempotencyConflict
+from tracking_core.scan import ScanReply
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,11 @@ class StepDone:
     raw: str  # what was scanned; a command as its label, e.g. ``CMD:MODE:receive``
     feedback: Feedback
     caller: Actor
+    reply: ScanReply | None = None  # the session after the step and the device's station
+
+    @property
+    def state(self) -> SessionState | None:
+        return None if self.reply is None else self.reply.state
 
 
 Listener = Callable[[StepDone], None]
@@ -53,36 +59,37 @@ def after_step(app: Flask, listener: Listener) -> None:
     app.extensions.setdefault(AFTER_STEP, []).append(listener)
 
 
-def set_profile_lookup(app: Flask, lookup: ProfileLookup) -> None:
-    """How a device's own scan profile is found (None: the gateway's default)."""
+def set_fallback_profile(app: Flask, lookup: ProfileLookup) -> None:
+    """How the profile of a device without one of its own is found (its station's; None:
+    the gateway's default). A device's own profile comes with the scan, from the core."""
     app.extensions[PROFILES] = lookup
 
 
-def device_profile(device: str, app: Flask | None = None) -> ScanProfile | None:
+def fallback_profile(device: str, app: Flask | None = None) -> ScanProfile | None:
     lookup: ProfileLookup | None = (app or current_app).extensions.get(PROFILES)
     return None if lookup is None else lookup(device)
 
 
 def scan(device: str, scan_id: str, raw: str, symbology: str | None, *, caller: Actor) -> Feedback:
     req = ScanRequest(device, scan_id, raw, symbology)
-    fb = gateway().scan(req, profile=device_profile(device), caller=caller)
+    out = gateway().reply(req, profile=fallback_profile(device), caller=caller)
     seen = raw if symbology is None or raw.startswith("]") else symbology + raw
-    _notify(StepDone(device, scan_id, seen, fb, caller))
-    return fb
+    return _notify(StepDone(device, scan_id, seen, out.feedback, caller, out))
 
 
 def command(device: str, scan_id: str, name: str, argument: Any, *, caller: Actor) -> Feedback:
-    fb = gateway().command(device, scan_id, name, argument, caller=caller)
-    arg = None if argument is None else str(argument)
-    _notify(StepDone(device, scan_id, CommandScan(name, arg).value, fb, caller))
-    return fb
+    out: ScanReply = gateway().command_reply(device, scan_id, name, argument, caller=caller)
+    raw = command_barcode(name, argument).value
+    return _notify(StepDone(device, scan_id, raw, out.feedback, caller, out))
 
 
-def _notify(step: StepDone) -> None:
+def _notify(step: StepDone) -> Feedback:
+    """Tell the listeners what the step did; answers its feedback."""
     if step.feedback.code == IdempotencyConflict.code:
-        return  # the scan id was used for other content: nothing happened
+        return step.feedback  # the scan id was used for other content: nothing happened
     for listener in current_app.extensions.get(AFTER_STEP, []):
         try:
             listener(step)
         except Exception:
             log.exception("after-step listener %r failed for %s", listener, step.scan_id)
+    return step.feedback

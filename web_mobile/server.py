@@ -79,7 +79,7 @@ def _run_stop(app: Any) -> None:
             log.exception("stopping %r failed", fn)
 
 
-class _Arbiter(Arbiter):  # type: ignore[misc]
+class _Arbiter(Arbiter):
     def handle_int(self) -> None:
         """Ctrl+C stops gracefully like SIGTERM (gunicorn's own stops at once)."""
         raise StopIteration
@@ -94,7 +94,7 @@ def _post_fork(_server: Any, worker: Any) -> None:
         fn()
 
 
-class Server(BaseApplication):  # type: ignore[misc]
+class Server(BaseApplication):
     """gunicorn's application API around an already built Flask app."""
 
     def __init__(
@@ -134,7 +134,9 @@ class Server(BaseApplication):  # type: ignore[misc]
             if key in self.cfg.settings and value is not None:
                 self.cfg.set(key, value)
 
-    def load(self) -> Flask:
+    # One WSGI contract written two ways: Flask's __call__ takes a dict environ and a
+    # StartResponse, gunicorn's stubs offer a MutableMapping and a plain callable.
+    def load(self) -> Flask:  # type: ignore[override]
         return self.application
 
     def run(self) -> None:

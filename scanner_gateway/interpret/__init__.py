@@ -15,7 +15,7 @@ Digital Link, through biip), :mod:`.gtin` (EAN/UPC), :mod:`.hibc`, :mod:`.own_la
 
 from scanner_gateway.interpret.barcode import KINDS, Barcode, Fields, Kind
 from scanner_gateway.interpret.interpret import interpret
-from scanner_gateway.interpret.own_labels import COMMANDS
+from scanner_gateway.interpret.own_labels import COMMANDS, CommandName
 from scanner_gateway.interpret.profile import (
     DEFAULT_MODES,
     DEFAULT_PROFILE,
@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_PROFILE",
     "KINDS",
     "Barcode",
+    "CommandName",
     "Fields",
     "Kind",
     "LabelPrefixes",

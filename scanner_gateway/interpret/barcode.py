@@ -21,10 +21,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, get_args
-
-if TYPE_CHECKING:
-    from scanner_gateway.interpret.profile import ScanProfile
+from typing import Any, Literal, get_args
 
 __all__ = ["KINDS", "Barcode", "Fields", "Kind", "failed", "show"]
 
@@ -144,23 +141,6 @@ class Barcode:
             object.__setattr__(self, "fields", Fields(self.fields))
 
     @classmethod
-    def parse(
-        cls,
-        raw: str | bytes,
-        *,
-        profile: ScanProfile | None = None,
-        symbology: str | None = None,
-    ) -> Barcode:
-        """Interpret a raw scan; the same as :func:`~scanner_gateway.interpret.interpret`.
-
-        >>> Barcode.parse("]C110D9T").lot
-        'D9T'
-        """
-        from scanner_gateway.interpret.interpret import interpret
-
-        return interpret(raw, profile=profile, symbology=symbology)
-
-    @classmethod
     def invalid(cls, value: str, error: str, *, symbology: str | None = None) -> Barcode:
         """An unreadable scan and the reason."""
         return cls(kind="invalid", value=value, symbology=symbology, error=error)
@@ -185,7 +165,8 @@ class Barcode:
     def from_dict(cls, data: Mapping[str, Any]) -> Barcode:
         """The inverse of :meth:`to_dict` (a Barcode kept as JSON, e.g. in a session).
 
-        >>> b = Barcode.parse("]C11726123110L1")
+        >>> from scanner_gateway.interpret import interpret
+        >>> b = interpret("]C11726123110L1")
         >>> Barcode.from_dict(b.to_dict()) == b
         True
         """

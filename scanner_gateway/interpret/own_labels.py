@@ -42,14 +42,16 @@ True
 from __future__ import annotations
 
 import re
+from typing import Literal, get_args
 
 from scanner_gateway.interpret.barcode import Barcode, failed, show
 from scanner_gateway.interpret.profile import ScanProfile
 
-__all__ = ["COMMANDS", "READINGS", "parse_own_label"]
+__all__ = ["COMMANDS", "READINGS", "CommandName", "parse_own_label"]
 
 #: Command names a command label gives (``Barcode.command``).
-COMMANDS = ("mode", "confirm", "undo", "cancel", "new", "generate", "quantity", "choose")
+CommandName = Literal["mode", "confirm", "undo", "cancel", "new", "generate", "quantity", "choose"]
+COMMANDS: tuple[CommandName, ...] = get_args(CommandName)
 #: The readings ``CMD:CHOOSE:...`` picks between (the answer to an ambiguous scan).
 READINGS = ("gs1", "literal")
 _NAMES = {

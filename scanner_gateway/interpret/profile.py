@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from scanner_gateway.modes import MODES
+from tracking_core.scan import MODES
 
 __all__ = [
     "AMBIGUOUS_AI",

@@ -13,9 +13,10 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar
 
 from scanner_gateway.labels.errors import InvalidLabelData, InvalidLabelSize
+from tracking_core import LabelKind  # the core's label outbox names the same kinds
 
 __all__ = [
     "DPI",
@@ -30,7 +31,6 @@ __all__ = [
     "labels_from_payload",
 ]
 
-LabelKind = Literal["serial", "lot", "sscc", "location"]
 DPI = (203, 300, 600)
 # Zebra print heads are 8, 12 and 24 dots per millimetre (sold as 203, 300, 600 dpi).
 _DOTS_PER_MM = {203: 8, 300: 12, 600: 24}

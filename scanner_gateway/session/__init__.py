@@ -1,12 +1,11 @@
 """Scan sessions: one per device, state in the database, one step per scan.
 
-``RawScan -> interpret -> Barcode -> plan(state, barcode) -> Step -> execute -> Outcome ->
-Feedback``; domain errors become feedback in exactly one place (``feedback.from_error``).
+``RawScan -> interpret -> Barcode -> plan(state, barcode) -> Step -> Tracking.scan ->
+Feedback``: the gateway plans, the core runs the step in one transaction; domain errors
+become feedback in exactly one place (``tracking_core.scan.answer.from_error``).
 """
 
-from scanner_gateway.modes import MODES
-from scanner_gateway.session.feedback import Feedback
 from scanner_gateway.session.gateway import Gateway
-from scanner_gateway.session.state import SessionState
+from tracking_core.scan import MODES, SOUNDS, Feedback, SessionState, Status
 
-__all__ = ["MODES", "Feedback", "Gateway", "SessionState"]
+__all__ = ["MODES", "SOUNDS", "Feedback", "Gateway", "SessionState", "Status"]

@@ -1,200 +1,49 @@
 """plan(state, barcode) -> Step: what a scan means in the session's current context.
 
 Pure apart from ``lookup``, which answers "is this code an item, and how is it tracked?".
+:func:`plan_scan` is the whole plan the core's scan unit of work calls back for one scan:
+the answer to a pending question first, then the step.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from scanner_gateway.interpret.barcode import Barcode
 from scanner_gateway.interpret.own_labels import READINGS
-from scanner_gateway.modes import MODES
-from scanner_gateway.session.state import SessionState
-
-
-class ScanData(Protocol):
-    """The parts of an interpreted barcode the session reads."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def value(self) -> str: ...
-    @property
-    def gtin(self) -> str | None: ...
-    @property
-    def serial(self) -> str | None: ...
-    @property
-    def lot(self) -> str | None: ...
-    @property
-    def expiry(self) -> dt.date | None: ...
-    @property
-    def production_date(self) -> dt.date | None: ...
-    @property
-    def quantity(self) -> int | None: ...
-    @property
-    def warnings(self) -> tuple[str, ...]: ...
-    @property
-    def error(self) -> str | None: ...
-
-
-@dataclass(frozen=True)
-class ItemRef:
-    sku: str
-    tracking: str
-
-
-Lookup = Callable[[str], ItemRef | None]
-
-
-@dataclass(frozen=True)
-class SetMode:
-    mode: str
-
-
-@dataclass(frozen=True)
-class SetDocument:
-    number: str
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    pass
-
-
-@dataclass(frozen=True)
-class SetLocation:
-    code: str
-
-
-@dataclass(frozen=True)
-class SetOperator:
-    badge: str
-
-
-@dataclass(frozen=True)
-class SetPartner:
-    code: str
-
-
-@dataclass(frozen=True)
-class SetItem:
-    sku: str
-
-
-@dataclass(frozen=True)
-class SetQuantity:
-    quantity: int
-
-
-@dataclass(frozen=True)
-class Assign:
-    """A generate step (inbound modes) or an allocate step (outbound modes)."""
-
-    item: ItemRef
-    serial: str | None = None
-    lot: str | None = None
-    quantity: int = 1
-    expiry: dt.date | None = None
-    production_date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class SetLot:
-    """Receive: a lot label for a serialized item, kept for the serials that follow it."""
-
-    item: ItemRef
-    lot: str
-    expiry: dt.date | None = None
-    production_date: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class GenerateN:
-    count: int
-
-
-@dataclass(frozen=True)
-class Verify:
-    """Ship mode: a packer checks a scanned serial is on the document."""
-
-    item: ItemRef
-    serial: str
-    lot: str | None = None  # the lot on the label, checked against the serial's
-
-
-@dataclass(frozen=True)
-class CountSerial:
-    serial: str
-
-
-@dataclass(frozen=True)
-class Inquire:
-    barcode: Any
-
-
-@dataclass(frozen=True)
-class Confirm:
-    pass
-
-
-@dataclass(frozen=True)
-class Undo:
-    pass
-
-
-@dataclass(frozen=True)
-class Cancel:
-    pass
-
-
-@dataclass(frozen=True)
-class Ask:
-    """A plain code that also reads as GS1 (``21SN3``): apply nothing, ask which is meant.
-
-    ``number`` says what the literal text would be for ``item``: ``serial`` or ``lot``.
-    """
-
-    barcode: Any
-    item: ItemRef
-    number: str
-
-
-@dataclass(frozen=True)
-class Refuse:
-    code: str
-    message: str
-
-
-Step = (
-    SetMode
-    | SetDocument
-    | NewDocument
-    | SetLocation
-    | SetOperator
-    | SetPartner
-    | SetItem
-    | SetQuantity
-    | Assign
-    | SetLot
-    | GenerateN
-    | Verify
-    | CountSerial
-    | Inquire
-    | Confirm
-    | Undo
-    | Cancel
-    | Ask
-    | Refuse
+from tracking_core.scan import (
+    MODES,
+    Ask,
+    Assign,
+    Cancel,
+    Confirm,
+    CountSerial,
+    GenerateN,
+    Inquire,
+    ItemLookup,
+    ItemRef,
+    Label,
+    NewDocument,
+    Planned,
+    Refuse,
+    SessionState,
+    SetDocument,
+    SetItem,
+    SetLocation,
+    SetLot,
+    SetMode,
+    SetOperator,
+    SetPartner,
+    SetQuantity,
+    Step,
+    Undo,
+    Verify,
 )
 
 
-def _command(b: ScanData) -> Step:
-    name = (getattr(b, "command", None) or "").lower()
-    arg = getattr(b, "argument", None)
+def _command(b: Barcode) -> Step:
+    name = (b.command or "").lower()
+    arg = b.argument
     if name == "mode":
         mode = str(arg or "").lower()
         if mode not in MODES:
@@ -227,18 +76,19 @@ def _command(b: ScanData) -> Step:
     return Refuse("unknown_command", f"Unknown command {name or b.value!r}")
 
 
-def choice(state: SessionState, b: ScanData) -> ScanData | Refuse:
+def choice(state: SessionState, b: Barcode) -> Barcode | Refuse:
     """The reading ``CMD:CHOOSE:GS1``/``:LITERAL`` picks from the pending question."""
-    arg = str(getattr(b, "argument", None) or "").lower()
+    arg = str(b.argument or "").lower()
     if arg not in READINGS:
-        got = getattr(b, "argument", None)
-        return Refuse("unknown_reading", f"Choose one of {', '.join(READINGS)}, got {got!r}")
+        return Refuse(
+            "unknown_reading", f"Choose one of {', '.join(READINGS)}, got {b.argument!r}"
+        )
     if state.pending is None:
         return Refuse("no_question", "There is no question to answer: scan the label again")
     return Barcode.from_dict(state.pending[arg])
 
 
-def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
+def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
     """The step a scan makes in this state; a Refuse says why a scan makes no sense here."""
     kind = b.kind
     if kind == "invalid":
@@ -246,16 +96,16 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
     if kind == "command":
         return _command(b)
     if kind == "operator":
-        return SetOperator(str(getattr(b, "operator", None) or b.value))
+        return SetOperator(b.operator or b.value)
     if kind == "partner":
-        return SetPartner(str(getattr(b, "partner", None) or b.value))
+        return SetPartner(b.partner or b.value)
     if state.mode == "inquiry":
-        return Inquire(b)
+        return Inquire(_label(b))
     if kind == "location":
-        return SetLocation(str(getattr(b, "location", None) or b.value))
+        return SetLocation(b.location or b.value)
     if kind == "document":
-        return SetDocument(str(getattr(b, "document", None) or b.value))
-    if getattr(b, "sscc", None) and not b.gtin:  # a pallet or case label, not a unit
+        return SetDocument(b.document or b.value)
+    if b.sscc and not b.gtin:  # a pallet or case label, not a unit
         return Refuse("unexpected_sscc", "An SSCC was scanned; scan the item or unit label")
 
     item: ItemRef | None = None
@@ -263,7 +113,7 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         item = lookup(b.gtin)
         if item is None:
             return Refuse("unknown_item", f"No item has the GTIN {b.gtin}")
-    elif sku := getattr(b, "item", None):  # a vendor rule may name the item by SKU
+    elif sku := b.item:  # a vendor rule may name the item by SKU
         item = lookup(str(sku))
         if item is None:
             return Refuse("unknown_item", f"No item {sku!r}")
@@ -279,8 +129,8 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         item = current
         if current.tracking not in ("serial", "lot"):
             return Refuse("not_tracked", f"{current.sku} is not tracked by serial or lot")
-        if getattr(b, "gs1_reading", None) is not None:  # never store such a number silently
-            return Ask(b, current, current.tracking)
+        if b.gs1_reading is not None:  # never store such a number silently
+            return _ask(b, b.gs1_reading, current)
         if current.tracking == "serial":
             serial = b.value
         else:
@@ -334,3 +184,45 @@ def plan(state: SessionState, b: ScanData, lookup: Lookup) -> Step:
         expiry=expiry,
         production_date=production_date,
     )
+
+
+_READ = ("serial", "lot", "expiry", "best_before", "production_date", "quantity")
+
+
+def _reading(b: Barcode) -> dict[str, Any]:
+    """What a GS1 reading says, named: serial, lot, dates, quantity (else its AIs)."""
+    out: dict[str, Any] = {}
+    for name in _READ:
+        v = getattr(b, name)
+        if v is not None:
+            out[name] = v if isinstance(v, str | int) else v.isoformat()
+    return out or {"fields": dict(b.fields)}
+
+
+def _ask(b: Barcode, gs1: Barcode, item: ItemRef) -> Ask:
+    choices = {"gs1": gs1.to_dict(), "literal": {**b.to_dict(), "gs1_reading": None}}
+    return Ask(b.value, item, item.tracking, _reading(gs1), choices)
+
+
+def _label(b: Barcode) -> Label:
+    return Label(b.kind, b.value, b.gtin, b.serial, b.lot, b.location, b.document)
+
+
+def plan_scan(state: SessionState, barcode: Barcode, lookup: ItemLookup) -> Planned:
+    """The plan of one scan: ``CMD:CHOOSE`` plans the pending question's chosen reading,
+    as if scanned now; any other scan drops the question (``Planned.dropped``)."""
+    command = barcode.kind == "command"
+    if command and barcode.command == "choose":
+        chosen = choice(state, barcode)
+        if isinstance(chosen, Refuse):
+            return Planned(state, chosen, command=True)
+        state = state.with_(pending=None)
+        return Planned(state, plan(state, chosen, lookup), None, chosen.warnings, command=True)
+    dropped = None
+    if state.pending is not None:
+        dropped = state.pending["raw"]
+        state = state.with_(pending=None)
+    step = plan(state, barcode, lookup)
+    if isinstance(step, Ask) and step.raw == dropped:
+        dropped = None  # the same label again: the same question, asked again
+    return Planned(state, step, dropped, barcode.warnings, command=command)

@@ -6,36 +6,9 @@ No timing is asserted: this only checks that the harness drives a real ``scantra
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
 from bench import socket_bench
-
-PG_URL = os.environ.get("SCANTRACK_TEST_DATABASE_URL", "")
-
-
-@pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """PostgreSQL: a database of this test's own, since the bench empties the one it gets."""
-    if not PG_URL:
-        yield None  # the bench makes a fresh SQLite file
-        return
-    name = f"scantrack_socket_bench_{os.getpid()}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        c.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_quick_mode_with_two_handhelds(tmp_path: Path, database_url: str | None) -> None:

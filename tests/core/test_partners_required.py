@@ -6,12 +6,12 @@ import pytest
 
 from scanner_gateway.interpret import interpret
 from scanner_gateway.session import Gateway
-from scanner_gateway.session.state import SessionState
 from scanner_gateway.stations import StationConfig, StationConfigError
 from tests.conftest import Clock
 from tests.gateway.handheld import Hand
 from tracking_core.core import Actor, Tracking
 from tracking_core.errors import DomainError, PartnerRequired, UnexpectedReturn, WrongPartnerKind
+from tracking_core.scan import SessionState
 from tracking_core.values import LineSpec
 
 SETUP = Actor(token="setup-token", role="setup")

@@ -1401,5 +1401,5 @@ def test_kinds() -> None:
     )
 
 
-def test_parse_classmethod_is_interpret() -> None:
-    assert Barcode.parse("10D9T", symbology="]C1") == interpret("]C110D9T")
+def test_symbology_given_apart_reads_as_prefixed() -> None:
+    assert interpret("10D9T", symbology="]C1") == interpret("]C110D9T")

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
-
+from tests.conftest import statements
 from tests.web.conftest import Api
 from tracking_core.core import Tracking
 from tracking_core.values import LineSpec
@@ -67,20 +62,6 @@ def test_list_is_paginated_as_before(master: Api, core: Tracking) -> None:
     receipts = master.ok("GET", "/documents?type=receipt&status=posted")["documents"]
     assert {d["doc_type"] for d in receipts} == {"receipt"}
     assert all(d["lines"][0]["serials"] or d["lines"][0]["lots"] for d in receipts)
-
-
-@contextmanager
-def statements(core: Tracking) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append(statement)
-
-    event.listen(core.db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(core.db.engine, "before_cursor_execute", count)
 
 
 def _lined_documents(core: Tracking, n: int, lines: int) -> None:

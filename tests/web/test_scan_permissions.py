@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from scanner_gateway.session.state import DOC_TYPE, SessionState
 from tests.web.conftest import Api, snapshot
 from tracking_core.core import Tracking
+from tracking_core.scan import DOC_TYPE, SessionState
 from tracking_core.values import LineSpec
 
 ROLES = ("admin", "setup", "operator", "integration")

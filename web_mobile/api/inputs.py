@@ -19,15 +19,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import request
 
+from tracking_core import one_of
+from tracking_core.errors import InvalidInput
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.openapi import SCHEMAS
 
 _NAMES = {"object": "an object", "array": "an array", "integer": "an integer"}
 INT64 = 2**63 - 1
+Word = TypeVar("Word", bound=str)
 
 
 def _kind(value: Any) -> str:
@@ -140,13 +143,15 @@ def arg(name: str) -> str | None:
     return None if value is None or value == "" else plain(name, value)
 
 
-def choice_arg(name: str, choices: Sequence[str], default: str | None = None) -> str | None:
+def choice_arg(name: str, choices: tuple[Word, ...], default: Word | None = None) -> Word | None:
+    """One of ``choices`` (typed as they are), ``default`` when not given."""
     value = arg(name)
     if value is None:
         return default
-    if value not in choices:
-        raise invalid_request(name, f"must be one of {', '.join(choices)}")
-    return value
+    try:
+        return one_of(name, value, choices)
+    except InvalidInput as refused:
+        raise invalid_request(name, refused.reason) from None
 
 
 def int_arg(name: str, default: int, *, low: int = 0, high: int = INT64) -> int:

@@ -19,8 +19,8 @@ import typing
 from typing import Any
 
 from scanner_gateway.interpret import COMMANDS
-from tracking_core.auth import roles_for
-from tracking_core.models import (
+from tracking_core import (
+    DIRECTIONS,
     DOC_STATUSES,
     DOC_TYPES,
     JOB_STATUSES,
@@ -30,7 +30,9 @@ from tracking_core.models import (
     ROLES,
     TRACKING,
 )
+from tracking_core.auth import roles_for
 from tracking_core.settings import SETUP_ROLES, Settings
+from web_mobile.api.bodies import Outcome, SsccUnit, StepAction
 
 Schema = dict[str, Any]
 
@@ -82,13 +84,18 @@ def _obj(props: dict[str, Schema], *required: str) -> Schema:
     return out
 
 
+def _words(literal: Any) -> list[str]:
+    """The values of a ``Literal`` type, for an enum (bodies type the field with it)."""
+    return list(typing.get_args(literal))
+
+
 def _ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _setting_schema(hint: Any) -> Schema:
     if typing.get_origin(hint) is typing.Literal:
-        return {"type": "string", "enum": list(typing.get_args(hint))}
+        return {"type": "string", "enum": _words(hint)}
     kind = {bool: "boolean", int: "integer", str: "string"}[hint]
     return {"type": kind}
 
@@ -221,7 +228,7 @@ SCHEMAS: dict[str, Schema] = {
             "to_location": _s("transfers only: the destination"),
             "direction": {
                 "type": "string",
-                "enum": ["in", "out"],
+                "enum": list(DIRECTIONS),
                 "description": "adjustments only",
             },
             "expected_serials": {
@@ -283,7 +290,7 @@ SCHEMAS: dict[str, Schema] = {
     "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
     "SerialStep": _obj(
         {
-            "action": {"type": "string", "enum": ["generate", "allocate"]},
+            "action": {"type": "string", "enum": _words(StepAction)},
             "line": _int("line number; or give item", minimum=1),
             "item": _s("SKU or GTIN: its first line with room"),
             "serials": {
@@ -332,7 +339,7 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "LotStep": _obj(
         {
-            "action": {"type": "string", "enum": ["generate", "allocate"]},
+            "action": {"type": "string", "enum": _words(StepAction)},
             "line": _int("line number; or give item", minimum=1),
             "item": _s("SKU or GTIN: its first line with room"),
             "lot": _s("generate: default a new lot from the mask; allocate: by suggestion"),
@@ -490,7 +497,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "outcome": {
                 "type": "string",
-                "enum": ["printed", "resend", "cancel"],
+                "enum": _words(Outcome),
                 "description": "printed: it did print; resend: send the same job again",
             },
             "reason": _s("why (audited); 1 to 200 characters"),
@@ -501,7 +508,7 @@ SCHEMAS: dict[str, Schema] = {
     "SsccRequest": _obj(
         {
             "count": _int("how many SSCCs, 1 to 1000", minimum=1, maximum=1000),
-            "kind": {"type": "string", "enum": ["case", "pallet"], "default": "pallet"},
+            "kind": {"type": "string", "enum": _words(SsccUnit), "default": "pallet"},
             "printer": _s("default: the device's station, else the default printer"),
         },
         "count",

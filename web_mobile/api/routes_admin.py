@@ -7,6 +7,7 @@ from typing import Any
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import core, current_token
+from web_mobile.api.bodies import OperatorCreate, SettingsPatch, TokenCreate
 from web_mobile.api.inputs import int_arg
 from web_mobile.api.openapi import ADMIN, ANY_ROLE, INT32_MAX, OPERATORS, SETUP
 from web_mobile.api.routing import endpoint
@@ -18,7 +19,7 @@ def get_settings() -> Any:
 
 
 @endpoint(bp, "PATCH", "/settings", roles=SETUP, body="SettingsPatch")
-def patch_settings(body: dict[str, Any]) -> Any:
+def patch_settings(body: SettingsPatch) -> Any:
     token = current_token()
     # The core checks the role as well: settings never change without setup rights.
     return core().update_settings(body, actor=token.name, role=token.role).as_dict()
@@ -36,7 +37,7 @@ def list_tokens() -> Any:
 
 
 @endpoint(bp, "POST", "/tokens", roles=ADMIN, body="TokenCreate", status=201)
-def create_token(body: dict[str, Any]) -> Any:
+def create_token(body: TokenCreate) -> Any:
     secret, info = core().create_token(name=body["name"], role=body["role"])
     return {"token": secret, **encode(info)}
 
@@ -52,9 +53,14 @@ def list_operators() -> Any:
 
 
 @endpoint(bp, "POST", "/operators", roles=OPERATORS, body="OperatorCreate", status=201)
-def create_operator(body: dict[str, Any]) -> Any:
-    fields = {k: body[k] for k in ("role", "pin") if k in body}
-    return encode(core().create_operator(badge=body["badge"], name=body["name"], **fields))
+def create_operator(body: OperatorCreate) -> Any:
+    info = core().create_operator(
+        badge=body["badge"],
+        name=body["name"],
+        role=body.get("role", "operator"),
+        pin=body.get("pin"),
+    )
+    return encode(info)
 
 
 @endpoint(bp, "POST", "/operators/<badge>/deactivate", roles=OPERATORS)

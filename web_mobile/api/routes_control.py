@@ -7,6 +7,7 @@ from typing import Any
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
+from web_mobile.api.bodies import Quarantine, Recall, Scrap
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.openapi import MASTER
 from web_mobile.api.routes_inquiry import lot_json
@@ -14,7 +15,7 @@ from web_mobile.api.routing import endpoint
 
 
 @endpoint(bp, "POST", "/lots/<item>/<lot>/recall", roles=MASTER, body="Recall")
-def recall_lot(item: str, lot: str, body: dict[str, Any]) -> Any:
+def recall_lot(item: str, lot: str, body: Recall) -> Any:
     core().recall_lot(item=item, lot=lot, **body)
     return lot_json(core().lot(lot, item=item))
 
@@ -26,7 +27,7 @@ def release_lot(item: str, lot: str) -> Any:
 
 
 @endpoint(bp, "POST", "/quarantine", roles=MASTER, body="Quarantine")
-def quarantine(body: dict[str, Any]) -> Any:
+def quarantine(body: Quarantine) -> Any:
     """Answers the serial or lot as it is now."""
     c = core()
     item, serial, lot = body["item"], body.get("serial"), body.get("lot")
@@ -42,5 +43,5 @@ def quarantine(body: dict[str, Any]) -> Any:
 
 
 @endpoint(bp, "POST", "/serials/<serial>/scrap", roles=MASTER, body="Scrap", status=201)
-def scrap_serial(serial: str, body: dict[str, Any]) -> Any:
+def scrap_serial(serial: str, body: Scrap) -> Any:
     return encode(core().scrap_serial(serial=serial, actor=actor(), **body))

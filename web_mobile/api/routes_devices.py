@@ -13,6 +13,7 @@ from tracking_core.errors import InvalidInput
 from web_mobile import device_events
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import core
+from web_mobile.api.bodies import DeviceCreate, DeviceProfile, Enrol, OperatorPin, OperatorRole
 from web_mobile.api.inputs import arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, DEVICES, OPERATORS
 from web_mobile.api.routing import endpoint
@@ -47,14 +48,14 @@ def list_devices() -> Any:
 
 
 @endpoint(bp, "POST", "/devices", roles=DEVICES, body="DeviceCreate", status=201)
-def create_device(body: dict[str, Any]) -> Any:
+def create_device(body: DeviceCreate) -> Any:
     profile = check_profile(body.get("profile", {}))
     code, info = core().create_device(body["name"], profile=profile, station=body.get("station"))
     return {**encode(info), "enrolment": enrolment(code, info)}
 
 
 @endpoint(bp, "POST", "/devices/enrol", roles=(), body="Enrol")
-def enrol_device(body: dict[str, Any]) -> Any:
+def enrol_device(body: Enrol) -> Any:
     token, info = core().enrol_device(body["code"])
     return {"device": encode(info), "token": token}
 
@@ -78,17 +79,17 @@ def revoke_device(name: str) -> Any:
 
 
 @endpoint(bp, "PUT", "/devices/<name>/profile", roles=DEVICES, body="DeviceProfile")
-def set_profile(name: str, body: dict[str, Any]) -> Any:
+def set_profile(name: str, body: DeviceProfile) -> Any:
     return encode(core().set_device_profile(name, check_profile(body["profile"])))
 
 
 @endpoint(bp, "PUT", "/operators/<badge>/pin", roles=OPERATORS, body="OperatorPin")
-def set_pin(badge: str, body: dict[str, Any]) -> Any:
+def set_pin(badge: str, body: OperatorPin) -> Any:
     return encode(core().set_operator_pin(badge, body["pin"]))
 
 
 @endpoint(bp, "PUT", "/operators/<badge>/role", roles=OPERATORS, body="OperatorRole")
-def set_role(badge: str, body: dict[str, Any]) -> Any:
+def set_role(badge: str, body: OperatorRole) -> Any:
     return encode(core().set_operator_role(badge, body["role"]))
 
 

@@ -5,29 +5,41 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tracking_core import DOC_STATUSES, DOC_TYPES
 from tracking_core.codec import encode
-from tracking_core.models import DOC_STATUSES, DOC_TYPES
+from tracking_core.commands import AddLine, CancelDocument, PostDocument, ReverseDocument
 from tracking_core.values import DocumentInfo, LineSpec
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core
+from web_mobile.api.bodies import Decimalish, DocumentCreate, Line, Reverse
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import choice_arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, DOCUMENTS, EXPECTED_STATES, INT32_MAX
 from web_mobile.api.routing import endpoint
 
 
-def line_spec(data: dict[str, Any], where: str) -> LineSpec:
-    """A checked ``Line`` body as the core's value (costs as Decimal, never float)."""
-    fields = dict(data)
-    for money in ("unit_cost", "unit_price"):
-        if money in fields:
-            try:
-                fields[money] = Decimal(str(fields[money]))
-            except InvalidOperation:
-                raise invalid_request(f"{where}{money}", "must be a decimal number") from None
-    if "expected_serials" in fields:
-        fields["expected_serials"] = tuple(fields["expected_serials"])
-    return LineSpec(**fields)
+def _decimal(value: Decimalish | None, where: str) -> Decimal | None:
+    """Money as Decimal, never float: ``2.5`` and ``"2.5"`` alike."""
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise invalid_request(where, "must be a decimal number") from None
+
+
+def line_spec(data: Line, where: str) -> LineSpec:
+    """A checked ``Line`` body as the core's value."""
+    return LineSpec(
+        item=data["item"],
+        quantity=data["quantity"],
+        location=data["location"],
+        unit_cost=_decimal(data.get("unit_cost"), f"{where}unit_cost"),
+        to_location=data.get("to_location"),
+        direction=data.get("direction"),
+        expected_serials=tuple(data.get("expected_serials", ())),
+        unit_price=_decimal(data.get("unit_price"), f"{where}unit_price"),
+    )
 
 
 def document_json(info: DocumentInfo) -> dict[str, Any]:
@@ -47,7 +59,7 @@ def list_documents() -> Any:
 
 
 @endpoint(bp, "POST", "/documents", roles=DOCUMENTS, body="DocumentCreate", status=201)
-def create_document(body: dict[str, Any]) -> Any:
+def create_document(body: DocumentCreate) -> Any:
     info = core().create_document(
         body["type"],
         number=body.get("number"),
@@ -70,20 +82,21 @@ def expected_serials(number: str) -> Any:
 
 
 @endpoint(bp, "POST", "/documents/<number>/lines", roles=DOCUMENTS, body="Line", status=201)
-def add_line(number: str, body: dict[str, Any]) -> Any:
-    return encode(core().add_line(number, line_spec(body, "")))
+def add_line(number: str, body: Line) -> Any:
+    return encode(core().execute(AddLine(number, line_spec(body, ""))))
 
 
 @endpoint(bp, "POST", "/documents/<number>/post", roles=DOCUMENTS)
 def post_document(number: str) -> Any:
-    return encode(core().post(number, actor=actor()))
+    return encode(core().execute(PostDocument(number), actor=actor()))
 
 
 @endpoint(bp, "POST", "/documents/<number>/cancel", roles=DOCUMENTS)
 def cancel_document(number: str) -> Any:
-    return document_json(core().cancel(number, actor=actor()))
+    return document_json(core().execute(CancelDocument(number), actor=actor()))
 
 
 @endpoint(bp, "POST", "/documents/<number>/reverse", roles=DOCUMENTS, body="Reverse", status=201)
-def reverse_document(number: str, body: dict[str, Any]) -> Any:
-    return encode(core().reverse(number, reversal_number=body.get("number"), actor=actor()))
+def reverse_document(number: str, body: Reverse) -> Any:
+    command = ReverseDocument(number, reversal_number=body.get("number"))
+    return encode(core().execute(command, actor=actor()))

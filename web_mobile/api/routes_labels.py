@@ -8,10 +8,11 @@ from flask import current_app
 
 from scanner_gateway.interpret.profile import ScanProfile
 from scanner_gateway.labels import MEDIA_TYPES, render_job
+from tracking_core import JOB_STATUSES, LABEL_KINDS
 from tracking_core.codec import encode
-from tracking_core.models import JOB_STATUSES, LABEL_KINDS
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor, core, current_token
+from web_mobile.api.bodies import Decision, LocationLabelsRequest, Reprint, SsccRequest
 from web_mobile.api.errors import ApiError, invalid_request
 from web_mobile.api.inputs import arg, choice_arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, INT32_MAX, LABEL_DECISIONS, LABELS
@@ -75,7 +76,7 @@ def label_body(job_id: int, fmt: str) -> Any:
 
 
 @endpoint(bp, "POST", f"{JOB}/reprint", roles=LABELS, body="Reprint", status=201)
-def reprint_label_job(job_id: int, body: dict[str, Any]) -> Any:
+def reprint_label_job(job_id: int, body: Reprint) -> Any:
     if not body["reason"].strip():
         raise invalid_request("reason", "must not be empty")
     new = core().outbox.reprint(
@@ -89,7 +90,7 @@ def reprint_label_job(job_id: int, body: dict[str, Any]) -> Any:
 
 
 @endpoint(bp, "POST", f"{JOB}/decide", roles=LABEL_DECISIONS, body="Decision")
-def decide_label_job(job_id: int, body: dict[str, Any]) -> Any:
+def decide_label_job(job_id: int, body: Decision) -> Any:
     if not body["reason"].strip():
         raise invalid_request("reason", "must not be empty")
     core().outbox.settle(job_id, body["outcome"], actor=current_token().name, reason=body["reason"])
@@ -100,7 +101,7 @@ MAX_LOCATIONS = 1000
 
 
 @endpoint(bp, "POST", "/labels/sscc", roles=LABELS, body="SsccRequest", status=201)
-def sscc_labels(body: dict[str, Any]) -> Any:
+def sscc_labels(body: SsccRequest) -> Any:
     codes, job = core().sscc_labels(
         body["count"],
         contents={"unit": body.get("kind", "pallet")},
@@ -112,7 +113,7 @@ def sscc_labels(body: dict[str, Any]) -> Any:
 
 
 @endpoint(bp, "POST", "/labels/locations", roles=LABELS, body="LocationLabelsRequest", status=201)
-def location_labels(body: dict[str, Any]) -> Any:
+def location_labels(body: LocationLabelsRequest) -> Any:
     codes = body.get("codes")
     first, last = body.get("from"), body.get("to")
     if (codes is None) == (first is None and last is None):

@@ -7,6 +7,7 @@ from typing import Any
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import core
+from web_mobile.api.bodies import ItemCreate, ItemPatch, LocationCreate, PartnerCreate
 from web_mobile.api.openapi import ANY_ROLE, MASTER
 from web_mobile.api.routing import endpoint
 
@@ -17,7 +18,7 @@ def list_items() -> Any:
 
 
 @endpoint(bp, "POST", "/items", roles=MASTER, body="ItemCreate", status=201)
-def create_item(body: dict[str, Any]) -> Any:
+def create_item(body: ItemCreate) -> Any:
     return encode(core().create_item(**body))
 
 
@@ -27,7 +28,7 @@ def get_item(key: str) -> Any:
 
 
 @endpoint(bp, "PATCH", "/items/<key>", roles=MASTER, body="ItemPatch")
-def patch_item(key: str, body: dict[str, Any]) -> Any:
+def patch_item(key: str, body: ItemPatch) -> Any:
     return encode(core().update_item(key, **body))
 
 
@@ -37,7 +38,7 @@ def list_locations() -> Any:
 
 
 @endpoint(bp, "POST", "/locations", roles=MASTER, body="LocationCreate", status=201)
-def create_location(body: dict[str, Any]) -> Any:
+def create_location(body: LocationCreate) -> Any:
     return encode(core().create_location(**body))
 
 
@@ -47,5 +48,5 @@ def list_partners() -> Any:
 
 
 @endpoint(bp, "POST", "/partners", roles=MASTER, body="PartnerCreate", status=201)
-def create_partner(body: dict[str, Any]) -> Any:
+def create_partner(body: PartnerCreate) -> Any:
     return encode(core().create_partner(**body))

@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner_gateway.session.feedback import Feedback
+from scanner_gateway.session import Feedback
 from tracking_core.errors import IdempotencyConflict
 from web_mobile import scanning
 from web_mobile.api import blueprint as bp
 from web_mobile.api.auth import actor
+from web_mobile.api.bodies import Command, Scan
 from web_mobile.api.openapi import ANY_ROLE, SCAN
 from web_mobile.api.routing import endpoint
 from web_mobile.scanning import gateway
 
 
 @endpoint(bp, "POST", "/scans", roles=SCAN, body="Scan")
-def scan(body: dict[str, Any]) -> Any:
+def scan(body: Scan) -> Any:
     fb = scanning.scan(
         body["device"], body["scan_id"], body["raw"], body.get("symbology"), caller=actor()
     )
@@ -29,7 +30,7 @@ def scan(body: dict[str, Any]) -> Any:
 
 
 @endpoint(bp, "POST", "/commands", roles=SCAN, body="Command")
-def command(body: dict[str, Any]) -> Any:
+def command(body: Command) -> Any:
     fb = scanning.command(
         body["device"], body["scan_id"], body["command"], body.get("argument"), caller=actor()
     )

@@ -32,7 +32,7 @@ from web_mobile.realtime.hub import (
     hub,
     origin_check,
     origins_from,
-    profile_for,
+    station_profile,
 )
 from web_mobile.supervisor.session import monitor_identity
 
@@ -77,9 +77,7 @@ class _Invalid(Exception):
         self.ack = _error(code, message)
 
 
-def _plain(name: str, value: Any, *, required: bool = True, limit: int = MAX_ID) -> str | None:
-    if value is None and not required:
-        return None
+def _plain(name: str, value: Any, *, limit: int = MAX_ID) -> str:
     if not isinstance(value, str) or not value:
         raise _Invalid("invalid_event", f"{name}: expected a non-empty string, got {value!r}")
     if len(value) > limit:
@@ -88,6 +86,10 @@ def _plain(name: str, value: Any, *, required: bool = True, limit: int = MAX_ID)
     if bad is not None:
         raise _Invalid("invalid_event", f"{name}: control character U+{ord(bad):04X} not allowed")
     return value
+
+
+def _optional(name: str, value: Any, *, limit: int = MAX_ID) -> str | None:
+    return None if value is None else _plain(name, value, limit=limit)
 
 
 def _payload(args: tuple[Any, ...], fields: dict[str, bool]) -> dict[str, Any]:
@@ -166,8 +168,7 @@ def _authenticate(h: Hub, auth: Any, sid: str, environ: dict[str, Any]) -> Clien
     enrolled = h.core.authenticate_device(auth["token"])
     try:
         if auth.get("station") is not None:
-            station = _plain("auth.station", auth["station"])
-            return Client(sid, "station", info, station=station)
+            return Client(sid, "station", info, station=_plain("auth.station", auth["station"]))
         if auth.get("monitor") not in (None, False):
             if auth["monitor"] is not True:
                 raise _Refuse("invalid_auth", "auth.monitor must be true or false")
@@ -180,7 +181,6 @@ def _authenticate(h: Hub, auth: Any, sid: str, environ: dict[str, Any]) -> Clien
             device = _plain("auth.device", auth.get("device") or info.name)
     except _Invalid as bad:
         raise _Refuse("invalid_auth", bad.ack["message"]) from None
-    assert device is not None
     if not allowed(info.role, "scan"):
         raise _Refuse("permission_denied", f"the {info.role} role may not scan")
     station = (enrolled.station if enrolled else None) or h.station_for(device)
@@ -223,8 +223,8 @@ def _scan(*args: Any) -> Any:
     raw = data["raw"]
     if not isinstance(raw, str):
         raise _Invalid("invalid_event", f"raw: expected a string, got {type(raw).__name__}")
-    symbology = _plain("symbology", data.get("symbology"), required=False, limit=3)
-    assert c.device is not None and scan_id is not None
+    symbology = _optional("symbology", data.get("symbology"), limit=3)
+    assert c.device is not None
     # control characters in raw are the gateway's to judge (GS is data there)
     return scanning.scan(c.device, scan_id, raw, symbology, caller=c.caller).to_json()
 
@@ -243,7 +243,7 @@ def _command(*args: Any) -> Any:
         raise _Invalid("invalid_event", "args: expected a string, a whole number or null")
     if isinstance(argument, str):
         _plain("args", argument)
-    assert c.device is not None and scan_id is not None
+    assert c.device is not None
     return scanning.command(c.device, scan_id, name, argument, caller=c.caller).to_json()
 
 
@@ -255,7 +255,7 @@ def _signin(h: Hub, *args: Any) -> Any:
     pin = data["pin"]
     if not isinstance(pin, str):
         raise _Invalid("invalid_event", "pin: expected a string of digits")
-    assert c.device is not None and badge is not None
+    assert c.device is not None
     if badge[:3].upper() == "OP:":  # the badge label as scanned
         badge = badge[3:]
     try:
@@ -324,7 +324,7 @@ def install(app: Flask) -> Hub:
         sio.on_event(name, _answer(fn), namespace=NAMESPACE)
     sio.on_event("signin", _answer(lambda *a: _signin(h, *a)), namespace=NAMESPACE)
     sio.on_event("signout", _answer(lambda *a: _signout(h, *a)), namespace=NAMESPACE)
-    scanning.set_profile_lookup(app, lambda device: profile_for(app, device))
+    scanning.set_fallback_profile(app, lambda device: station_profile(app, device))
     device_events.on_revoke(app, lambda name: disconnect_device(app, name))
     sio.on_error(NAMESPACE)(_on_error)
     scanning.after_step(app, h.on_step)

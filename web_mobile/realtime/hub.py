@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from flask import Flask
 
 from scanner_gateway.interpret.profile import DEFAULT_PROFILE, ScanProfile
-from scanner_gateway.session.feedback import Feedback
+from scanner_gateway.session import Feedback, SessionState
 from scanner_gateway.sources.raw_scan import RawScan
 from tracking_core.auth import TokenInfo
 from tracking_core.core import Actor, Tracking
 from tracking_core.errors import InvalidInput, UnknownDevice
-from web_mobile.scanning import StepDone, device_profile, gateway
+from web_mobile.scanning import StepDone, gateway
 
 if TYPE_CHECKING:
     from flask_socketio import SocketIO
@@ -174,15 +174,18 @@ class Hub:
             self.remove(sid)
         return len(sids)
 
-    def station_for(self, device: str) -> str | None:
+    def station_for(self, device: str, step: StepDone | None = None) -> str | None:
         """The station a device belongs to: its own (an added device's), else its name in
-        the stations file, if any."""
+        the stations file, if any. After a step the core has said the device's own."""
         if self.station_of is not None:
             return self.station_of(device)
-        try:
-            own = self.core.device(device).station
-        except (UnknownDevice, InvalidInput):  # not an added device (any name may scan)
-            own = None
+        if step is not None and step.reply is not None and step.reply.state is not None:
+            own = step.reply.station
+        else:
+            try:
+                own = self.core.device(device).station
+            except (UnknownDevice, InvalidInput):  # not an added device (any name may scan)
+                own = None
         if own is not None:
             return own
         stations = self.app.extensions.get(STATIONS)
@@ -200,7 +203,7 @@ class Hub:
         operator = None
         if client.device is not None:
             with self.app.app_context():
-                profile = device_profile(client.device, self.app) or gateway(self.app).profile
+                profile = profile_for(self.app, client.device) or gateway(self.app).profile
             session = gateway(self.app).screen(client.device)
             operator = session["operator"]
         data = {
@@ -213,16 +216,19 @@ class Hub:
         }
         self.socketio.emit("hello", data, to=client.sid, namespace=NAMESPACE)
 
-    def session(self, device: str, fb: Feedback | None = None) -> None:
+    def session(
+        self, device: str, fb: Feedback | None = None, state: SessionState | None = None
+    ) -> None:
         """Push the device's screen; after a step, from its feedback (prompt, progress)
-        and the stored session, so the ack is not held up by a second document read."""
+        and the session it left (``state``), so nothing is read again."""
         progress = None if fb is None else fb.data.get("progress")
         if fb is None or progress is None:
             screen = gateway(self.app).screen(device)
             if fb is not None and fb.prompt:
                 screen["prompt"] = fb.prompt
         else:
-            state = gateway(self.app).state(device)
+            if state is None:
+                state = gateway(self.app).state(device)
             screen = {
                 "mode": state.mode,
                 "document": state.document,
@@ -233,10 +239,12 @@ class Hub:
             }
         self.emit("session", screen, f"device:{device}")
 
-    def feedback(self, device: str, scan_id: str, raw: str, fb: Feedback) -> None:
+    def feedback(
+        self, device: str, scan_id: str, raw: str, fb: Feedback, step: StepDone | None = None
+    ) -> None:
         data = {
             "device": device,
-            "station": self.station_for(device),
+            "station": self.station_for(device, step),
             "scan_id": scan_id,
             "raw": raw,
             "feedback": fb.to_json(),
@@ -257,10 +265,10 @@ class Hub:
 
     def on_step(self, step: StepDone) -> None:
         """After every scan or command, from a handheld or over HTTP."""
-        self.session(step.device, step.feedback)
+        self.session(step.device, step.feedback, step.state)
         if step.feedback.status != "error":
             self.labels(step.device, step.feedback)
-        self.feedback(step.device, step.scan_id, step.raw, step.feedback)
+        self.feedback(step.device, step.scan_id, step.raw, step.feedback, step)
 
 
 def label_json(job: Any) -> dict[str, Any]:
@@ -291,6 +299,11 @@ def profile_for(app: Flask, device: str) -> ScanProfile | None:
             return ScanProfile.from_mapping(own)
         except (ValueError, TypeError):  # checked when stored; a newer rule may refuse it
             log.warning("device %s: stored scan profile refused, using the default", device)
+    return station_profile(app, device)
+
+
+def station_profile(app: Flask, device: str) -> ScanProfile | None:
+    """The scan profile of a device's station in the stations TOML, if any."""
     stations = app.extensions.get(STATIONS)
     st = None if stations is None else stations.station_for(device)
     return None if st is None else st.profile
@@ -302,7 +315,7 @@ def disconnect_device(app: Flask, name: str) -> int:
     Answers how many were closed. The client's reconnect then fails with
     ``device_revoked`` or ``token_unknown``.
     """
-    h = app.extensions.get(EXTENSION)
+    h: Hub | None = app.extensions.get(EXTENSION)
     if h is None:
         return 0
     return h.disconnect(h.sids(name))

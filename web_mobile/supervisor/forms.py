@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TypeVar
 
 from flask import request
 
+from tracking_core import one_of
 from tracking_core.errors import InvalidInput
+
+Word = TypeVar("Word", bound=str)
 
 
 def text(name: str, *, required: bool = False, source: str = "args") -> str | None:
@@ -27,11 +30,10 @@ def form(name: str, *, required: bool = False) -> str | None:
     return text(name, required=required, source="form")
 
 
-def choice(name: str, choices: Sequence[str], *, source: str = "args") -> str | None:
+def choice(name: str, choices: tuple[Word, ...], *, source: str = "args") -> Word | None:
+    """One of ``choices`` (typed as they are), or None when not given."""
     value = text(name, source=source)
-    if value is not None and value not in choices:
-        raise InvalidInput(field=name, reason=f"must be one of {', '.join(choices)}")
-    return value
+    return None if value is None else one_of(name, value, choices)
 
 
 def number(name: str, default: int, *, low: int = 1, high: int = 1000) -> int:

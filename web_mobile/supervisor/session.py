@@ -21,6 +21,7 @@ from flask import Flask, abort, current_app, g, redirect, request, session, url_
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
+from tracking_core import Role
 from tracking_core.auth import PERMISSIONS, TokenInfo, allowed
 from tracking_core.core import Actor, Tracking
 from web_mobile.supervisor import secret
@@ -70,17 +71,20 @@ class Viewer:
     kind: str
     key: str  # the token's id, or the badge
     name: str
-    role: str
+    role: Role
 
     @property
     def actor_name(self) -> str:
         """What audits record: the token's name, or the badge."""
         return self.name if self.kind == "token" else self.key
 
+    @property
+    def token_name(self) -> str:
+        """The token name its writes are recorded with: the token's, or ``op-BADGE``."""
+        return self.name if self.kind == "token" else f"op-{self.key}"
+
     def actor(self) -> Actor:
-        if self.kind == "token":
-            return Actor(token=self.name, role=self.role)
-        return Actor(token=f"op-{self.key}", role=self.role)
+        return Actor(token=self.token_name, role=self.role)
 
 
 def sign_in(viewer: Viewer, now: dt.datetime) -> None:
@@ -190,6 +194,4 @@ def monitor_identity() -> TokenInfo | None:
         return None
     if v.kind == "token":
         return next((t for t in core().tokens() if str(t.id) == v.key), None)
-    return TokenInfo(
-        id=0, name=v.actor().token, role=v.role, created_at=core().clock(), revoked=False
-    )
+    return TokenInfo(id=0, name=v.token_name, role=v.role, created_at=core().clock(), revoked=False)

@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import redirect, render_template, request, url_for
 
+from tracking_core import ROLES, one_of
 from tracking_core.errors import InvalidInput
-from tracking_core.models import ROLES
 from tracking_core.settings import Settings
 from web_mobile.supervisor import blueprint as bp
 from web_mobile.supervisor import forms
@@ -106,9 +106,7 @@ def operator_pin(badge: str) -> Any:
 @bp.post("/operators/<badge>/role")
 @sv.requires("operators")
 def operator_role(badge: str) -> Any:
-    role = forms.choice("role", ROLES, source="form")
-    if role is None:
-        raise InvalidInput(field="role", reason=f"must be one of {', '.join(ROLES)}")
+    role = one_of("role", forms.form("role"), ROLES)  # required: None is refused too
     sv.core().set_operator_role(badge, role)
     return _back()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import jsonify, render_template
 
-from tracking_core.models import DOC_STATUSES, DOC_TYPES
+from tracking_core import DOC_STATUSES, DOC_TYPES
 from tracking_core.values import DocumentInfo, ShipNotice
 from web_mobile.supervisor import blueprint as bp
 from web_mobile.supervisor import forms

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Response, current_app, redirect, render_template, url_for
 
+from tracking_core import JOB_STATUSES, JobStatus
 from tracking_core.errors import InvalidInput
-from tracking_core.models import JOB_STATUSES
 from tracking_core.outbox import JobInfo
 from web_mobile.supervisor import blueprint as bp
 from web_mobile.supervisor import forms
@@ -20,7 +20,7 @@ LABEL_ACTION = "scan"  # operators reprint from the scan screen: the same role d
 
 
 def jobs(
-    *, status: str | None, printer: str | None, document: str | None, limit: int
+    *, status: JobStatus | None, printer: str | None, document: str | None, limit: int
 ) -> list[JobInfo]:
     outbox = sv.core().outbox
     found = outbox.jobs(status=status, limit=1000 if printer or document else limit)
@@ -35,12 +35,12 @@ def jobs(
 @bp.get("/labels")
 @sv.requires("read")
 def labels() -> Any:
-    filters = {
-        "status": forms.choice("status", JOB_STATUSES),
-        "printer": forms.text("printer"),
-        "document": forms.text("document"),
-    }
-    found = jobs(**filters, limit=forms.number("limit", 100))
+    status = forms.choice("status", JOB_STATUSES)
+    printer, document = forms.text("printer"), forms.text("document")
+    found = jobs(
+        status=status, printer=printer, document=document, limit=forms.number("limit", 100)
+    )
+    filters = {"status": status, "printer": printer, "document": document}
     return render_template(
         "supervisor/labels.html", jobs=found, filters=filters, statuses=JOB_STATUSES
     )

@@ -1,4 +1,4 @@
-"""What a device's session remembers between scans (stored as JSON by the core)."""
+"""What a device's session remembers between scans (stored as JSON with the device)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,21 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from tracking_core.vocabulary import DocType
+
+# The scan session's modes: one list for sessions, command labels and station configs.
+MODES: tuple[str, ...] = (
+    "receive",
+    "pick",
+    "ship",
+    "customer_return",
+    "vendor_return",
+    "transfer",
+    "count",
+    "inquiry",
+)
 # The document type each mode works on, and whether its scans generate or allocate.
-DOC_TYPE = {
+DOC_TYPE: dict[str, DocType] = {
     "receive": "receipt",
     "pick": "shipment",
     "ship": "shipment",
@@ -103,7 +116,7 @@ class SessionState:
         ).with_(**changes)
 
     @property
-    def doc_type(self) -> str | None:
+    def doc_type(self) -> DocType | None:
         return DOC_TYPE.get(self.mode)
 
     @property

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from scanner_gateway.session.feedback import Feedback, doc_title
-from scanner_gateway.session.state import SessionState
 from tracking_core import catalog, documents, inquiry
 from tracking_core.codec import encode
 from tracking_core.context import Ctx
 from tracking_core.errors import DomainError, NotFound, UnknownLot, UnknownSerial
+from tracking_core.scan.answer import Feedback, doc_title
+from tracking_core.scan.state import SessionState
+from tracking_core.scan.steps import Label
 
 
 def _moves(history: tuple[Any, ...]) -> list[dict[str, Any]]:
     return [encode(m) for m in history[-5:]]
 
 
-def answer(ctx: Ctx, state: SessionState, b: Any) -> Feedback:
+def answer(ctx: Ctx, state: SessionState, b: Label) -> Feedback:
     s = ctx.session
     kind = b.kind
     if kind == "location":
-        code = getattr(b, "location", None) or b.value
+        code = b.location or b.value
         rows = inquiry.stock(s, location=code)
         return Feedback(
             "ok",
@@ -29,7 +30,7 @@ def answer(ctx: Ctx, state: SessionState, b: Any) -> Feedback:
             data={"stock": encode(rows)},
         )
     if kind == "document":
-        number = getattr(b, "document", None) or b.value
+        number = b.document or b.value
         info = documents.document_info(s, documents.document_row(s, number))
         return Feedback(
             "ok",

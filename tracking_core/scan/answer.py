@@ -1,7 +1,7 @@
 """Feedback: what the operator sees and hears after each scan.
 
-The one place where domain errors become feedback, so a serial scanner and a phone
-behave the same.
+The one place where domain errors become feedback (:func:`from_error`), so a serial
+scanner and a phone behave the same.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from tracking_core.errors import DomainError
+from tracking_core.scan.state import SessionState
 
 Status = Literal["ok", "warn", "error"]
 SOUNDS: dict[str, str] = {"ok": "beep", "warn": "double-beep", "error": "buzz"}
@@ -66,3 +67,22 @@ def doc_title(doc_type: str) -> str:
 
 def error(code: str, message: str, *, prompt: str = "", **data: Any) -> Feedback:
     return Feedback(status="error", code=code, message=message, prompt=prompt, data=data)
+
+
+def ok(code: str, message: str, **data: Any) -> Feedback:
+    return Feedback(status="ok", code=code, message=message, data=data)
+
+
+@dataclass(frozen=True)
+class ScanReply:
+    """What one scan did: the answer, and the device's session after it.
+
+    ``state`` is None when the scan never reached the core (an internal error);
+    ``replayed``: a repeated ``scan_id`` got its stored answer and nothing ran;
+    ``station``: the device's own station (None: it has none, or it is not known).
+    """
+
+    feedback: Feedback
+    state: SessionState | None = None
+    replayed: bool = False
+    station: str | None = None

@@ -1,0 +1,108 @@
+"""The handler table: one case per command, each calling the service that does the step.
+
+``handle`` runs inside the caller's transaction and adds nothing around the service:
+``Tracking.execute`` opens the transaction and stores the result for a ScanKey.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias, TypeVar, assert_never, cast
+
+from tracking_core import documents, lots, posting, serials
+from tracking_core.commands import (
+    AddLine,
+    AllocateLot,
+    AllocateSerials,
+    CancelDocument,
+    Command,
+    GenerateLot,
+    GenerateSerials,
+    PostDocument,
+    ReverseDocument,
+    SetLineQuantity,
+    Step,
+    UnassignLot,
+    UnassignSerial,
+)
+from tracking_core.context import Ctx
+from tracking_core.values import Assignment, DocumentInfo, LineInfo, PostResult
+
+R = TypeVar("R")
+Result: TypeAlias = Assignment | LineInfo | PostResult | DocumentInfo
+
+
+def handle(ctx: Ctx, command: Step[R]) -> R:
+    """Run ``command``; its result is the ``R`` of its ``Step[R]``.
+
+    The casts join the two typings: the union gives ``dispatch`` its exhaustiveness check,
+    the generic base gives the caller its result type (tests hold each case to it).
+    """
+    return cast(R, dispatch(ctx, cast(Command, command)))
+
+
+def dispatch(ctx: Ctx, command: Command) -> Result:
+    match command:
+        case GenerateSerials():
+            return serials.generate_serials(
+                ctx,
+                command.document,
+                line=command.line,
+                item=command.item,
+                serials=command.serials,
+                count=command.count,
+                lot=command.lot,
+                expiry=command.expiry,
+                production_date=command.production_date,
+            )
+        case AllocateSerials():
+            return serials.allocate_serials(
+                ctx,
+                command.document,
+                line=command.line,
+                item=command.item,
+                serials=command.serials,
+                count=command.count,
+                lot=command.lot,
+            )
+        case UnassignSerial():
+            return serials.unassign_serial(
+                ctx, command.document, serial=command.serial, item=command.item
+            )
+        case GenerateLot():
+            return lots.generate_lot(
+                ctx,
+                command.document,
+                quantity=command.quantity,
+                line=command.line,
+                item=command.item,
+                lot=command.lot,
+                expiry=command.expiry,
+                production_date=command.production_date,
+            )
+        case AllocateLot():
+            return lots.allocate_lot(
+                ctx,
+                command.document,
+                quantity=command.quantity,
+                line=command.line,
+                item=command.item,
+                lot=command.lot,
+            )
+        case UnassignLot():
+            return lots.unassign_lot(
+                ctx, command.document, lot=command.lot, item=command.item, quantity=command.quantity
+            )
+        case AddLine():
+            return documents.add_line(ctx, command.document, command.spec)
+        case SetLineQuantity():
+            return documents.set_line_quantity(
+                ctx, command.document, command.line, command.quantity
+            )
+        case PostDocument():
+            return posting.post(ctx, command.document)
+        case CancelDocument():
+            return posting.cancel(ctx, command.document)
+        case ReverseDocument():
+            return posting.reverse(ctx, command.document, reversal_number=command.reversal_number)
+        case _:
+            assert_never(command)

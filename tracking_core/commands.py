@@ -1,0 +1,209 @@
+"""Scan-sized steps as values: one frozen command per step, run by ``Tracking.execute``.
+
+A command knows its ``action`` (the name its idempotency hash is taken under), its
+``payload()`` (the data hashed with it) and its result type, so a stored result decodes
+back to what the step returned. ``command_handlers.handle`` runs one.
+
+>>> cmd = GenerateSerials("RC-1", line=1, count=2)
+>>> cmd.action, cmd.result_type.__name__
+('generate_serials', 'Assignment')
+>>> cmd.payload()["document"], cmd.payload()["serials"]
+('RC-1', None)
+>>> GenerateSerials("RC-1", line=1, serials=["SN1"], count=1)
+Traceback (most recent call last):
+...
+tracking_core.errors.InvalidInput: Invalid serials: give either serials or a count
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing
+from collections.abc import Sequence
+from dataclasses import KW_ONLY, dataclass
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast
+
+from tracking_core.codec import decode
+from tracking_core.errors import InvalidInput
+from tracking_core.values import Assignment, DocumentInfo, LineInfo, LineSpec, PostResult
+
+R = TypeVar("R", covariant=True)
+
+
+@dataclass(frozen=True)
+class Step(Generic[R]):
+    """Base of the commands: ``class X(Step[Result], action="name")``.
+
+    The action name and the payload are the idempotency hash's input, so they stay as
+    the steps were hashed before they were commands (stored results must still replay).
+    """
+
+    action: ClassVar[str]
+    result_type: ClassVar[type[Any]]
+
+    def __init_subclass__(cls, *, action: str, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        cls.action = action
+        # the R of ``Step[R]`` in the class statement: what a stored result decodes to
+        (base,) = cls.__dict__["__orig_bases__"]
+        (cls.result_type,) = typing.get_args(base)
+
+    def payload(self) -> dict[str, object]:
+        """What the idempotency hash covers besides the action: every field."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    def decode_result(self, data: object) -> R:
+        return cast(R, decode(self.result_type, data))
+
+
+def _serial_tuple(cmd: Step[Any], serials: Sequence[str] | None, count: int | None) -> None:
+    """Serials as a tuple (a frozen value), and exactly one of serials or count."""
+    if isinstance(serials, str):  # one text would be read as one serial per character
+        raise InvalidInput(field="serials", reason="a list of serials, not one text")
+    if (serials is None) == (count is None):
+        raise InvalidInput(field="serials", reason="give either serials or a count")
+    if serials is not None:
+        object.__setattr__(cmd, "serials", tuple(serials))
+
+
+@dataclass(frozen=True)
+class GenerateSerials(Step[Assignment], action="generate_serials"):
+    """Serials scanned (``serials``) or made from the mask (``count``) on an inbound line."""
+
+    document: str
+    _: KW_ONLY
+    line: int | None = None
+    item: str | None = None  # SKU or GTIN: its first line with room, instead of ``line``
+    serials: Sequence[str] | None = None
+    count: int | None = None
+    lot: str | None = None
+    expiry: dt.date | None = None
+    production_date: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        _serial_tuple(self, self.serials, self.count)
+
+
+@dataclass(frozen=True)
+class AllocateSerials(Step[Assignment], action="allocate_serials"):
+    """In-stock serials scanned, or ``count`` by suggestion, reserved for an outbound line."""
+
+    document: str
+    _: KW_ONLY
+    line: int | None = None
+    item: str | None = None
+    serials: Sequence[str] | None = None
+    count: int | None = None
+    lot: str | None = None  # the lot on the scanned labels, or the lot to take from
+
+    def __post_init__(self) -> None:
+        _serial_tuple(self, self.serials, self.count)
+
+    def payload(self) -> dict[str, object]:
+        out = super().payload()
+        if self.lot is None:  # hashed only when given, as before ``lot`` existed
+            del out["lot"]
+        return out
+
+
+@dataclass(frozen=True)
+class UnassignSerial(Step[Assignment], action="unassign_serial"):
+    """Take a serial off an open document (the undo of a generate or allocate)."""
+
+    document: str
+    _: KW_ONLY
+    serial: str
+    item: str | None = None
+
+
+@dataclass(frozen=True)
+class GenerateLot(Step[Assignment], action="generate_lot"):
+    """Lot quantity on an inbound line: a given lot (new or existing) or one from the mask."""
+
+    document: str
+    _: KW_ONLY
+    quantity: int
+    line: int | None = None
+    item: str | None = None
+    lot: str | None = None
+    expiry: dt.date | None = None
+    production_date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class AllocateLot(Step[Assignment], action="allocate_lot"):
+    """Lot quantity reserved for an outbound line: the scanned lot, or by allocation order."""
+
+    document: str
+    _: KW_ONLY
+    quantity: int
+    line: int | None = None
+    item: str | None = None
+    lot: str | None = None
+
+
+@dataclass(frozen=True)
+class UnassignLot(Step[Assignment], action="unassign_lot"):
+    """Take a lot quantity off an open document (``quantity`` None: all of it)."""
+
+    document: str
+    _: KW_ONLY
+    lot: str
+    item: str | None = None
+    quantity: int | None = None
+
+
+@dataclass(frozen=True)
+class AddLine(Step[LineInfo], action="add_line"):
+    document: str
+    spec: LineSpec
+
+
+@dataclass(frozen=True)
+class SetLineQuantity(Step[LineInfo], action="set_line_quantity"):
+    """A line's quantity; never below what is assigned to it."""
+
+    document: str
+    _: KW_ONLY
+    line: int
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PostDocument(Step[PostResult], action="post"):
+    """Post an open document: its assignments become stock movements."""
+
+    document: str
+
+
+@dataclass(frozen=True)
+class CancelDocument(Step[DocumentInfo], action="cancel"):
+    """Cancel an open document, releasing its reservations and pending numbers."""
+
+    document: str
+
+
+@dataclass(frozen=True)
+class ReverseDocument(Step[PostResult], action="reverse"):
+    """Undo a posted document with a reversal document (``reversal_number`` or the next)."""
+
+    document: str
+    _: KW_ONLY
+    reversal_number: str | None = None
+
+
+#: Every command: ``command_handlers`` matches on this union, exhaustively.
+Command: TypeAlias = (
+    GenerateSerials
+    | AllocateSerials
+    | UnassignSerial
+    | GenerateLot
+    | AllocateLot
+    | UnassignLot
+    | AddLine
+    | SetLineQuantity
+    | PostDocument
+    | CancelDocument
+    | ReverseDocument
+)
