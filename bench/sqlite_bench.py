@@ -23,7 +23,8 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from bench import print_rows
+from bench import RESULTS, print_rows
+from bench.core_bench import _ms, _pct, _short_ms
 from tracking_core.db import Database, Synchronous, make_engine
 
 Row = dict[str, Any]
@@ -55,19 +56,19 @@ def _fresh_file(work: Path, name: str, writers: int) -> Path:
     return path
 
 
-def _pct(samples: list[float], q: float) -> float:
-    s = sorted(samples)
-    return s[min(len(s) - 1, int(q * len(s)))]
-
-
-def _rows(label: str, samples: list[float], wall: float, **keys: Any) -> list[Row]:
-    p50, p99 = _pct(samples, 0.5), _pct(samples, 0.99)
-    keys.update(tx=len(samples), p50_ms=round(p50 * 1000, 3), p99_ms=round(p99 * 1000, 3))
-    return [
-        {"name": f"{label}: tx/s", "value": round(len(samples) / wall), "unit": "tx/s", **keys},
-        {"name": f"{label}: p50", "value": keys["p50_ms"], "unit": "ms"},
-        {"name": f"{label}: p99", "value": keys["p99_ms"], "unit": "ms"},
-    ]
+def _row(label: str, samples: list[float], wall: float, **keys: Any) -> Row:
+    """One measurement, shaped like the gateway and HTTP suites' rows."""
+    rate, p50, p99 = len(samples) / wall, _ms(_pct(samples, 0.5)), _ms(_pct(samples, 0.99))
+    return {
+        "name": label,
+        "value": f"{rate:,.0f} tx/s, p50 {_short_ms(p50)} ms, p99 {_short_ms(p99)} ms",
+        "unit": "",
+        "per_second": round(rate, 1),
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "tx": len(samples),
+        **keys,
+    }
 
 
 def _through_database(
@@ -135,27 +136,24 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[Row]:
     del database_url  # SQLite only, see the module docstring
     total = 40 if quick else 2000  # transactions per measurement, whatever the threads
     rows: list[Row] = []
+    errors = 0
     for sync in ("full", "normal"):
         big = sync.upper()
         samples, wall = _raw(_fresh_file(work, f"sqlite-raw-{sync}", 1), sync, total)
-        rows += _rows(f"{big}, raw sqlite3, 1 writer", samples, wall, synchronous=sync)
+        rows.append(_row(f"{big}, raw sqlite3, 1 writer", samples, wall, synchronous=sync))
         for writers in (1, 8):
             for queue in (True, False):
                 path = _fresh_file(work, f"sqlite-{sync}-{writers}-{queue}", writers)
-                samples, wall, errors = _through_database(
+                samples, wall, failed = _through_database(
                     path, sync, writers, total // writers, queue
                 )
+                errors += len(failed)
                 on = "on" if queue else "off"
                 label = f"{big}, Database, {writers} writer{'s' * (writers > 1)}, queue {on}"
-                rows += _rows(
-                    label,
-                    samples,
-                    wall,
-                    synchronous=sync,
-                    writers=writers,
-                    queue=queue,
-                    errors=len(errors),
+                rows.append(
+                    _row(label, samples, wall, synchronous=sync, writers=writers, queue=queue)
                 )
+    rows.append({"name": "write transactions failed (check)", "value": errors, "unit": ""})
     for path in work.glob("sqlite-*.db*"):
         path.unlink()
     return rows
@@ -165,9 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.sqlite_bench")
     p.add_argument("--quick", action="store_true", help="tiny sizes, for a smoke run")
     args = p.parse_args(argv)
-    work = Path(__file__).parent / "results"
-    work.mkdir(exist_ok=True)
-    print_rows(run(database_url=None, work=work, quick=args.quick))
+    RESULTS.mkdir(exist_ok=True)
+    print_rows(run(database_url=None, work=RESULTS, quick=args.quick))
     return 0
 
 
