@@ -78,11 +78,9 @@ class ScanReply:
     """What one scan did: the answer, and the device's session after it.
 
     ``state`` is None when the scan never reached the core (an internal error);
-    ``replayed``: a repeated ``scan_id`` got its stored answer and nothing ran;
     ``station``: the device's own station (None: it has none, or it is not known).
     """
 
     feedback: Feedback
     state: SessionState | None = None
-    replayed: bool = False
     station: str | None = None

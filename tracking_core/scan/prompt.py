@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from tracking_core import catalog, documents, lots
 from tracking_core.context import Ctx
-from tracking_core.models import Document, Item
+from tracking_core.models import Item
 from tracking_core.partners import PARTNER_KIND
 from tracking_core.scan.state import SessionState
 from tracking_core.values import DocumentInfo
@@ -93,10 +91,9 @@ def missing_partner(ctx: Ctx, state: SessionState) -> str | None:
         return None
     if not ctx.settings.require_partners:
         return None
-    partner_id = ctx.session.execute(
-        select(Document.partner_id).where(Document.number == state.document)
-    ).scalar()
-    return need if partner_id is None else None
+    # the document as this transaction read it already (documents.document_row remembers it)
+    doc = documents.document_row(ctx.session, state.document)
+    return need if doc.partner_id is None else None
 
 
 NEXT_LOT = "scantrack.next_lot"  # Session.info: the suggestion a pick step already knows

@@ -35,7 +35,7 @@ def run(ctx: Ctx, scan: ScanInput, digest: str, settings: SettingsCache) -> Scan
     opened = open_scan(ctx, scan.device, scan.scan_id, digest, settings)
     if opened.stored is not None:
         stored = Feedback.from_json(opened.stored)
-        return ScanReply(stored, opened.state, replayed=True, station=opened.station)
+        return ScanReply(stored, opened.state, station=opened.station)  # a replay: nothing ran
     out, new = _step(ctx, scan, opened.state, opened.profile)
     close_scan(ctx, opened, scan.device, scan.scan_id, digest, new, out.to_json())
     return ScanReply(out, new, station=opened.station)
