@@ -194,7 +194,8 @@ class Handheld:
         self.page.wait_for_function("() => window.scantrack !== undefined")
         self.page.evaluate("() => window.scantrack.ready")
         if online:
-            self.page.wait_for_function("() => window.scantrack.connected")
+            # hello (profile, session) follows the CONNECT packet: wait for it too
+            self.page.wait_for_function("() => window.scantrack.greeted")
         return self
 
     @property

@@ -36,6 +36,7 @@ const app = {
   queue: null,
   queued: 0,
   connected: false,
+  greeted: false, // the server's hello (profile, session) arrived on this connection
   pumping: false,
   abortInflight: null,
   profile: {},
@@ -665,11 +666,13 @@ function connect() {
   app.socket = socket;
   socket.on("connect", () => {
     app.connected = true;
+    app.greeted = false;
     renderConnection();
     pump();
   });
   socket.on("disconnect", (reason) => {
     app.connected = false;
+    app.greeted = false;
     if (app.abortInflight) app.abortInflight();
     renderConnection();
     // The server closed it (e.g. the device was revoked): ask again to learn why.
@@ -684,6 +687,7 @@ function connect() {
   socket.on("hello", (hello) => {
     if (!hello) return;
     app.profile = hello.profile || {};
+    app.greeted = true;
     const name = typeof hello.device === "string" ? hello.device : hello.device && hello.device.name;
     if (name) {
       $("device-name").textContent = name;
@@ -713,6 +717,7 @@ window.scantrack = {
   command: sendCommand,
   flush: () => pump(),
   get connected() { return app.connected; },
+  get greeted() { return app.greeted; },
   get queued() { return app.queued; },
   get operator() { return app.operator; },
   get profile() { return app.profile; },
