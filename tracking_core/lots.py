@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import outbox, validate
+from tracking_core import events, outbox, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import open_document
@@ -345,6 +345,8 @@ def set_quarantine(
         if row is None:
             raise UnknownSerial(item=it.sku, serial=sn)
         row.quarantine, row.quarantine_until = on, (until if on else None)
+        data = {"status": row.status, "quarantine": on, "count": 1, "serials": [sn]}
+        events.emit(ctx, "serial.status_changed", item=it.sku, data=data)
     else:
         ln_ = validate.code("lot", lot)
         lrow = lot_row(s, it, ln_, lock=True)
@@ -356,6 +358,9 @@ def set_quarantine(
         lrow.quarantine_until = until if on else None
         if not on:
             lrow.released_at = ctx.now
+        kind = "lot.quarantined" if on else "lot.released"
+        until_text = lrow.quarantine_until.isoformat() if lrow.quarantine_until else None
+        events.emit(ctx, kind, item=it.sku, data={"lot": ln_, "until": until_text})
     s.flush()
 
 
@@ -371,6 +376,12 @@ def recall_lot(ctx: Ctx, *, item: str, lot: str, recall_number: str, reason: str
     row.recall_date = ctx.today
     row.recall_reason = validate.text("reason", reason) or None
     row.released_at = None
+    events.emit(
+        ctx,
+        "lot.recalled",
+        item=it.sku,
+        data={"lot": ln_, "recall_number": row.recall_number, "reason": row.recall_reason},
+    )
     s.flush()
 
 
@@ -385,6 +396,7 @@ def release_lot(ctx: Ctx, *, item: str, lot: str) -> None:
     row.status = "available"
     row.quarantine_until = None
     row.released_at = ctx.now
+    events.emit(ctx, "lot.released", item=it.sku, data={"lot": ln_, "until": None})
     s.flush()
 
 

@@ -524,3 +524,25 @@ def _ledger_append_only(session: Session, _ctx: object, _instances: object) -> N
     for obj in session.dirty:
         if isinstance(obj, SerialTransaction | LotTransaction) and session.is_modified(obj):
             raise LedgerImmutable(table=obj.__tablename__)
+
+
+class OutboxEvent(Base):
+    """The event outbox: written in the transaction whose change it reports.
+
+    ``seq`` comes from the ``event_outbox.seq`` row of ``counters``, bumped (and so locked)
+    inside the writing transaction: sequence numbers are handed out in commit order, so a
+    reader that has seen N never later finds a committed event below N.
+    """
+
+    __tablename__ = "event_outbox"
+    __table_args__ = (
+        CheckConstraint("seq >= 1", name="seq"),
+        Index("ix_event_outbox_document", "document", "seq"),
+    )
+
+    seq: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    document: Mapped[str | None] = mapped_column(String(64))
+    item: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[Any] = mapped_column(JSON)

@@ -17,7 +17,7 @@ from typing import Any, Literal, TypeVar
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import validate
+from tracking_core import events, validate
 from tracking_core.context import Ctx
 from tracking_core.db import Database
 from tracking_core.errors import InvalidInput, LabelJobNotUnconfirmed, NotFound
@@ -105,6 +105,14 @@ def _event(
     s.add(LabelJobEvent(job_id=job_id, event=event, actor=actor, reason=reason, at=now))
 
 
+def _label_event(s: Session, now: dt.datetime, kind: str, job: LabelJob, error: str | None) -> None:
+    item = job.payload.get("item") if isinstance(job.payload, dict) else None
+    data = {"job": job.id, "label_kind": job.kind, "labels": job.labels, "printer": job.printer}
+    if error is not None:
+        data["error"] = error
+    events.emit_many(s, now, [events.NewEvent(kind, job.document, item, data)])
+
+
 def _job(s: Session, job_id: int) -> LabelJob:
     job = s.get(LabelJob, job_id, with_for_update=True)
     if job is None:
@@ -189,6 +197,7 @@ class LabelOutbox:
             job = self._owned(s, job_id, worker)
             job.status, job.printed_at, job.sent_labels = "printed", now, job.labels
             _event(s, job.id, "printed", worker, None, now)
+            _label_event(s, now, "label.printed", job, None)
             return _info(job)
 
         return self._run(fn)
@@ -213,6 +222,7 @@ class LabelOutbox:
             job = self._owned(s, job_id, worker)
             job.status, job.last_error = "unconfirmed", error[:500]
             _event(s, job.id, "unconfirmed", worker, error[:200], now)
+            _label_event(s, now, "label.failed", job, error[:200])
             return _info(job)
 
         return self._run(fn)

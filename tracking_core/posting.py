@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Numeric, case, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import costing, progress, validate
+from tracking_core import costing, events, progress, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
@@ -93,6 +93,13 @@ def post(ctx: Ctx, number: str) -> PostResult:
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
     s.flush()
+    events.document_events(
+        s,
+        ctx.now,
+        "document.posted",
+        doc,
+        {"serial_records": serial_records, "lot_records": lot_records},
+    )
     return PostResult(
         document=doc.number,
         doc_type=doc.doc_type,
@@ -341,6 +348,7 @@ def cancel(ctx: Ctx, number: str) -> DocumentInfo:
             release_line_lot(s, ln, ll, ll.quantity)
     doc.status = "cancelled"
     s.flush()
+    events.document_events(s, ctx.now, "document.cancelled", doc, {})
     return document_info(s, doc)
 
 
@@ -369,6 +377,13 @@ def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> Pos
     rev.posted_at = ctx.now
     rev.posted_by = ctx.operator or ctx.token
     s.flush()
+    events.document_events(
+        s,
+        ctx.now,
+        "document.reversed",
+        rev,
+        {"reverses": doc.number, "serial_records": serial_records, "lot_records": lot_records},
+    )
     return PostResult(
         document=rev.number,
         doc_type=rev.doc_type,

@@ -1,0 +1,133 @@
+"""The event outbox: events written with the change they report, numbered in commit order."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tracking_core import events
+from tracking_core.core import Tracking
+from tracking_core.errors import DomainError
+from tracking_core.events import Event
+from tracking_core.values import LineSpec
+
+
+def _events(wh: Tracking, after: int = 0) -> list[Event]:
+    return wh.db.run(lambda s: events.events_after(s, after), readonly=True)
+
+
+def _receipt(wh: Tracking, serials: list[str]) -> str:
+    number = wh.create_document(
+        "receipt", partner="V1", lines=[LineSpec("LAP", len(serials), "A1")]
+    ).number
+    wh.generate_serials(number, line=1, serials=serials)
+    return number
+
+
+def test_a_posting_writes_its_document_and_serial_events(wh: Tracking) -> None:
+    before = _events(wh)
+    number = _receipt(wh, ["E-1", "E-2", "E-3"])
+    wh.post(number)
+    new = _events(wh, before[-1].id if before else 0)
+    assert [(e.kind, e.document, e.item) for e in new] == [
+        ("document.posted", number, None),
+        ("serial.status_changed", number, "LAP"),
+    ]
+    assert new[0].data == {"doc_type": "receipt", "serial_records": 3, "lot_records": 0}
+    assert new[1].data == {"status": "in_stock", "count": 3, "serials": ["E-1", "E-2", "E-3"]}
+    assert new[1].id == new[0].id + 1
+    body = new[0].as_json()
+    assert set(body) == {"id", "kind", "occurred_at", "document", "item", "data"}
+
+
+def test_a_rolled_back_posting_leaves_no_event(wh: Tracking) -> None:
+    number = wh.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 2, "A1")]).number
+    wh.generate_serials(number, line=1, serials=["R-1"])  # one of two: incomplete
+    before = _events(wh)
+    with pytest.raises(DomainError):
+        wh.post(number)
+    assert _events(wh) == before
+
+
+def test_reversal_cancel_and_lots_report_in_order(wh: Tracking) -> None:
+    number = _receipt(wh, ["V-1"])
+    wh.post(number)
+    rev = wh.reverse(number)
+    cancelled = wh.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 1, "A1")])
+    wh.cancel(cancelled.number)
+    lot_doc = wh.create_document("receipt", partner="V1", lines=[LineSpec("MILK", 4, "A1")])
+    lot_number = "EVLOT-1"
+    wh.generate_lot(lot_doc.number, line=1, quantity=4, lot=lot_number)
+    wh.post(lot_doc.number)
+    wh.quarantine(item="MILK", lot=lot_number)
+    wh.recall_lot(item="MILK", lot=lot_number, recall_number="RC-1", reason="taste")
+    wh.release_lot(item="MILK", lot=lot_number)
+    got = [(e.kind, e.document) for e in _events(wh)]
+    tail = got[got.index(("document.posted", number)) :]
+    assert tail == [
+        ("document.posted", number),
+        ("serial.status_changed", number),
+        ("document.reversed", rev.document),
+        ("serial.status_changed", rev.document),
+        ("document.cancelled", cancelled.number),
+        ("document.posted", lot_doc.number),
+        ("lot.quarantined", None),
+        ("lot.recalled", None),
+        ("lot.released", None),
+    ]
+    ids = [e.id for e in _events(wh)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    recalled = next(e for e in _events(wh) if e.kind == "lot.recalled")
+    assert recalled.data == {"lot": lot_number, "recall_number": "RC-1", "reason": "taste"}
+    assert recalled.item == "MILK"
+
+
+def test_an_unknown_kind_is_refused_and_writes_nothing(wh: Tracking) -> None:
+    before = _events(wh)
+
+    def bad(s: Session) -> None:
+        events.emit_many(s, wh.clock(), [events.NewEvent("document.exploded", None, None, {})])
+
+    with pytest.raises(ValueError, match="unknown event kind"):
+        wh.db.run(bad)
+    assert _events(wh) == before
+
+
+def test_numbers_are_committed_in_order_under_concurrent_writers(wh: Tracking) -> None:
+    """A reader never finds a committed event below one it has already seen."""
+    start = _events(wh)
+    base = start[-1].id if start else 0
+    errors: list[BaseException] = []
+
+    def writer(k: int) -> None:
+        try:
+            for i in range(10):
+
+                def one(s: Session, i: int = i) -> None:
+                    events.emit_many(
+                        s, wh.clock(), [events.NewEvent("scan.refused", f"D{k}", None, {"i": i})]
+                    )
+
+                wh.db.run(one)
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(4)]
+    seen = base
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        got = _events(wh, base)
+        ids = [e.id for e in got]
+        # committed numbers form a gap-free prefix: nothing can later appear below the top
+        assert ids == list(range(base + 1, base + 1 + len(ids)))
+        seen = max(seen, ids[-1] if ids else seen)
+    for t in threads:
+        t.join()
+    assert errors == []
+    got = _events(wh, base)
+    assert [e.id for e in got] == list(range(base + 1, base + 41))
+    for k in range(4):
+        assert [e.data["i"] for e in got if e.document == f"D{k}"] == list(range(10))
