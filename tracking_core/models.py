@@ -546,3 +546,58 @@ class OutboxEvent(Base):
     document: Mapped[str | None] = mapped_column(String(64))
     item: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[Any] = mapped_column(JSON)
+
+
+class Subscription(Base):
+    """Where events go: a webhook URL (signed with ``secret``) or an MQTT broker.
+
+    ``cursor``: the last event seq fanned out into ``event_deliveries`` for it.
+    """
+
+    __tablename__ = "event_subscriptions"
+    __table_args__ = (
+        CheckConstraint("channel IN ('webhook', 'mqtt')", name="channel"),
+        CheckConstraint("cursor >= 0", name="cursor"),
+        UniqueConstraint("name"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str | None] = mapped_column(String(64))
+    topic_prefix: Mapped[str | None] = mapped_column(String(200))
+    kinds: Mapped[Any] = mapped_column(JSON, nullable=True)  # event kinds, or null for all
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class EventDelivery(Base):
+    """One event for one subscription: pending, sending (claimed), delivered or dead.
+
+    An undelivered event holds back the later events of its document for that
+    subscription (the claim checks for an earlier undelivered one).
+    """
+
+    __tablename__ = "event_deliveries"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'sending', 'delivered', 'dead')", name="status"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_event_deliveries_claim", "status", "subscription_id", "seq"),
+        Index("ix_event_deliveries_document", "subscription_id", "document", "seq"),
+    )
+
+    subscription_id: Mapped[int] = mapped_column(
+        ForeignKey("event_subscriptions.id", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(
+        ForeignKey("event_outbox.seq"), primary_key=True, autoincrement=False
+    )
+    document: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,66 @@
+"""A loopback webhook receiver that dedups by event id, and can be told to misbehave."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+# (event, attempt at this event) -> (status, extra headers); None: 200
+Behaviour = Callable[[dict[str, Any], int], tuple[int, dict[str, str]] | None]
+
+
+class Receiver:
+    def __init__(self, behave: Behaviour | None = None) -> None:
+        self.behave = behave
+        self.lock = threading.Lock()
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.tries: dict[int, int] = {}
+        self.seen: list[dict[str, Any]] = []  # first accepted copy of each event, in order
+        self.ids: set[int] = set()
+        self.url = ""
+
+    def handle(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
+        event = json.loads(body)
+        with self.lock:
+            self.requests.append((headers, body))
+            n = self.tries[event["id"]] = self.tries.get(event["id"], 0) + 1
+        answer = self.behave(event, n) if self.behave else None
+        if answer is not None and answer[0] != 200:
+            return answer
+        with self.lock:
+            if event["id"] not in self.ids:  # dedup by id
+                self.ids.add(event["id"])
+                self.seen.append(event)
+        return 200, {}
+
+
+@contextmanager
+def receiving(behave: Behaviour | None = None) -> Iterator[Receiver]:
+    rec = Receiver(behave)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            status, extra = rec.handle(dict(self.headers.items()), body)
+            self.send_response(status)
+            for k, v in extra.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    rec.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield rec
+    finally:
+        server.shutdown()
+        server.server_close()

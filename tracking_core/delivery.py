@@ -1,0 +1,414 @@
+"""Subscriptions and the delivery state of the event outbox, for the gateway's workers.
+
+Delivery is at least once, in order per document: ``fan_out`` copies new events into
+``event_deliveries`` for each subscription whose filter takes them; ``claim`` hands out
+only a document's first undelivered event (an earlier one pending, sending or dead holds
+the later ones back, other documents go on); a failure is retried with exponential
+backoff and jitter until ``max_attempts``, then the delivery is dead until replayed.
+A claim whose worker vanished goes back to pending (sent again: receivers dedup by id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from tracking_core import validate
+from tracking_core.db import Database
+from tracking_core.errors import InvalidInput, NotFound
+from tracking_core.events import EVENT_KINDS, SEQ_KEY, Event
+from tracking_core.models import Counter, EventDelivery, OutboxEvent, Subscription
+
+T = TypeVar("T")
+CHANNELS = ("webhook", "mqtt")
+SCHEMES = {"webhook": ("http", "https"), "mqtt": ("mqtt",)}
+
+
+@dataclass(frozen=True)
+class SubscriptionInfo:
+    id: int
+    name: str
+    channel: str
+    url: str
+    topic_prefix: str | None
+    kinds: list[str] | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Claimed:
+    subscription: SubscriptionInfo
+    secret: str | None
+    event: Event
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DeliveryInfo:
+    subscription: int
+    seq: int
+    document: str | None
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+def backoff(attempt: int, *, base: float, cap: float, rand: float) -> float:
+    """Seconds before retry ``attempt`` (1 = after the first failure): doubling up to
+    ``cap``, then jittered into [half, whole] by ``rand`` in [0, 1) ("equal jitter")."""
+    whole = float(min(cap, base * 2 ** (attempt - 1)))
+    return whole / 2 + whole / 2 * rand
+
+
+def check_url(channel: str, url: str) -> str:
+    if channel not in CHANNELS:
+        raise InvalidInput(field="channel", reason="must be webhook or mqtt")
+    text = validate.text("url", url).strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as e:
+        raise InvalidInput(field="url", reason=f"is not a URL: {e}") from e
+    if parts.scheme not in SCHEMES[channel]:
+        schemes = " or ".join(f"{s}://" for s in SCHEMES[channel])
+        raise InvalidInput(field="url", reason=f"a {channel} URL starts with {schemes}")
+    if not parts.hostname:
+        raise InvalidInput(field="url", reason="has no host")
+    if channel == "mqtt" and (parts.path not in ("", "/") or parts.query):
+        raise InvalidInput(field="url", reason="an MQTT URL is mqtt://host[:port], no path")
+    del port
+    return text
+
+
+def _kinds(kinds: list[str] | None) -> list[str] | None:
+    if kinds is None or kinds == []:
+        return None
+    unknown = sorted(set(kinds) - set(EVENT_KINDS))
+    if unknown:
+        raise InvalidInput(field="kinds", reason=f"unknown event kinds: {', '.join(unknown)}")
+    return sorted(set(kinds))
+
+
+def _info(r: Subscription) -> SubscriptionInfo:
+    return SubscriptionInfo(
+        r.id,
+        r.name,
+        r.channel,
+        r.url,
+        r.topic_prefix,
+        list(r.kinds) if r.kinds is not None else None,
+        r.created_at,
+    )
+
+
+def _delivery(d: EventDelivery) -> DeliveryInfo:
+    return DeliveryInfo(d.subscription_id, d.seq, d.document, d.status, d.attempts, d.last_error)
+
+
+def _sub(s: Session, sub_id: int, *, lock: bool = False) -> Subscription:
+    row = s.get(Subscription, sub_id, with_for_update=lock or None)
+    if row is None:
+        raise NotFound(entity="subscription", key=str(sub_id))
+    return row
+
+
+class EventDeliveries:
+    """Subscriptions and deliveries, each operation one transaction."""
+
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], dt.datetime],
+        *,
+        max_attempts: int = 8,
+        base_delay: float = 1.0,
+        max_delay: float = 300.0,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.rand = rand
+
+    def _run(self, fn: Callable[[Session, dt.datetime], T]) -> T:
+        now = self.clock()
+        return self.db.run(lambda s: fn(s, now))
+
+    # --- subscriptions ------------------------------------------------------------------
+
+    def subscribe(
+        self,
+        *,
+        name: str,
+        channel: str,
+        url: str,
+        kinds: list[str] | None = None,
+        topic_prefix: str | None = None,
+    ) -> tuple[SubscriptionInfo, str | None]:
+        """A new subscription, for events from now on; a webhook's secret is returned once."""
+        clean = check_url(channel, url)
+        kinds_ = _kinds(kinds)
+        key = validate.code("name", name)
+        prefix = None
+        if channel == "mqtt":
+            prefix = validate.text("topic_prefix", topic_prefix or "scantrack").strip("/")
+            if not prefix or any(c in prefix for c in "+#"):
+                raise InvalidInput(field="topic_prefix", reason="must be a topic without + or #")
+        secret = secrets.token_hex(32) if channel == "webhook" else None
+
+        def fn(s: Session, now: dt.datetime) -> SubscriptionInfo:
+            if s.execute(select(Subscription.id).where(Subscription.name == key)).first():
+                raise InvalidInput(field="name", reason=f"a subscription {key} exists")
+            start = s.execute(select(Counter.value).where(Counter.key == SEQ_KEY)).scalar()
+            row = Subscription(
+                name=key,
+                channel=channel,
+                url=clean,
+                secret=secret,
+                topic_prefix=prefix,
+                kinds=kinds_,
+                cursor=int(start or 0),
+                created_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return _info(row)
+
+        return self._run(fn), secret
+
+    def subscriptions(self) -> list[SubscriptionInfo]:
+        return self.db.run(
+            lambda s: [
+                _info(r)
+                for r in s.execute(select(Subscription).order_by(Subscription.id)).scalars()
+            ],
+            readonly=True,
+        )
+
+    def subscription(self, sub_id: int) -> SubscriptionInfo:
+        return self.db.run(lambda s: _info(_sub(s, sub_id)), readonly=True)
+
+    def update(
+        self,
+        sub_id: int,
+        *,
+        url: str | None = None,
+        kinds: list[str] | None = None,
+        topic_prefix: str | None = None,
+    ) -> SubscriptionInfo:
+        def fn(s: Session, now: dt.datetime) -> SubscriptionInfo:
+            row = _sub(s, sub_id, lock=True)
+            if url is not None:
+                row.url = check_url(row.channel, url)
+            if kinds is not None:
+                row.kinds = _kinds(kinds)
+            if topic_prefix is not None and row.channel == "mqtt":
+                row.topic_prefix = topic_prefix.strip("/")
+            s.flush()
+            return _info(row)
+
+        return self._run(fn)
+
+    def unsubscribe(self, sub_id: int) -> None:
+        def fn(s: Session, now: dt.datetime) -> None:
+            _sub(s, sub_id, lock=True)
+            s.execute(delete(EventDelivery).where(EventDelivery.subscription_id == sub_id))
+            s.execute(delete(Subscription).where(Subscription.id == sub_id))
+
+        self._run(fn)
+
+    # --- the workers' side --------------------------------------------------------------
+
+    def fan_out(self, *, limit: int = 5000) -> int:
+        """Copy events past each subscription's cursor into its deliveries; how many."""
+
+        def fn(s: Session, now: dt.datetime) -> int:
+            subs = list(
+                s.execute(
+                    select(Subscription).order_by(Subscription.id).with_for_update(skip_locked=True)
+                ).scalars()
+            )
+            added = 0
+            for sub in subs:
+                rows = s.execute(
+                    select(OutboxEvent.seq, OutboxEvent.kind, OutboxEvent.document)
+                    .where(OutboxEvent.seq > sub.cursor)
+                    .order_by(OutboxEvent.seq)
+                    .limit(limit)
+                ).all()
+                if not rows:
+                    continue
+                kinds = set(sub.kinds) if sub.kinds is not None else None
+                new = [
+                    {
+                        "subscription_id": sub.id,
+                        "seq": seq,
+                        "document": doc,
+                        "status": "pending",
+                        "attempts": 0,
+                    }
+                    for seq, kind, doc in rows
+                    if kinds is None or kind in kinds
+                ]
+                if new:
+                    s.execute(insert(EventDelivery), new)
+                sub.cursor = rows[-1][0]
+                added += len(new)
+            s.flush()
+            return added
+
+        return self._run(fn)
+
+    def claim(self, *, worker: str, channel: str, limit: int = 100) -> list[Claimed]:
+        """Due deliveries whose document has no earlier undelivered event, oldest first."""
+
+        def fn(s: Session, now: dt.datetime) -> list[Claimed]:
+            d = EventDelivery
+            earlier = aliased(EventDelivery)
+            held = (
+                select(earlier.seq)
+                .where(
+                    earlier.subscription_id == d.subscription_id,
+                    earlier.document == d.document,
+                    earlier.seq < d.seq,
+                    earlier.status != "delivered",
+                )
+                .exists()
+            )
+            q = (
+                select(d)
+                .join(Subscription, Subscription.id == d.subscription_id)
+                .where(
+                    Subscription.channel == channel,
+                    d.status == "pending",
+                    or_(d.not_before.is_(None), d.not_before <= now),
+                    or_(d.document.is_(None), ~held),
+                )
+                .order_by(d.seq)
+                .limit(limit)
+                .with_for_update(of=d, skip_locked=True)
+            )
+            rows = list(s.execute(q).scalars())
+            if not rows:
+                return []
+            for r in rows:
+                r.status, r.claimed_by, r.claimed_at = "sending", worker, now
+                r.attempts += 1
+            s.flush()
+            subs = {
+                x.id: x
+                for x in s.execute(
+                    select(Subscription).where(
+                        Subscription.id.in_({r.subscription_id for r in rows})
+                    )
+                ).scalars()
+            }
+            evs = {
+                e.seq: e
+                for e in s.execute(
+                    select(OutboxEvent).where(OutboxEvent.seq.in_({r.seq for r in rows}))
+                ).scalars()
+            }
+            out = []
+            for r in rows:
+                e, sub = evs[r.seq], subs[r.subscription_id]
+                event = Event(e.seq, e.kind, e.occurred_at, e.document, e.item, dict(e.data))
+                out.append(Claimed(_info(sub), sub.secret, event, r.attempts))
+            return out
+
+        return self._run(fn)
+
+    def _owned(self, s: Session, sub_id: int, seq: int, worker: str) -> EventDelivery | None:
+        row = s.get(EventDelivery, (sub_id, seq), with_for_update=True)
+        if row is None or row.status != "sending" or row.claimed_by != worker:
+            return None  # recovered and handed to another worker meanwhile: theirs now
+        return row
+
+    def delivered(self, sub_id: int, seq: int, *, worker: str) -> bool:
+        def fn(s: Session, now: dt.datetime) -> bool:
+            row = self._owned(s, sub_id, seq, worker)
+            if row is None:
+                return False
+            row.status, row.delivered_at, row.last_error = "delivered", now, None
+            row.claimed_by = row.claimed_at = None
+            return True
+
+        return self._run(fn)
+
+    def failed(self, sub_id: int, seq: int, *, worker: str, error: str) -> DeliveryInfo | None:
+        """A failed attempt: retried after a backoff, or dead after ``max_attempts``."""
+
+        def fn(s: Session, now: dt.datetime) -> DeliveryInfo | None:
+            row = self._owned(s, sub_id, seq, worker)
+            if row is None:
+                return None
+            row.last_error = error[:500]
+            row.claimed_by = row.claimed_at = None
+            if row.attempts >= self.max_attempts:
+                row.status = "dead"
+            else:
+                wait = backoff(
+                    row.attempts, base=self.base_delay, cap=self.max_delay, rand=self.rand()
+                )
+                row.status, row.not_before = "pending", now + dt.timedelta(seconds=wait)
+            s.flush()
+            return _delivery(row)
+
+        return self._run(fn)
+
+    def recover(self, *, stale_after: float) -> int:
+        """Claims older than ``stale_after`` seconds belong to dead workers: pending again."""
+
+        def fn(s: Session, now: dt.datetime) -> int:
+            cutoff = now - dt.timedelta(seconds=stale_after)
+            res = s.execute(
+                update(EventDelivery)
+                .where(EventDelivery.status == "sending", EventDelivery.claimed_at < cutoff)
+                .values(status="pending", claimed_by=None, claimed_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            return int(getattr(res, "rowcount", 0) or 0)
+
+        return self._run(fn)
+
+    # --- dead letters -------------------------------------------------------------------
+
+    def deliveries(self, sub_id: int, *, status: str | None = None) -> list[DeliveryInfo]:
+        def fn(s: Session) -> list[DeliveryInfo]:
+            _sub(s, sub_id)
+            q = select(EventDelivery).where(EventDelivery.subscription_id == sub_id)
+            if status is not None:
+                q = q.where(EventDelivery.status == status)
+            return [_delivery(d) for d in s.execute(q.order_by(EventDelivery.seq)).scalars()]
+
+        return self.db.run(fn, readonly=True)
+
+    def dead_letters(self, sub_id: int) -> list[DeliveryInfo]:
+        return self.deliveries(sub_id, status="dead")
+
+    def replay(self, sub_id: int, seq: int) -> tuple[DeliveryInfo, bool]:
+        """A dead letter back to pending, attempts from zero; ``False`` when it was not dead
+        (replayed already, or delivered): nothing changes, so a second replay sends nothing."""
+
+        def fn(s: Session, now: dt.datetime) -> tuple[DeliveryInfo, bool]:
+            _sub(s, sub_id)
+            row = s.get(EventDelivery, (sub_id, seq), with_for_update=True)
+            if row is None:
+                raise NotFound(entity="delivery", key=f"{sub_id}/{seq}")
+            if row.status != "dead":
+                return _delivery(row), False
+            row.status, row.attempts, row.not_before = "pending", 0, None
+            s.flush()
+            return _delivery(row), True
+
+        return self._run(fn)
