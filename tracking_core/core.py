@@ -54,6 +54,7 @@ from tracking_core.commands import (
 )
 from tracking_core.context import Ctx
 from tracking_core.db import Database
+from tracking_core.delivery import EventDeliveries
 from tracking_core.devices import DeviceInfo
 from tracking_core.errors import DomainError, InvalidInput, MaskExhausted, UnknownLocation
 from tracking_core.masks import Mask, preview
@@ -133,6 +134,7 @@ class Tracking:
         self.db = db
         self.clock = clock
         self.outbox = LabelOutbox(db, clock)
+        self.deliveries = EventDeliveries(db, clock)
         self.actor = actor or Actor()  # recorded when a call names no actor (the CLI's)
         self._settings_seen = scan_store.SettingsCache()  # the scans' settings, by version
 

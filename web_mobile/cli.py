@@ -15,7 +15,14 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tracking_core.db import database_url, default_url
 from tracking_core.errors import DomainError
-from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock, cli_supervisor
+from web_mobile import (
+    cli_admin,
+    cli_events,
+    cli_gateway,
+    cli_labels,
+    cli_stock,
+    cli_supervisor,
+)
 from web_mobile.cli_common import CliError, State, pass_state, progress
 
 # gunicorn's threads for `serve`: each connected handheld holds one (web_mobile.server)
@@ -73,6 +80,7 @@ for _command in (
     *cli_stock.COMMANDS,
     *cli_admin.COMMANDS,
     *cli_labels.COMMANDS,
+    *cli_events.COMMANDS,
     *cli_gateway.COMMANDS,
     # after cli_stock: its `lot` (show) becomes `lot show` of the group `lot`
     *cli_supervisor.COMMANDS,
