@@ -213,3 +213,17 @@ LocationLabelsRequest = TypedDict(
     {"codes": list[str], "from": str, "to": str, "printer": str},
     total=False,
 )
+
+
+class SubscriptionCreate(TypedDict):
+    name: str
+    channel: Literal["webhook", "mqtt"]
+    url: str
+    kinds: NotRequired[list[str]]
+    topic_prefix: NotRequired[str]
+
+
+class SubscriptionUpdate(TypedDict):
+    url: NotRequired[str]
+    kinds: NotRequired[list[str]]
+    topic_prefix: NotRequired[str]

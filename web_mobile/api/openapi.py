@@ -31,6 +31,7 @@ from tracking_core import (
     TRACKING,
 )
 from tracking_core.auth import roles_for
+from tracking_core.events import EVENT_KINDS
 from tracking_core.settings import SETUP_ROLES, Settings
 from web_mobile.api.bodies import Outcome, SsccUnit, StepAction
 
@@ -986,6 +987,117 @@ def _path_parameters(path: str) -> list[Schema]:
         }
         for name in re.findall(r"{(\w+)}", path)
     ]
+
+
+# --- events: subscriptions and dead letters (admin) ---------------------------------------
+
+_KINDS: Schema = {
+    "type": "array",
+    "items": {"type": "string", "enum": list(EVENT_KINDS)},
+    "description": "only these event kinds; empty or absent: all",
+}
+_SUBSCRIPTION: dict[str, Schema] = {
+    "id": _int(minimum=1),
+    "name": _s("unique"),
+    "channel": {"type": "string", "enum": ["webhook", "mqtt"]},
+    "url": _s("http(s)://host/path for a webhook, mqtt://host:port for MQTT"),
+    "topic_prefix": {"type": ["string", "null"], "description": "MQTT: topics under it"},
+    "kinds": {**_KINDS, "type": ["array", "null"]},
+    "created_at": _s(format="date-time"),
+}
+_DELIVERY: dict[str, Schema] = {
+    "subscription": _int(minimum=1),
+    "seq": _int("the event id", minimum=1),
+    "document": {"type": ["string", "null"]},
+    "status": {"type": "string", "enum": ["pending", "sending", "delivered", "dead"]},
+    "attempts": _int(minimum=0),
+    "last_error": {"type": ["string", "null"]},
+}
+SCHEMAS.update(
+    {
+        "Subscription": _obj(_SUBSCRIPTION, *_SUBSCRIPTION),
+        "SubscriptionList": _obj(
+            {"subscriptions": {"type": "array", "items": _ref("Subscription")}}, "subscriptions"
+        ),
+        "SubscriptionCreated": _obj(
+            {
+                "subscription": _ref("Subscription"),
+                "secret": {
+                    "type": ["string", "null"],
+                    "description": "webhook: the signing secret, shown this once; MQTT: null",
+                },
+            },
+            "subscription",
+            "secret",
+        ),
+        "SubscriptionCreate": _obj(
+            {
+                "name": _s("unique, a code"),
+                "channel": {"type": "string", "enum": ["webhook", "mqtt"]},
+                "url": _s("http(s)://host/... or mqtt://host:port"),
+                "kinds": _KINDS,
+                "topic_prefix": _s("MQTT: default scantrack"),
+            },
+            "name",
+            "channel",
+            "url",
+        ),
+        "SubscriptionUpdate": _obj({"url": _s(), "kinds": _KINDS, "topic_prefix": _s("MQTT only")}),
+        "Delivery": _obj(_DELIVERY, *_DELIVERY),
+        "DeliveryList": _obj(
+            {"deliveries": {"type": "array", "items": _ref("Delivery")}}, "deliveries"
+        ),
+        "Replay": _obj(
+            {
+                "delivery": _ref("Delivery"),
+                "replayed": {
+                    "type": "boolean",
+                    "description": "false: it was not dead (replayed already or delivered)",
+                },
+            },
+            "delivery",
+            "replayed",
+        ),
+        "Deleted": _obj({"deleted": _int(minimum=1)}, "deleted"),
+    }
+)
+PATHS.update(
+    {
+        "/subscriptions": {
+            "get": op("Event subscriptions", "events", ADMIN, answer="SubscriptionList"),
+            "post": op(
+                "Subscribe a webhook or an MQTT broker to events (a webhook's secret once)",
+                "events",
+                ADMIN,
+                body="SubscriptionCreate",
+                status=201,
+                answer="SubscriptionCreated",
+            ),
+        },
+        "/subscriptions/{sub_id}": {
+            "get": op("A subscription", "events", ADMIN, answer="Subscription"),
+            "patch": op(
+                "Change a subscription's URL, kinds or topic prefix",
+                "events",
+                ADMIN,
+                body="SubscriptionUpdate",
+                answer="Subscription",
+            ),
+            "delete": op("Delete a subscription", "events", ADMIN, answer="Deleted"),
+        },
+        "/subscriptions/{sub_id}/dead-letters": {
+            "get": op("Events that ran out of attempts", "events", ADMIN, answer="DeliveryList")
+        },
+        "/subscriptions/{sub_id}/dead-letters/{seq}/replay": {
+            "post": op(
+                "Send a dead letter again (a second replay changes nothing)",
+                "events",
+                ADMIN,
+                answer="Replay",
+            )
+        },
+    }
+)
 
 
 def document() -> dict[str, Any]:
