@@ -20,6 +20,7 @@ from contextlib import redirect_stdout
 from bench import (
     RESULTS,
     core_bench,
+    events_bench,
     gateway_bench,
     interpret_bench,
     labels_bench,
@@ -35,6 +36,7 @@ from bench import (
 
 SUITES = {
     "core": core_bench.run,
+    "events": events_bench.run,
     "gateway": gateway_bench.run,
     "http": scan_http.run,
     "interpret": interpret_bench.run,

@@ -335,15 +335,23 @@ class EventDeliveries:
         return row
 
     def delivered(self, sub_id: int, seq: int, *, worker: str) -> bool:
-        def fn(s: Session, now: dt.datetime) -> bool:
-            row = self._owned(s, sub_id, seq, worker)
-            if row is None:
-                return False
-            row.status, row.delivered_at, row.last_error = "delivered", now, None
-            row.claimed_by = row.claimed_at = None
-            return True
+        return self.delivered_many([(sub_id, seq)], worker=worker) == 1
 
-        return self._run(fn)
+    def delivered_many(self, done: list[tuple[int, int]], *, worker: str) -> int:
+        """Mark a batch delivered in one transaction; how many were still this worker's."""
+
+        def fn(s: Session, now: dt.datetime) -> int:
+            n = 0
+            for sub_id, seq in done:
+                row = self._owned(s, sub_id, seq, worker)
+                if row is None:
+                    continue
+                row.status, row.delivered_at, row.last_error = "delivered", now, None
+                row.claimed_by = row.claimed_at = None
+                n += 1
+            return n
+
+        return self._run(fn) if done else 0
 
     def failed(self, sub_id: int, seq: int, *, worker: str, error: str) -> DeliveryInfo | None:
         """A failed attempt: retried after a backoff, or dead after ``max_attempts``."""

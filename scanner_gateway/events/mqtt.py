@@ -72,4 +72,3 @@ class MqttSender:
         with self.lock:
             for url in list(self.clients):
                 self._drop(url)
-
