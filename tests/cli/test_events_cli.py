@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy.orm import Session
-
 from tests.cli.conftest import Cli
-from tests.events.receiver import receiving
-from tracking_core import events
+from tests.events.receiver import dead_letter, receiving
 from tracking_core.core import Tracking
 
 
@@ -51,18 +48,7 @@ def test_dead_letter_replay_twice_and_worker_once(cli: Cli, core: Tracking) -> N
         r = cli("events", "subscribe", "erp", "--webhook", rec.url, "--json")
         sub_id = json.loads(r.output)["subscription"]["id"]
 
-        def fn(s: Session) -> list[int]:
-            return events.emit_many(
-                s, core.clock(), [events.NewEvent("document.posted", "D1", None, {})]
-            )
-
-        (seq,) = core.db.run(fn)
-        # the CLI's worker uses the real clock: backoffs make it give up at once here, so
-        # make the event dead directly through the same attempts count
-        core.deliveries.max_attempts = 1
-        core.deliveries.fan_out()
-        (claim,) = core.deliveries.claim(worker="t", channel="webhook")
-        core.deliveries.failed(sub_id, seq, worker="t", error="HTTP 500")
+        seq = dead_letter(core, sub_id)  # the CLI worker's real clock would back off
         r = cli("events", "dead", str(sub_id))
         assert "HTTP 500" in r.output and str(seq) in r.output
         failing["on"] = False
@@ -73,4 +59,3 @@ def test_dead_letter_replay_twice_and_worker_once(cli: Cli, core: Tracking) -> N
         r = cli("events", "worker", "--once", "--channel", "webhook")
         assert r.exit_code == 0, r.output
         assert [e["id"] for e in rec.seen] == [seq]
-        assert claim.event.id == seq

@@ -64,3 +64,21 @@ def receiving(behave: Behaviour | None = None) -> Iterator[Receiver]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def dead_letter(core: Any, sub_id: int) -> int:
+    """One new event of D1, failed once with a limit of one attempt: a dead letter; its id."""
+    from tracking_core import events
+
+    def fn(s: Any) -> list[int]:
+        return events.emit_many(
+            s, core.clock(), [events.NewEvent("document.posted", "D1", None, {})]
+        )
+
+    (seq,) = core.db.run(fn)
+    core.deliveries.max_attempts = 1
+    core.deliveries.fan_out()
+    (claim,) = core.deliveries.claim(worker="t", channel="webhook")
+    assert claim.event.id == seq
+    core.deliveries.failed(sub_id, seq, worker="t", error="HTTP 500")
+    return int(seq)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from tests.events.receiver import dead_letter
 from tests.web.conftest import Api
-from tracking_core import events
 from tracking_core.core import Tracking
 from web_mobile.api.inputs import check
 from web_mobile.api.openapi import SCHEMAS
@@ -79,16 +77,7 @@ def test_dead_letters_and_replay_twice(api: Api, core: Tracking) -> None:
     )
     sub_id = made["subscription"]["id"]
 
-    def fn(s: Session) -> list[int]:
-        return events.emit_many(
-            s, core.clock(), [events.NewEvent("document.posted", "D1", None, {})]
-        )
-
-    (seq,) = core.db.run(fn)
-    core.deliveries.max_attempts = 1
-    core.deliveries.fan_out()
-    core.deliveries.claim(worker="t", channel="webhook")
-    core.deliveries.failed(sub_id, seq, worker="t", error="HTTP 500")
+    seq = dead_letter(core, sub_id)
     dead = api.ok("GET", f"/subscriptions/{sub_id}/dead-letters")
     valid(dead, "DeliveryList")
     assert [(d["seq"], d["status"], d["last_error"]) for d in dead["deliveries"]] == [
