@@ -165,26 +165,30 @@ def _post_serials(
         .order_by(line.line_no, SerialNumber.id)
     )
     # Core, not the ORM's insert: its result keeps the cursor's rowcount (when asked to)
-    written = s.connection().execute(
-        insert(SerialTransaction).from_select(
-            [
-                "serial_id",
-                "item_id",
-                "document_id",
-                "line_id",
-                "doc_type",
-                "partner_id",
-                "from_location_id",
-                "to_location_id",
-                "cost",
-                "posted_at",
-                *WHO,
-                "seq",
-            ],
-            rows,
-        ),
-        execution_options={"preserve_rowcount": True},
-    ).rowcount
+    written = (
+        s.connection()
+        .execute(
+            insert(SerialTransaction).from_select(
+                [
+                    "serial_id",
+                    "item_id",
+                    "document_id",
+                    "line_id",
+                    "doc_type",
+                    "partner_id",
+                    "from_location_id",
+                    "to_location_id",
+                    "cost",
+                    "posted_at",
+                    *WHO,
+                    "seq",
+                ],
+                rows,
+            ),
+            execution_options={"preserve_rowcount": True},
+        )
+        .rowcount
+    )
     if written != count:  # a gap or a clash in the block: never commit that
         raise RuntimeError(f"{written} serial records for a block of {count} ledger numbers")
 
