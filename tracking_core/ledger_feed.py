@@ -23,8 +23,8 @@ from tracking_core.models import LotTransaction, SerialTransaction
 from tracking_core.values import LedgerPage, Movement
 from tracking_core.vocabulary import LedgerKind
 
+# the old export's columns first, in their places; seq is new, so it comes last
 COLUMNS = (
-    "seq",
     "id",
     "kind",
     "posted_at",
@@ -43,6 +43,7 @@ COLUMNS = (
     "device",
     "reversal_of",
     "unit_price",
+    "seq",
 )
 
 
@@ -96,7 +97,6 @@ class LedgerStream:
 def csv_row(m: Movement) -> list[Any]:
     """One record as a CSV row of ``COLUMNS`` (for ``csv.writer``: None is empty)."""
     return [
-        m.seq,
         m.id,
         m.kind,
         m.posted_at.isoformat(),
@@ -115,4 +115,5 @@ def csv_row(m: Movement) -> list[Any]:
         m.device,
         m.reversal_of,
         m.unit_price,
+        m.seq,
     ]

@@ -369,6 +369,10 @@ class ValuationDiff:
     stock_on_hand: int
     stock_value: Decimal
 
+    @property
+    def stock(self) -> tuple[int, Decimal]:
+        return self.stock_on_hand, self.stock_value
+
 
 @dataclass(frozen=True)
 class Reconciliation:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 
 from tracking_core.db import database_url, default_url
 from tracking_core.errors import DomainError
-from web_mobile import cli_admin, cli_gateway, cli_labels, cli_stock, cli_supervisor
+from web_mobile import cli_admin, cli_gateway, cli_labels, cli_ledger, cli_stock, cli_supervisor
 from web_mobile.cli_common import CliError, State, pass_state, progress
 
 # gunicorn's threads for `serve`: each connected handheld holds one (web_mobile.server)
@@ -71,6 +71,7 @@ def main(ctx: click.Context, database_url: str, actor: str) -> None:
 
 for _command in (
     *cli_stock.COMMANDS,
+    *cli_ledger.COMMANDS,
     *cli_admin.COMMANDS,
     *cli_labels.COMMANDS,
     *cli_gateway.COMMANDS,
