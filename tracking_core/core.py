@@ -14,7 +14,7 @@ Scan-sized steps are commands (``tracking_core.commands``), idempotent by a Scan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -28,6 +28,8 @@ from tracking_core import (
     documents,
     idempotency,
     inquiry,
+    ledger_feed,
+    ledger_seq,
     lots,
     numbering,
     operators,
@@ -35,6 +37,7 @@ from tracking_core import (
     posting,
     signin,
     validate,
+    valuation,
 )
 from tracking_core.codec import encode
 from tracking_core.command_handlers import handle
@@ -78,6 +81,7 @@ from tracking_core.values import (
     DocumentInfo,
     ItemInfo,
     LedgerCheck,
+    LedgerPage,
     LineInfo,
     LineSpec,
     LocationInfo,
@@ -89,8 +93,9 @@ from tracking_core.values import (
     ShipNotice,
     StockRow,
     Trace,
+    Valuation,
 )
-from tracking_core.vocabulary import DocType, Role, TrackingKind
+from tracking_core.vocabulary import DocType, LedgerKind, Role, TrackingKind
 
 T = TypeVar("T")
 
@@ -702,7 +707,56 @@ class Tracking:
         )
 
     def ledger(self, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
+        """The old way: ids above ``since_id``, serials then lots (``ledger_page`` is the new)."""
         return self._read(lambda s: inquiry.ledger_rows(s, since_id=since_id, limit=limit))
+
+    def ledger_page(
+        self, *, since: int = 0, limit: int = 1000, kind: LedgerKind | None = None
+    ) -> LedgerPage:
+        """The feed: records with seq above ``since``, at most ``limit``, and the cursor on."""
+        return self._read(lambda s: ledger_feed.page(s, since=since, limit=limit, kind=kind))
+
+    def ledger_stream(
+        self,
+        *,
+        since: int = 0,
+        limit: int | None = None,
+        kind: LedgerKind | None = None,
+        batch: int = 1000,
+    ) -> ledger_feed.LedgerStream:
+        """The feed from ``since`` to the end as it is now (or ``limit`` on), read ``batch``
+        records per read transaction as it is iterated."""
+        last = self._read(ledger_seq.last)
+        until = max(since, last if limit is None else min(last, since + limit))
+
+        def batches() -> Iterator[LedgerPage]:
+            cursor = since
+            while cursor < until:
+                page = self._read(
+                    lambda s, c=cursor: ledger_feed.page(  # type: ignore[misc]
+                        s, since=c, limit=batch, kind=kind, until=until
+                    )
+                )
+                yield page
+                cursor = page.next_since
+
+        return ledger_feed.LedgerStream(since=since, next_since=until, last=last, batches=batches)
+
+    def valuation(
+        self,
+        *,
+        at: dt.date | None = None,
+        item: str | None = None,
+        location: str | None = None,
+    ) -> Valuation:
+        """Stock and value at the end of ``at`` (default today, UTC) by the ledger; for today
+        with the reconciliation against the stock tables."""
+        today = self.clock().date()
+        return self._read(
+            lambda s: valuation.valuation(
+                s, at=at or today, today=today, item=item, location=location
+            )
+        )
 
     def check_ledger(self) -> LedgerCheck:
         """Does the ledger's value equal the value on hand everywhere (see ``costing``)?"""

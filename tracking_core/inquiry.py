@@ -35,6 +35,7 @@ from tracking_core.values import (
     Trace,
     TraceHit,
 )
+from tracking_core.vocabulary import LedgerKind
 
 FromLoc = aliased(Location)
 ToLoc = aliased(Location)
@@ -110,6 +111,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
     return (
         select(
             tx.id,
+            tx.seq,
             tx.posted_at,
             Document.number,
             tx.doc_type,
@@ -135,8 +137,8 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
     )
 
 
-def _serial_movements() -> Select[Any]:
-    """Serial records with the serial and the lot printed on the unit."""
+def serial_movements() -> Select[Any]:
+    """Serial records with the serial and the lot printed on the unit (for ``movements``)."""
     return (
         _movement_query(SerialTransaction, SerialNumber.serial)
         .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
@@ -144,12 +146,19 @@ def _serial_movements() -> Select[Any]:
     )
 
 
-def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
+def lot_movements() -> Select[Any]:
+    """Lot records with their lot (for ``movements``)."""
+    return _movement_query(LotTransaction, Lot.lot).join(Lot, Lot.id == LotTransaction.lot_id)
+
+
+def movements(s: Session, q: Select[Any], kind: LedgerKind) -> tuple[Movement, ...]:
+    """The rows of ``serial_movements`` or ``lot_movements`` (filtered, ordered) as values."""
     out = []
     for row in s.execute(q):
         # a serial's query adds its lot as printed: the unit's lot on each of its records
         (
             id_,
+            seq,
             at,
             doc,
             typ,
@@ -170,6 +179,8 @@ def _movements(s: Session, q: Select[Any], kind: str) -> tuple[Movement, ...]:
         out.append(
             Movement(
                 id=int(id_),
+                seq=int(seq),
+                kind=kind,
                 posted_at=at,
                 document=doc,
                 doc_type=typ,
@@ -213,11 +224,11 @@ def serial_info(s: Session, *, item: str | None, serial: str, history: bool = Tr
     moves: tuple[Movement, ...] = ()
     if history:
         q2 = (
-            _serial_movements()
+            serial_movements()
             .where(SerialTransaction.serial_id == row.id)
             .order_by(SerialTransaction.id)
         )
-        moves = _movements(s, q2, "serial")
+        moves = movements(s, q2, "serial")
     warranty = None
     if it.warranty_days is not None and row.received_at is not None:
         shipped = next((m.posted_at for m in reversed(moves) if m.doc_type == "shipment"), None)
@@ -261,13 +272,8 @@ def lot_info(s: Session, *, item: str, lot: str, today: dt.date, history: bool =
         ]
         moves, units = (), ()
         if history:
-            q = (
-                _movement_query(LotTransaction, Lot.lot)
-                .join(Lot, Lot.id == LotTransaction.lot_id)
-                .where(LotTransaction.lot_id == row.id)
-                .order_by(LotTransaction.id)
-            )
-            moves = _movements(s, q, "lot")
+            q = lot_movements().where(LotTransaction.lot_id == row.id).order_by(LotTransaction.id)
+            moves = movements(s, q, "lot")
     return LotInfo(
         item=it.sku,
         lot=row.lot,
@@ -321,8 +327,8 @@ def _serial_lot_parts(
             per_loc[loc] = (n + 1, a + (status == "allocated"), v + cost)
     moves: tuple[Movement, ...] = ()
     if history:
-        q = _serial_movements().where(SerialNumber.lot_id == row.id).order_by(SerialTransaction.id)
-        moves = _movements(s, q, "serial")
+        q = serial_movements().where(SerialNumber.lot_id == row.id).order_by(SerialTransaction.id)
+        moves = movements(s, q, "serial")
     return [(c, n, a, v.quantize(CENT)) for c, (n, a, v) in sorted(per_loc.items())], moves, units
 
 
@@ -384,14 +390,10 @@ def trace(
 
 
 def ledger_rows(s: Session, *, since_id: int = 0, limit: int | None = None) -> list[Movement]:
-    """Every transaction record (serials, then lots), for export."""
-    q1 = _serial_movements().where(SerialTransaction.id > since_id).order_by(SerialTransaction.id)
-    q2 = (
-        _movement_query(LotTransaction, Lot.lot)
-        .join(Lot, Lot.id == LotTransaction.lot_id)
-        .where(LotTransaction.id > since_id)
-        .order_by(LotTransaction.id)
-    )
+    """The old way to page the ledger: records with an id above ``since_id``, serials then
+    lots, each kind numbered apart (``limit`` per kind). ``ledger_feed.page`` pages by seq."""
+    q1 = serial_movements().where(SerialTransaction.id > since_id).order_by(SerialTransaction.id)
+    q2 = lot_movements().where(LotTransaction.id > since_id).order_by(LotTransaction.id)
     if limit:
         q1, q2 = q1.limit(limit), q2.limit(limit)
-    return list(_movements(s, q1, "serial")) + list(_movements(s, q2, "lot"))
+    return list(movements(s, q1, "serial")) + list(movements(s, q2, "lot"))

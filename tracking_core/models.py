@@ -363,9 +363,16 @@ class SerialTransaction(Base):
     """One record per serial per posted movement. Append-only."""
 
     __tablename__ = "serial_transactions"
-    __table_args__ = (Index("ix_serial_tx_serial", "serial_id", "id"),)
+    __table_args__ = (
+        Index("ix_serial_tx_serial", "serial_id", "id"),
+        Index("ix_serial_transactions_seq", "seq", unique=True),
+        CheckConstraint("seq > 0", name="seq"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
+    # The ledger's one number across serial and lot records, in commit order
+    # (tracking_core/ledger_seq.py); a trigger keeps it unique across both tables.
+    seq: Mapped[int] = mapped_column(BigInteger)
     serial_id: Mapped[int] = mapped_column(ForeignKey("serial_numbers.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
@@ -389,10 +396,13 @@ class LotTransaction(Base):
     __tablename__ = "lot_transactions"
     __table_args__ = (
         Index("ix_lot_tx_lot", "lot_id", "id"),
+        Index("ix_lot_transactions_seq", "seq", unique=True),
         CheckConstraint("quantity >= 0", name="quantity"),
+        CheckConstraint("seq > 0", name="seq"),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)  # see SerialTransaction.seq
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)

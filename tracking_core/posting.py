@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, case, insert, literal, null, select, update
+from sqlalchemy import Numeric, case, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import costing, events, progress, validate
+from tracking_core import costing, events, ledger_seq, progress, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
@@ -87,8 +87,20 @@ def post(ctx: Ctx, number: str) -> PostResult:
                     quantity=ln.quantity,
                     assigned=done,
                 )
-    serial_records = _post_serials(ctx, doc, lines)
-    lot_records = _post_lots(ctx, doc, lines)
+    serial_lines = [(ln, n) for ln, it, n in lines if it.tracking == "serial"]
+    directions = {ln.direction for ln, _ in serial_lines}
+    serial_records = sum(n for _, n in serial_lines)
+    if serial_records:
+        _lock_serials(ctx, doc, directions)
+    lots = _post_lots(ctx, doc, lines)
+    if serial_records + len(lots):
+        # the ledger's numbers last, once every other lock is held (tracking_core/ledger_seq.py)
+        first = ledger_seq.take(s, serial_records + len(lots))
+        if serial_records:
+            _post_serials(ctx, doc, directions, serial_records, first)
+        ledger_seq.place(lots, first + serial_records)
+        s.add_all(lots)
+    lot_records = len(lots)
     doc.status = "posted"
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
@@ -109,18 +121,28 @@ def post(ctx: Ctx, number: str) -> PostResult:
     )
 
 
-def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]) -> int:
-    """Record and move the serials reserved on all the document's serial lines at once.
+def _lock_serials(ctx: Ctx, doc: Document, directions: set[Direction]) -> None:
+    if "out" in directions and ctx.session.get_bind().dialect.name != "sqlite":
+        # The records read each serial's cost: hold the rows, so a cost adjustment cannot
+        # land between the records and the status change (SQLite has one writer anyway).
+        ctx.session.execute(
+            select(SerialNumber.id)
+            .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", {"out"})))
+            .with_for_update()
+        )
+
+
+def _post_serials(
+    ctx: Ctx, doc: Document, directions: set[Direction], count: int, first: int
+) -> None:
+    """Record and move the ``count`` serials reserved on the document's serial lines at once,
+    numbered from ``first`` in line and serial order.
 
     A fixed number of statements however many lines: one INSERT ... SELECT of the records
     (each line's locations and cost joined in), one UPDATE per direction. The counts were
     read with the lines; the lock on the document keeps them so.
     """
     s = ctx.session
-    serial_lines = [(ln, n) for ln, it, n in lines if it.tracking == "serial"]
-    if not serial_lines:
-        return 0
-    directions = {ln.direction for ln, _ in serial_lines}
     line = DocumentLine
     inbound = line.direction == "in"
     transfer = doc.doc_type == "transfer"
@@ -142,37 +164,40 @@ def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item,
             else case((inbound, line.unit_cost), else_=SerialNumber.cost),
             literal(ctx.now),
             *_who_columns(ctx),
+            # the block's numbers, set-based, in the order the records are written
+            literal(first - 1) + func.row_number().over(order_by=(line.line_no, SerialNumber.id)),
         )
         .join(line, line.id == SerialNumber.reserved_line_id)
         .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", directions)))
         .order_by(line.line_no, SerialNumber.id)
     )
-    if "out" in directions and s.get_bind().dialect.name != "sqlite":
-        # The records read each serial's cost: hold the rows, so a cost adjustment cannot
-        # land between the records and the status change (SQLite has one writer anyway).
-        s.execute(
-            select(SerialNumber.id)
-            .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", {"out"})))
-            .with_for_update()
+    # Core, not the ORM's insert: its result keeps the cursor's rowcount (when asked to)
+    written = (
+        s.connection()
+        .execute(
+            insert(SerialTransaction).from_select(
+                [
+                    "serial_id",
+                    "item_id",
+                    "document_id",
+                    "line_id",
+                    "doc_type",
+                    "partner_id",
+                    "from_location_id",
+                    "to_location_id",
+                    "cost",
+                    "posted_at",
+                    *WHO,
+                    "seq",
+                ],
+                rows,
+            ),
+            execution_options={"preserve_rowcount": True},
         )
-    s.execute(
-        insert(SerialTransaction).from_select(
-            [
-                "serial_id",
-                "item_id",
-                "document_id",
-                "line_id",
-                "doc_type",
-                "partner_id",
-                "from_location_id",
-                "to_location_id",
-                "cost",
-                "posted_at",
-                *WHO,
-            ],
-            rows,
-        )
+        .rowcount
     )
+    if written != count:  # a gap or a clash in the block: never commit that
+        raise RuntimeError(f"{written} serial records for a block of {count} ledger numbers")
 
     def of_line(col: Any) -> Any:  # the holding line's column, for each serial updated
         return select(col).where(line.id == SerialNumber.reserved_line_id).scalar_subquery()
@@ -198,7 +223,6 @@ def _post_serials(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item,
             .values(**values, reserved_line_id=None)
             .execution_options(synchronize_session=False)
         )
-    return sum(n for _, n in serial_lines)
 
 
 def _tracked_lines(doc: Document, tracking: TrackingKind, directions: set[Direction]) -> Any:
@@ -224,11 +248,15 @@ def _add_on_hand(s: Session, lot_id: int, location_id: int, qty: int) -> None:
     s.flush()
 
 
-def _post_lots(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]) -> int:
-    """Post the lot lines in line order, their lots read (and locked) in one statement."""
+def _post_lots(
+    ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, int]]
+) -> list[LotTransaction]:
+    """Post the lot lines in line order, their lots read (and locked) in one statement.
+
+    Returns their records, to be numbered and written by the caller."""
     lot_lines = [ln for ln, it, _ in lines if it.tracking == "lot"]
     if not lot_lines:
-        return 0
+        return []
     on_lines: dict[int, list[tuple[LineLot, Lot]]] = {ln.id: [] for ln in lot_lines}
     for ll, lot in ctx.session.execute(
         select(LineLot, Lot)
@@ -238,14 +266,14 @@ def _post_lots(ctx: Ctx, doc: Document, lines: list[tuple[DocumentLine, Item, in
         .with_for_update(of=Lot)  # their unit costs are read and weighed
     ):
         on_lines[ll.line_id].append((ll, lot))
-    return sum(_post_lot_line(ctx, doc, ln, on_lines[ln.id]) for ln in lot_lines)
+    return [r for ln in lot_lines for r in _post_lot_line(ctx, doc, ln, on_lines[ln.id])]
 
 
 def _post_lot_line(
     ctx: Ctx, doc: Document, ln: DocumentLine, on_line: list[tuple[LineLot, Lot]]
-) -> int:
+) -> list[LotTransaction]:
     s = ctx.session
-    count = 0
+    records: list[LotTransaction] = []
     for ll, lot in on_line:
         qty = ll.quantity
         src: int | None
@@ -270,7 +298,7 @@ def _post_lot_line(
             if dst is not None:
                 _add_on_hand(s, ll.lot_id, dst, qty)
         cost = (unit * qty).quantize(costing.CENT)
-        s.add(
+        records.append(
             LotTransaction(
                 lot_id=ll.lot_id,
                 item_id=ln.item_id,
@@ -286,11 +314,10 @@ def _post_lot_line(
                 **who(ctx),
             )
         )
-        count += 1
         if ln.direction == "in":
-            count += _reweigh_lot(ctx, doc, ln.id, lot, before, {ln.location_id: (qty, cost)})
+            records += _reweigh_lot(ctx, doc, ln.id, lot, before, {ln.location_id: (qty, cost)})
     s.flush()
-    return count
+    return records
 
 
 def _lot_on_hand(s: Session, lot_id: int) -> dict[int, int]:
@@ -305,29 +332,28 @@ def _reweigh_lot(
     lot: Lot,
     before: dict[int, int],
     moves: dict[int, tuple[int, Decimal]],
-) -> int:
+) -> list[LotTransaction]:
     """Weigh the lot's unit cost after records that moved value in or out at another cost;
     each location whose value changes gets a revaluation record (quantity 0, from = to)."""
     new, revalue = costing.reweigh(lot.unit_cost, before, moves)
     lot.unit_cost = new
-    for loc, delta in revalue.items():
-        ctx.session.add(
-            LotTransaction(
-                lot_id=lot.id,
-                item_id=lot.item_id,
-                document_id=doc.id,
-                line_id=line_id,
-                doc_type=doc.doc_type,
-                partner_id=doc.partner_id,
-                from_location_id=loc,
-                to_location_id=loc,
-                quantity=0,
-                cost=delta,
-                posted_at=ctx.now,
-                **who(ctx),
-            )
+    return [
+        LotTransaction(
+            lot_id=lot.id,
+            item_id=lot.item_id,
+            document_id=doc.id,
+            line_id=line_id,
+            doc_type=doc.doc_type,
+            partner_id=doc.partner_id,
+            from_location_id=loc,
+            to_location_id=loc,
+            quantity=0,
+            cost=delta,
+            posted_at=ctx.now,
+            **who(ctx),
         )
-    return len(revalue)
+        for loc, delta in revalue.items()
+    ]
 
 
 def cancel(ctx: Ctx, number: str) -> DocumentInfo:
@@ -371,8 +397,10 @@ def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> Pos
     rev.partner_id = doc.partner_id
     rev.reference = f"reversal of {doc.number}"
     lines = _copy_lines(s, doc, rev)
-    serial_records = _reverse_serials(ctx, doc, rev, lines)
-    lot_records = _reverse_lots(ctx, doc, rev, lines)
+    serials = _reverse_serials(ctx, doc, rev, lines)
+    lots = _reverse_lots(ctx, doc, rev, lines)
+    ledger_seq.append(s, [*serials, *lots])  # numbered last (tracking_core/ledger_seq.py)
+    serial_records, lot_records = len(serials), len(lots)
     rev.status = "posted"
     rev.posted_at = ctx.now
     rev.posted_by = ctx.operator or ctx.token
@@ -454,7 +482,10 @@ def _moved_on(s: Session, txs: list[SerialTransaction]) -> tuple[set[int], set[i
     return moved, revalued
 
 
-def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]) -> int:
+def _reverse_serials(
+    ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]
+) -> list[SerialTransaction]:
+    """Move the serials back; returns the reversal's records, to be numbered and written."""
     s = ctx.session
     txs = list(
         s.execute(
@@ -464,7 +495,7 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
         ).scalars()
     )
     if not txs:
-        return 0
+        return []
     serials = {
         r.id: r
         for r in s.execute(
@@ -474,6 +505,7 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
         ).scalars()
     }
     moved, revalued = _moved_on(s, txs)
+    records: list[SerialTransaction] = []
     for t in txs:
         sn = serials[t.serial_id]
         revalue = t.from_location_id is not None and t.from_location_id == t.to_location_id
@@ -507,7 +539,7 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
             sn.status, sn.location_id = "shipped", None
         else:
             sn.status, sn.location_id = "reversed", None
-        s.add(
+        records.append(
             SerialTransaction(
                 serial_id=t.serial_id,
                 item_id=t.item_id,
@@ -524,10 +556,13 @@ def _reverse_serials(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, in
             )
         )
     s.flush()
-    return len(txs)
+    return records
 
 
-def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]) -> int:
+def _reverse_lots(
+    ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int]
+) -> list[LotTransaction]:
+    """Move the lots back and weigh them; returns the records, to be numbered and written."""
     s = ctx.session
     txs = list(
         s.execute(
@@ -538,6 +573,7 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int])
     )
     # per lot: its stock before, and what the reversal records move (to weigh its cost)
     weigh: dict[int, tuple[Lot, int, dict[int, int], dict[int, tuple[int, Decimal]]]] = {}
+    records: list[LotTransaction] = []
     for t in txs:
         if t.lot_id not in weigh:
             lot = s.get(Lot, t.lot_id, with_for_update=True)
@@ -562,7 +598,7 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int])
             _add_on_hand(s, t.lot_id, t.from_location_id, t.quantity)
             n, v = moves.get(t.from_location_id, (0, Decimal(0)))
             moves[t.from_location_id] = (n + t.quantity, v + cost)
-        s.add(
+        records.append(
             LotTransaction(
                 lot_id=t.lot_id,
                 item_id=t.item_id,
@@ -579,13 +615,10 @@ def _reverse_lots(ctx: Ctx, doc: Document, rev: Document, lines: dict[int, int])
                 reversal_of_id=t.id,
             )
         )
+    for lot, line_id, before, moves in weigh.values():
+        records += _reweigh_lot(ctx, rev, line_id, lot, before, moves)
     s.flush()
-    revalued = sum(
-        _reweigh_lot(ctx, rev, line_id, lot, before, moves)
-        for lot, line_id, before, moves in weigh.values()
-    )
-    s.flush()
-    return len(txs) + revalued
+    return records
 
 
 def scrap_serial(ctx: Ctx, *, item: str, serial: str, reason: str = "") -> PostResult:
@@ -646,7 +679,9 @@ def adjust_cost(
                 item=it.sku, serial=serial, status=row.status, location=None, wanted_location=None
             )
         line = _cost_line(s, doc, it.id, row.location_id, new)
-        s.add(_serial_record(ctx, doc, line, row, row.location_id, new - row.cost))
+        records: list[SerialTransaction | LotTransaction] = [
+            _serial_record(ctx, doc, line, row, row.location_id, new - row.cost)
+        ]
         row.cost = new
         serial_records, lot_records = 1, 0
     else:
@@ -662,9 +697,10 @@ def adjust_cost(
             raise InvalidInput(field="lot", reason=f"lot {lrow.lot} has no stock to revalue")
         delta = new - lrow.unit_cost
         lrow.unit_cost = new
+        records = []
         for place in places:
             line = _cost_line(s, doc, it.id, place.location_id, new)
-            s.add(
+            records.append(
                 LotTransaction(
                     lot_id=lrow.id,
                     item_id=it.id,
@@ -681,6 +717,7 @@ def adjust_cost(
                 )
             )
         serial_records, lot_records = 0, len(places)
+    ledger_seq.append(s, records)  # numbered last (tracking_core/ledger_seq.py)
     doc.status, doc.posted_at, doc.posted_by = "posted", ctx.now, ctx.operator or ctx.token
     s.flush()
     return PostResult(

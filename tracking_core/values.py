@@ -11,6 +11,7 @@ from tracking_core.vocabulary import (
     Direction,
     DocStatus,
     DocType,
+    LedgerKind,
     LocationKind,
     LotStatus,
     PartnerKind,
@@ -151,9 +152,14 @@ class StockRow:
 
 @dataclass(frozen=True)
 class Movement:
-    """One transaction record, as inquiry and trace show it."""
+    """One transaction record, as inquiry and trace show it.
+
+    ``seq`` is the ledger's one number across serial and lot records, in commit order (the
+    feed's cursor); ``id`` numbers each kind apart (the old cursor, with ``kind``)."""
 
     id: int
+    seq: int
+    kind: LedgerKind
     posted_at: dt.datetime
     document: str
     doc_type: DocType
@@ -318,3 +324,76 @@ class LedgerCheck:
     @property
     def ok(self) -> bool:
         return not self.drifts
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    """The records with ``since`` < seq <= ``next_since``, in seq order (one kind's only,
+    when asked for one). ``last`` is the highest seq committed when the page was read:
+    ``more`` says there is more beyond ``next_since``, the cursor to carry on from."""
+
+    records: tuple[Movement, ...]
+    since: int
+    next_since: int
+    last: int
+
+    @property
+    def more(self) -> bool:
+        return self.next_since < self.last
+
+
+@dataclass(frozen=True)
+class ValuationRow:
+    """On hand and value of an item at a location (and lot) by the ledger at a date.
+
+    Serials: their count and the sum of their values, per the lot printed on them (None
+    for serials without one); a lot: its quantity and value there."""
+
+    item: str
+    location: str
+    lot: str | None
+    tracking: TrackingKind
+    on_hand: int
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class ValuationDiff:
+    """A place where the ledger and the stock tables disagree (either side may be 0)."""
+
+    item: str
+    location: str
+    lot: str | None
+    ledger_on_hand: int
+    ledger_value: Decimal
+    stock_on_hand: int
+    stock_value: Decimal
+
+    @property
+    def stock(self) -> tuple[int, Decimal]:
+        return self.stock_on_hand, self.stock_value
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Today's ledger against the stock tables (serials' costs, lots' on hand x unit cost)."""
+
+    ledger_value: Decimal
+    stock_value: Decimal
+    differences: tuple[ValuationDiff, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences
+
+
+@dataclass(frozen=True)
+class Valuation:
+    """Stock and its value at the end of ``at`` (UTC), from the ledger records posted by
+    then; for today also the reconciliation with the stock tables."""
+
+    at: dt.date
+    rows: tuple[ValuationRow, ...]
+    on_hand: int
+    value: Decimal
+    reconciliation: Reconciliation | None = None

@@ -26,6 +26,7 @@ __all__ = [
     "DOC_TYPES",
     "JOB_STATUSES",
     "LABEL_KINDS",
+    "LEDGER_KINDS",
     "LOCATION_KINDS",
     "LOT_STATUSES",
     "PARTNER_KINDS",
@@ -38,6 +39,7 @@ __all__ = [
     "DocType",
     "JobStatus",
     "LabelKind",
+    "LedgerKind",
     "LocationKind",
     "LotStatus",
     "PartnerKind",
@@ -88,6 +90,10 @@ ROLES: tuple[Role, ...] = get_args(Role)
 
 SignInResult = Literal["ok", "wrong_pin", "locked", "unknown", "inactive", "no_pin"]
 SIGNIN_RESULTS: tuple[SignInResult, ...] = get_args(SignInResult)
+
+# a ledger record: one serial's movement, or one lot's at one location
+LedgerKind = Literal["serial", "lot"]
+LEDGER_KINDS: tuple[LedgerKind, ...] = get_args(LedgerKind)
 
 LabelKind = Literal["serial", "lot", "sscc", "location"]
 LABEL_KINDS: tuple[LabelKind, ...] = get_args(LabelKind)

@@ -20,6 +20,7 @@ from web_mobile import (
     cli_events,
     cli_gateway,
     cli_labels,
+    cli_ledger,
     cli_stock,
     cli_supervisor,
 )
@@ -78,6 +79,7 @@ def main(ctx: click.Context, database_url: str, actor: str) -> None:
 
 for _command in (
     *cli_stock.COMMANDS,
+    *cli_ledger.COMMANDS,
     *cli_admin.COMMANDS,
     *cli_labels.COMMANDS,
     *cli_events.COMMANDS,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -14,6 +13,7 @@ from tracking_core.commands import CancelDocument, PostDocument, ReverseDocument
 from tracking_core.core import Tracking
 from tracking_core.values import DocumentInfo, Movement
 from web_mobile.cli_common import State, cell, emit, json_option, pass_state, progress, table
+from web_mobile.cli_ledger import valuation
 
 # Up to this many serial/lot numbers are listed after a receive or ship.
 SHOW_NUMBERS = 20
@@ -384,16 +384,19 @@ def trace(
     emit(as_json, t, text)
 
 
-@click.command()
+@click.group(invoke_without_command=True)
 @click.option("--item", help="SKU or GTIN.")
 @click.option("--location")
 @click.option("--lot")
 @json_option
-@pass_state
+@click.pass_context
 def stock(
-    state: State, item: str | None, location: str | None, lot: str | None, as_json: bool
+    ctx: click.Context, item: str | None, location: str | None, lot: str | None, as_json: bool
 ) -> None:
-    """On hand and allocated by item, location and lot."""
+    """On hand and allocated by item, location and lot (``stock valuation``: at a date)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    state: State = ctx.obj
     rows = state.core.stock(item=item, location=location, lot=lot)
     total = sum((r.value for r in rows), Decimal("0.0000"))
 
@@ -406,6 +409,9 @@ def stock(
         return table(lines, [*headers, "value"]) + f"\ntotal value {cell(total)}"
 
     emit(as_json, rows, text)
+
+
+stock.add_command(valuation)
 
 
 @click.command()
@@ -428,80 +434,6 @@ def check(state: State) -> None:
     raise SystemExit(1)
 
 
-# --- ledger export -------------------------------------------------------------------
-
-LEDGER_COLUMNS = (
-    "id",
-    "kind",
-    "posted_at",
-    "document",
-    "doc_type",
-    "item",
-    "serial",
-    "lot",
-    "partner",
-    "from_location",
-    "to_location",
-    "quantity",
-    "cost",
-    "operator",
-    "token",
-    "device",
-    "reversal_of",
-    "unit_price",
-)
-
-
-@click.group()
-def ledger() -> None:
-    """Transaction records."""
-
-
-@ledger.command("export")
-@click.option(
-    "--output", type=click.File("w", encoding="utf-8"), default="-", help="A file, or - for stdout."
-)
-@click.option(
-    "--since-id",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Only records with a greater id (serial and lot records are numbered apart).",
-)
-@click.option("--kind", type=click.Choice(["serial", "lot"]), help="Only this kind of record.")
-@pass_state
-def ledger_export(state: State, output: IO[str], since_id: int, kind: str | None) -> None:
-    """Every transaction record as CSV: serial records, then lot records."""
-    core = state.core
-    w = csv.writer(output, lineterminator="\n")
-    w.writerow(LEDGER_COLUMNS)
-    for m in core.ledger(since_id=since_id):
-        record_kind = "serial" if m.serial is not None else "lot"
-        if kind and record_kind != kind:
-            continue
-        w.writerow(
-            [
-                m.id,
-                record_kind,
-                m.posted_at.isoformat(),
-                m.document,
-                m.doc_type,
-                m.item,
-                m.serial,
-                m.lot,
-                m.partner,
-                m.from_location,
-                m.to_location,
-                m.quantity,
-                m.cost,
-                m.operator,
-                m.token,
-                m.device,
-                m.reversal_of,
-                m.unit_price,
-            ]
-        )
-
-
 COMMANDS = (
     receive,
     ship,
@@ -514,5 +446,4 @@ COMMANDS = (
     trace,
     stock,
     check,
-    ledger,
 )

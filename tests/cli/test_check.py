@@ -1,6 +1,10 @@
-"""``scantrack check``: the ledger's value against the value on hand, and a drift found."""
+"""``scantrack check``: the ledger's value against the value on hand, and a drift found;
+``scantrack stock valuation``: the ledger's stock at a date, reconciled today."""
 
 from __future__ import annotations
+
+import datetime as dt
+import json
 
 from sqlalchemy import text
 
@@ -65,10 +69,34 @@ def test_stock_shows_value_and_a_shipment_price_is_exported(cli: Cli, demo: None
     out = ok(cli(*ship, "6", "--unit-price", "1.99"))
     number = out.split()[1].rstrip(":")
     rows = ok(cli("ledger", "export", "--kind", "lot")).splitlines()
-    assert rows[0].endswith(",reversal_of,unit_price")
+    assert rows[0].endswith(",reversal_of,unit_price,seq")
     shipped = [r.split(",") for r in rows[1:] if f",{number}," in r]
-    assert [(r[11], r[12], r[-1]) for r in shipped] == [("6", "4.8000", "1.9900")]
+    assert [(r[11], r[12], r[-2]) for r in shipped] == [("6", "4.8000", "1.9900")]
     assert ok(cli("stock", "--item", "MILK-1L")).splitlines()[-1] == "total value 46.40"
     r = cli(*ship, "1", "--unit-price", "-1")
     assert r.exit_code == 1 and "invalid_input" in r.stderr
     assert ok(cli("check")).startswith("ledger consistent: 2 items")
+
+
+def test_stock_valuation_by_the_ledger_reconciles_today(
+    cli: Cli, demo: None, live: Tracking
+) -> None:
+    value = live.check_ledger().value
+    lines = ok(cli("stock", "valuation")).splitlines()
+    assert lines[0].startswith("stock by the ledger at the end of ")  # today, by the CLI's clock
+    dt.date.fromisoformat(lines[0].rsplit(" ", 1)[1])
+    assert lines[-1] == f"reconciled: the stock tables hold the same, value {value:.2f}"
+    data = json.loads(ok(cli("stock", "valuation", "--item", "MILK-1L", "--json")))
+    assert {r["item"] for r in data["rows"]} == {"MILK-1L"}
+    assert data["reconciliation"]["differences"] == []
+    old = ok(cli("stock", "valuation", "--at", "2000-01-01")).splitlines()
+    assert old[-1] == "total 0 on hand, value 0.00"  # before anything: no reconciliation
+    bad = cli("stock", "valuation", "--at", "2000-13-01")
+    assert bad.exit_code == 2 and "--at" in bad.output
+
+    def tamper(s):  # type: ignore[no-untyped-def]
+        s.execute(text("UPDATE lot_stock SET on_hand = on_hand + 1 WHERE on_hand > 0"))
+
+    live.db.run(tamper)
+    r = cli("stock", "valuation", "--item", "MILK-1L")
+    assert r.exit_code == 1 and "not reconciled: " in r.stdout

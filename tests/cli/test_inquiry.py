@@ -11,7 +11,8 @@ import pytest
 
 from tests.cli.conftest import Cli, ok
 from tracking_core.core import Tracking
-from web_mobile.cli_stock import LEDGER_COLUMNS, MOVE_HEADERS
+from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
+from web_mobile.cli_stock import MOVE_HEADERS
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -129,9 +130,13 @@ def test_ledger_export_parses_back(
 ) -> None:
     serial, lot = shipped
     rows = _parse(ok(cli("ledger", "export")))
-    assert [r["kind"] for r in rows] == ["serial"] * 6 + ["lot"] * 3
-    assert [m.id for m in live.ledger()] == [int(r["id"]) for r in rows]
-    last_serial = rows[5]
+    # one sequence in commit order: the demo's records, then the two shipments
+    assert [int(r["seq"]) for r in rows] == list(range(1, 10))
+    seqs = {(m.kind, m.id): m.seq for m in live.ledger()}
+    assert [seqs[(r["kind"], int(r["id"]))] for r in rows] == list(range(1, 10))
+    assert sorted(r["kind"] for r in rows) == ["lot"] * 3 + ["serial"] * 6
+    assert [r["document"] for r in rows[-2:]] == ["SH-000001", "SH-000002"]
+    last_serial = rows[-2]
     assert {k: last_serial[k] for k in ("document", "doc_type", "item", "serial", "lot")} == {
         "document": "SH-000001",
         "doc_type": "shipment",
@@ -144,7 +149,8 @@ def test_ledger_export_parses_back(
         "C-BETA",
         "640.0000",
     )
-    assert {(r["item"], r["lot"], r["quantity"]) for r in rows[6:]} >= {("MILK-1L", lot, "6")}
+    lots = [r for r in rows if r["kind"] == "lot"]
+    assert {(r["item"], r["lot"], r["quantity"]) for r in lots} >= {("MILK-1L", lot, "6")}
     assert all(r["posted_at"].endswith("+00:00") for r in rows)
 
     out = tmp_path / "ledger.csv"
@@ -153,6 +159,15 @@ def test_ledger_export_parses_back(
     )
     rows = _parse(out.read_text())
     assert [(r["id"], r["document"], r["quantity"]) for r in rows] == [("3", "SH-000002", "6")]
+    # the cursor: the last seq one has
+    since = _parse(ok(cli("ledger", "export", "--since", "7")))
+    assert [(r["seq"], r["document"]) for r in since] == [("8", "SH-000001"), ("9", "SH-000002")]
+    assert [
+        r["seq"] for r in _parse(ok(cli("ledger", "export", "--since", "7", "--kind", "lot")))
+    ] == ["9"]
+    assert _parse(ok(cli("ledger", "export", "--since", "9"))) == []
+    both = cli("ledger", "export", "--since", "1", "--since-id", "1")
+    assert both.exit_code == 2 and "not both" in both.output
 
 
 def test_ledger_export_of_a_reversal_names_items_and_reversed_records(

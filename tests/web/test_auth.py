@@ -54,6 +54,7 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("GET", "/lots/<item>/<lot>"): READ,
     ("GET", "/trace"): READ,
     ("GET", "/ledger"): READ,
+    ("GET", "/valuation"): READ,
     ("POST", "/lots/<item>/<lot>/recall"): MASTER,
     ("POST", "/lots/<item>/<lot>/release"): MASTER,
     ("POST", "/quarantine"): MASTER,

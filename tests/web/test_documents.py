@@ -32,6 +32,8 @@ def line(**kw: Any) -> dict[str, Any]:
 def movement(id_: int, **kw: Any) -> dict[str, Any]:
     base = {
         "id": id_,
+        "seq": id_,  # serial records only here: the one sequence runs with their ids
+        "kind": "serial",
         "posted_at": AT,
         "document": "RC-000001",
         "doc_type": "receipt",

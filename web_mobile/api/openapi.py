@@ -25,6 +25,7 @@ from tracking_core import (
     DOC_TYPES,
     JOB_STATUSES,
     LABEL_KINDS,
+    LEDGER_KINDS,
     LOCATION_KINDS,
     PARTNER_KINDS,
     ROLES,
@@ -32,6 +33,7 @@ from tracking_core import (
 )
 from tracking_core.auth import roles_for
 from tracking_core.events import EVENT_KINDS
+from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
 from tracking_core.settings import SETUP_ROLES, Settings
 from web_mobile.api.bodies import Outcome, SsccUnit, StepAction
 
@@ -54,6 +56,17 @@ EXPECTED_STATES = ("received", "missing", "unexpected")
 
 # Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
 INT32_MAX = 2**31 - 1
+INT64 = 2**63 - 1
+
+# a ledger record's fields: its JSON's and the CSV's columns (tracking_core/ledger_feed.py)
+LEDGER_FIELDS: tuple[str, ...] = LEDGER_COLUMNS
+_SEQ: Schema = {"type": "integer", "minimum": 0}
+_FLAG: Schema = {"type": "string", "enum": ["true", "false"]}
+STREAM_HEADERS: tuple[tuple[str, str, Schema], ...] = (
+    ("X-Ledger-Next-Since", "the cursor to ask from next: every record up to it is here", _SEQ),
+    ("X-Ledger-Last", "the highest seq committed when the stream began", _SEQ),
+    ("X-Ledger-More", "more beyond X-Ledger-Next-Since", _FLAG),
+)
 
 
 def _s(description: str = "", **kw: Any) -> Schema:
@@ -65,6 +78,14 @@ def _s(description: str = "", **kw: Any) -> Schema:
 
 def _int(description: str = "", **kw: Any) -> Schema:
     out: Schema = {"type": "integer", "maximum": INT32_MAX, **kw}
+    if description:
+        out["description"] = description
+    return out
+
+
+def _count(description: str = "", **kw: Any) -> Schema:
+    """A 64-bit whole number (seqs, ids, quantities summed): not held to INT32_MAX."""
+    out: Schema = {"type": "integer", "minimum": 0, **kw}
     if description:
         out["description"] = description
     return out
@@ -287,6 +308,121 @@ SCHEMAS: dict[str, Schema] = {
         },
         "stock",
         "value",
+    ),
+    "LedgerRecord": _obj(
+        {
+            "seq": _count(
+                "the ledger's one number across serial and lot records, in commit"
+                " order without gaps: the feed's cursor",
+                minimum=1,
+            ),
+            "id": _count("numbered apart per kind: the old cursor, with kind", minimum=1),
+            "kind": {"type": "string", "enum": list(LEDGER_KINDS)},
+            "posted_at": _s("ISO date and time, UTC", format="date-time"),
+            "document": _s("the document's number"),
+            "doc_type": {"type": "string", "enum": list(DOC_TYPES)},
+            "item": _s("SKU"),
+            "serial": _nullable(_s(), "serial records: the serial"),
+            "lot": _nullable(_s(), "a lot record's lot; a serial's lot as printed, if any"),
+            "partner": _nullable(_s(), "the document's partner"),
+            "from_location": _nullable(_s(), "null: it came in"),
+            "to_location": _nullable(
+                _s(), "null: it left; from = to: a revaluation (moves no quantity)"
+            ),
+            "quantity": _count("1 for a serial; 0 for a revaluation"),
+            "cost": _s("decimal: the value moved (a revaluation: the change)"),
+            "operator": _nullable(_s(), "the signed-in operator's badge"),
+            "token": _nullable(_s(), "the API token's name, or the CLI's actor"),
+            "device": _nullable(_s(), "the scanning device"),
+            "reversal_of": _nullable(_count(), "the id (same kind) of the record it reverses"),
+            "unit_price": _nullable(_s(), "decimal: the line's sales price, never a cost"),
+        },
+        *LEDGER_FIELDS,
+    ),
+    "LedgerPage": _obj(
+        {
+            "records": {"type": "array", "items": _ref("LedgerRecord")},
+            "since": _count("the since asked for"),
+            "next_since": _count(
+                "the cursor to ask from next: every record up to it is in this page"
+            ),
+            "last": _count("the highest seq committed when the page was read"),
+            "more": {"type": "boolean", "description": "next_since < last"},
+        },
+        "records",
+        "since",
+        "next_since",
+        "last",
+        "more",
+    ),
+    "LedgerRecordsById": _obj(
+        {"records": {"type": "array", "items": _ref("LedgerRecord")}},
+        "records",
+    ),
+    "Valuation": _obj(
+        {
+            "at": _date("the day: records posted up to its end (UTC) count"),
+            "rows": {"type": "array", "items": _ref("ValuationRow")},
+            "on_hand": _count("the sum of the rows' on hand", minimum=-INT64),
+            "value": _s("decimal: the sum of the rows' values"),
+            "reconciliation": {
+                **_obj(
+                    {
+                        "ledger_value": _s("decimal: the ledger's value today"),
+                        "stock_value": _s(
+                            "decimal: the stock tables' (serials' costs, lots' on hand x unit cost)"
+                        ),
+                        "differences": {"type": "array", "items": _ref("ValuationDiff")},
+                        "ok": {"type": "boolean", "description": "no differences"},
+                    },
+                    "ledger_value",
+                    "stock_value",
+                    "differences",
+                    "ok",
+                ),
+                "type": ["object", "null"],
+                "description": "for today only: the ledger against the stock tables",
+            },
+        },
+        "at",
+        "rows",
+        "on_hand",
+        "value",
+        "reconciliation",
+    ),
+    "ValuationRow": _obj(
+        {
+            "item": _s("SKU"),
+            "location": _s("location code"),
+            "lot": _nullable(_s(), "serials: the lot printed on them, null if none"),
+            "tracking": {"type": "string", "enum": ["serial", "lot"]},
+            "on_hand": _count("serials counted; a lot's quantity", minimum=-INT64),
+            "value": _s("decimal: serials' values summed; a lot's value there"),
+        },
+        "item",
+        "location",
+        "lot",
+        "tracking",
+        "on_hand",
+        "value",
+    ),
+    "ValuationDiff": _obj(
+        {
+            "item": _s("SKU"),
+            "location": _s("location code"),
+            "lot": _nullable(_s(), "as in ValuationRow"),
+            "ledger_on_hand": _count("by the ledger", minimum=-INT64),
+            "ledger_value": _s("decimal: by the ledger"),
+            "stock_on_hand": _count("by the stock tables"),
+            "stock_value": _s("decimal: by the stock tables"),
+        },
+        "item",
+        "location",
+        "lot",
+        "ledger_on_hand",
+        "ledger_value",
+        "stock_on_hand",
+        "stock_value",
     ),
     "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
     "SerialStep": _obj(
@@ -833,20 +969,103 @@ PATHS: dict[str, dict[str, Schema]] = {
         )
     },
     "/ledger": {
-        "get": op(
-            "Transaction records with an id above since_id, oldest first",
-            "inquiry",
-            ANY_ROLE,
-            query=(
-                _q(
-                    "kind",
-                    {"type": "string", "enum": ["serial", "lot"]},
-                    "serial and lot records are numbered apart: page each kind on its own",
+        "get": {
+            **op(
+                "The ledger feed: records with a seq above since, in seq order (one cursor for"
+                " serial and lot records); without since, the old way by id per kind",
+                "inquiry",
+                ANY_ROLE,
+                query=(
+                    _q("since", _count(), "the last seq you have (the page's next_since); 0"),
+                    _q(
+                        "limit",
+                        _count(minimum=1),
+                        "JSON: at most this many seqs, default 1000, capped at 10000; CSV and"
+                        " JSON Lines: default all to the end, streamed",
+                    ),
+                    _q("kind", {"type": "string", "enum": list(LEDGER_KINDS)}, "only these"),
+                    _q(
+                        "format",
+                        {"type": "string", "enum": ["json", "csv", "jsonl"]},
+                        "instead of the Accept header (text/csv, application/x-ndjson or"
+                        " application/jsonl); default JSON",
+                    ),
+                    _q(
+                        "since_id",
+                        {"type": "integer", "minimum": 0},
+                        "the old way, without since: ids above it; serial and lot records are"
+                        " numbered apart, so page each kind on its own; JSON only",
+                    ),
                 ),
-                _q("since_id", {"type": "integer", "minimum": 0}, "default 0"),
-                _q("limit", _int(minimum=1), "per kind; default 1000, at most 10000"),
             ),
-        )
+            "responses": {
+                "200": {
+                    "description": "A page (since given), or the old way's records; CSV and"
+                    " JSON Lines stream the range, its cursor in X-Ledger-Next-Since",
+                    "headers": {
+                        name: {"description": text, "schema": schema}
+                        for name, text, schema in STREAM_HEADERS
+                    },
+                    "content": {
+                        "application/json": {
+                            "schema": {"oneOf": [_ref("LedgerPage"), _ref("LedgerRecordsById")]}
+                        },
+                        "text/csv": {
+                            "schema": {
+                                "type": "string",
+                                "description": "a header row, then a record a row: "
+                                + ",".join(LEDGER_COLUMNS),
+                            }
+                        },
+                        "application/x-ndjson": {
+                            "schema": {
+                                "type": "string",
+                                "description": "a LedgerRecord a line",
+                            }
+                        },
+                    },
+                },
+                "4XX": {"$ref": "#/components/responses/Error"},
+                "5XX": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
+    "/valuation": {
+        "get": {
+            **op(
+                "On hand and value per item, location and lot at the end of a day, from the"
+                " ledger; for today also reconciled with the stock tables",
+                "inquiry",
+                ANY_ROLE,
+                query=(
+                    _q("at", _date("the day, default today (UTC)")),
+                    _q("item", _s(), "SKU or GTIN"),
+                    _q("location", _s()),
+                    _q(
+                        "format",
+                        {"type": "string", "enum": ["json", "csv"]},
+                        "instead of the Accept header (text/csv); default JSON",
+                    ),
+                ),
+            ),
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {"schema": _ref("Valuation")},
+                        "text/csv": {
+                            "schema": {
+                                "type": "string",
+                                "description": "item,location,lot,tracking,on_hand,value;"
+                                " the last row (tracking total) holds the sums",
+                            }
+                        },
+                    },
+                },
+                "4XX": {"$ref": "#/components/responses/Error"},
+                "5XX": {"$ref": "#/components/responses/Error"},
+            },
+        }
     },
     "/lots/{item}/{lot}/recall": {
         "post": op("Recall a lot", "stock control", MASTER, body="Recall")
