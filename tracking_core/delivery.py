@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -88,8 +88,8 @@ def check_url(channel: str, url: str) -> str:
     return text
 
 
-def _kinds(kinds: list[str] | None) -> list[str] | None:
-    if kinds is None or kinds == []:
+def _kinds(kinds: Sequence[str] | None) -> list[str] | None:
+    if not kinds:
         return None
     unknown = sorted(set(kinds) - set(EVENT_KINDS))
     if unknown:
@@ -152,7 +152,7 @@ class EventDeliveries:
         name: str,
         channel: str,
         url: str,
-        kinds: list[str] | None = None,
+        kinds: Sequence[str] | None = None,
         topic_prefix: str | None = None,
     ) -> tuple[SubscriptionInfo, str | None]:
         """A new subscription, for events from now on; a webhook's secret is returned once."""
@@ -203,7 +203,7 @@ class EventDeliveries:
         sub_id: int,
         *,
         url: str | None = None,
-        kinds: list[str] | None = None,
+        kinds: Sequence[str] | None = None,
         topic_prefix: str | None = None,
     ) -> SubscriptionInfo:
         def fn(s: Session, now: dt.datetime) -> SubscriptionInfo:

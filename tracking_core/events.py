@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -32,7 +32,7 @@ from tracking_core.models import (
 )
 
 SEQ_KEY = "event_outbox.seq"
-EVENT_KINDS = (
+EventKind = Literal[
     "document.posted",
     "document.cancelled",
     "document.reversed",
@@ -43,7 +43,8 @@ EVENT_KINDS = (
     "label.printed",
     "label.failed",
     "scan.refused",
-)
+]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,13 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("GET", "/tokens"): ADMIN,
     ("POST", "/tokens"): ADMIN,
     ("DELETE", "/tokens/<token_id>"): ADMIN,
+    ("GET", "/subscriptions"): ADMIN,
+    ("POST", "/subscriptions"): ADMIN,
+    ("GET", "/subscriptions/<sub_id>"): ADMIN,
+    ("PATCH", "/subscriptions/<sub_id>"): ADMIN,
+    ("DELETE", "/subscriptions/<sub_id>"): ADMIN,
+    ("GET", "/subscriptions/<sub_id>/dead-letters"): ADMIN,
+    ("POST", "/subscriptions/<sub_id>/dead-letters/<seq>/replay"): ADMIN,
     ("GET", "/documents"): READ,
     ("POST", "/documents"): MASTER,
     ("GET", "/documents/<number>"): READ,
@@ -101,6 +108,7 @@ def test_the_rules_name_every_protected_route(app: Flask) -> None:
 def test_each_role_may_or_may_not(method: str, rule: str, as_role: Callable[[str], Api]) -> None:
     # path values that exist nowhere: allowed calls fail later (404, 422), never 401/403
     path = rule.replace("<token_id>", "999").replace("<job_id>", "999")
+    path = path.replace("<sub_id>", "999").replace("<seq>", "999")
     path = re.sub(r"<\w+>", "NOPE", path)
     for role in sorted(READ):
         status, data = as_role(role)(method, path)

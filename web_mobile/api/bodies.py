@@ -13,6 +13,7 @@ from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 from scanner_gateway.interpret import CommandName
 from tracking_core import Direction, DocType, LocationKind, PartnerKind, Role, TrackingKind
+from tracking_core.events import EventKind
 from tracking_core.settings import AllocationOrder, Policy
 
 #: Money in a body: a JSON number, or a decimal string that keeps every digit.
@@ -219,11 +220,11 @@ class SubscriptionCreate(TypedDict):
     name: str
     channel: Literal["webhook", "mqtt"]
     url: str
-    kinds: NotRequired[list[str]]
+    kinds: NotRequired[list[EventKind]]
     topic_prefix: NotRequired[str]
 
 
 class SubscriptionUpdate(TypedDict):
     url: NotRequired[str]
-    kinds: NotRequired[list[str]]
+    kinds: NotRequired[list[EventKind]]
     topic_prefix: NotRequired[str]
