@@ -40,7 +40,7 @@ from tracking_core import (
 )
 from tracking_core.auth import roles_for
 from tracking_core.settings import SETUP_ROLES, Settings
-from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo
+from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo, SerialInfo
 from web_mobile.api.answers import ItemList, LocationList, PartnerList
 from web_mobile.api.bodies import Outcome, SsccUnit, StepAction
 from web_mobile.api.response_schema import schema_of
@@ -848,6 +848,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s(), "needed when several items share the serial"),),
+            answer=SerialInfo,
         )
     },
     "/lots/{item}/{lot}": {
