@@ -77,3 +77,30 @@ def test_the_settings_schema_names_every_setting(api: Api) -> None:
 def test_item_create_requires_sku_and_tracking() -> None:
     schema = SCHEMAS["ItemCreate"]
     assert (schema["required"], schema["additionalProperties"]) == (["sku", "tracking"], False)
+
+
+def test_typed_answers_are_derived_from_the_encoded_types(api: Api) -> None:
+    """Master data answers name exactly the fields the dataclasses encode, in the document."""
+    api.ok("POST", "/items", {"sku": "TYPED-1", "tracking": "lot"}, status=201)
+    api.ok("POST", "/locations", {"code": "TYPED-LOC"}, status=201)
+    api.ok("POST", "/partners", {"code": "TYPED-P", "kind": "customer"}, status=201)
+    doc = document()
+    schemas = doc["components"]["schemas"]
+    for path, key, component in (
+        ("/items", "items", "ItemInfo"),
+        ("/locations", "locations", "LocationInfo"),
+        ("/partners", "partners", "PartnerInfo"),
+    ):
+        answer = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        listing = schemas[answer["schema"]["$ref"].rsplit("/", 1)[1]]
+        assert listing["properties"][key] == {
+            "type": "array",
+            "items": {"$ref": f"#/components/schemas/{component}"},
+        }
+        rows = api.ok("GET", path)[key]
+        assert rows, path
+        for row in rows:
+            assert set(row) == set(schemas[component]["properties"]), path
+            assert set(schemas[component]["required"]) == set(row), path
+    assert schemas["ItemInfo"]["properties"]["tracking"]["enum"] == ["none", "lot", "serial"]
+    assert schemas["ItemInfo"]["properties"]["standard_cost"]["type"] == "string"

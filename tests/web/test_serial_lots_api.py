@@ -6,6 +6,7 @@ import pytest
 
 from tests.web.conftest import Api, snapshot
 from tracking_core.core import Tracking
+from web_mobile.api.openapi import SCHEMAS
 
 
 def document(api: Api, number: str, doc_type: str, quantity: int) -> None:
@@ -140,3 +141,11 @@ def test_a_bad_lot_is_refused_and_changes_nothing(lotted: Api, bad: str) -> None
     )
     assert (status, code) == (422, "invalid_lot")
     assert snapshot(lotted) == before
+
+
+def test_a_serial_answers_the_fields_its_schema_names(lotted: Api) -> None:
+    """The document's SerialInfo (derived from the dataclass) names exactly what is sent."""
+    serial = lotted.ok("GET", "/serials/P1?item=LAP")
+    schema = SCHEMAS["SerialInfo"]
+    assert set(serial) == set(schema["properties"]) == set(schema["required"])
+    assert schema["properties"]["status"]["enum"].count(serial["status"]) == 1

@@ -4,6 +4,14 @@ Request bodies are checked against these same schemas (``web_mobile.api.inputs``
 what the document says a body may hold is what the API accepts. A test checks that the
 document and the registered routes name the same paths, methods, roles and bodies.
 
+How to declare a response: pass the Python type the route encodes as ``answer`` to
+``op(...)``, e.g. ``op("List items", "master data", ANY_ROLE, answer=tuple[ItemView, ...])``.
+``web_mobile.api.response_schema.schema_of`` derives its JSON Schema from the type hints
+(a dataclass or TypedDict becomes a component of the same name), so the route and the
+document share one definition. Where a route builds a dict by hand, give it a TypedDict
+and annotate the route's value with it. A string ``answer`` still names a schema written
+by hand in ``SCHEMAS``.
+
 >>> doc = document()
 >>> doc["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]
 {'$ref': '#/components/schemas/ItemCreate'}
@@ -35,7 +43,10 @@ from tracking_core.auth import roles_for
 from tracking_core.events import EVENT_KINDS
 from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
 from tracking_core.settings import SETUP_ROLES, Settings
+from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo, SerialInfo
+from web_mobile.api.answers import ItemList, LocationList, PartnerList
 from web_mobile.api.bodies import Outcome, SsccUnit, StepAction
+from web_mobile.api.response_schema import schema_of
 
 Schema = dict[str, Any]
 
@@ -702,9 +713,19 @@ def op(
     body: str | None = None,
     query: tuple[Schema, ...] = (),
     status: int = 200,
-    answer: str | None = None,
+    answer: Any = None,
 ) -> Schema:
-    """One operation: who may call it, its query, body and answers (``answer``: a schema)."""
+    """One operation: who may call it, its query, body and answers.
+
+    ``answer``: the Python type the route encodes (its schema derived, components added to
+    ``SCHEMAS``), or the name of a schema in ``SCHEMAS``; None leaves it untyped.
+    """
+    if answer is None:
+        answer_schema: Schema = {"type": "object"}
+    elif isinstance(answer, str):
+        answer_schema = _ref(answer)
+    else:
+        answer_schema = schema_of(answer, SCHEMAS)
     out: Schema = {
         "summary": summary,
         "tags": [tag],
@@ -713,9 +734,7 @@ def op(
         "responses": {
             str(status): {
                 "description": "OK",
-                "content": {
-                    "application/json": {"schema": _ref(answer) if answer else {"type": "object"}}
-                },
+                "content": {"application/json": {"schema": answer_schema}},
             },
             "4XX": {"$ref": "#/components/responses/Error"},
             "5XX": {"$ref": "#/components/responses/Error"},
@@ -747,20 +766,36 @@ PATHS: dict[str, dict[str, Schema]] = {
         }
     },
     "/items": {
-        "get": op("List items", "master data", ANY_ROLE),
-        "post": op("Create an item", "master data", MASTER, body="ItemCreate", status=201),
+        "get": op("List items", "master data", ANY_ROLE, answer=ItemList),
+        "post": op(
+            "Create an item", "master data", MASTER, body="ItemCreate", status=201, answer=ItemInfo
+        ),
     },
     "/items/{key}": {
-        "get": op("An item by SKU or GTIN", "master data", ANY_ROLE),
-        "patch": op("Change an item", "master data", MASTER, body="ItemPatch"),
+        "get": op("An item by SKU or GTIN", "master data", ANY_ROLE, answer=ItemInfo),
+        "patch": op("Change an item", "master data", MASTER, body="ItemPatch", answer=ItemInfo),
     },
     "/locations": {
-        "get": op("List locations", "master data", ANY_ROLE),
-        "post": op("Create a location", "master data", MASTER, body="LocationCreate", status=201),
+        "get": op("List locations", "master data", ANY_ROLE, answer=LocationList),
+        "post": op(
+            "Create a location",
+            "master data",
+            MASTER,
+            body="LocationCreate",
+            status=201,
+            answer=LocationInfo,
+        ),
     },
     "/partners": {
-        "get": op("List partners", "master data", ANY_ROLE),
-        "post": op("Create a partner", "master data", MASTER, body="PartnerCreate", status=201),
+        "get": op("List partners", "master data", ANY_ROLE, answer=PartnerList),
+        "post": op(
+            "Create a partner",
+            "master data",
+            MASTER,
+            body="PartnerCreate",
+            status=201,
+            answer=PartnerInfo,
+        ),
     },
     "/settings": {
         "get": op("The settings", "settings", ANY_ROLE),
@@ -950,6 +985,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s(), "needed when several items share the serial"),),
+            answer=SerialInfo,
         )
     },
     "/lots/{item}/{lot}": {

@@ -6,6 +6,7 @@ from typing import Any
 
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import ItemList, LocationList, PartnerList
 from web_mobile.api.auth import core
 from web_mobile.api.bodies import ItemCreate, ItemPatch, LocationCreate, PartnerCreate
 from web_mobile.api.openapi import ANY_ROLE, MASTER
@@ -14,7 +15,8 @@ from web_mobile.api.routing import endpoint
 
 @endpoint(bp, "GET", "/items", roles=ANY_ROLE)
 def list_items() -> Any:
-    return {"items": encode(core().items())}
+    answer: ItemList = {"items": encode(core().items())}
+    return answer
 
 
 @endpoint(bp, "POST", "/items", roles=MASTER, body="ItemCreate", status=201)
@@ -34,7 +36,8 @@ def patch_item(key: str, body: ItemPatch) -> Any:
 
 @endpoint(bp, "GET", "/locations", roles=ANY_ROLE)
 def list_locations() -> Any:
-    return {"locations": encode(core().locations())}
+    answer: LocationList = {"locations": encode(core().locations())}
+    return answer
 
 
 @endpoint(bp, "POST", "/locations", roles=MASTER, body="LocationCreate", status=201)
@@ -44,7 +47,8 @@ def create_location(body: LocationCreate) -> Any:
 
 @endpoint(bp, "GET", "/partners", roles=ANY_ROLE)
 def list_partners() -> Any:
-    return {"partners": encode(core().partners())}
+    answer: PartnerList = {"partners": encode(core().partners())}
+    return answer
 
 
 @endpoint(bp, "POST", "/partners", roles=MASTER, body="PartnerCreate", status=201)
