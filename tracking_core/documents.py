@@ -209,7 +209,7 @@ def _line_money(
             field="unit_cost", reason="an outbound line moves stock at its own cost; give none"
         )
     else:
-        cost = Decimal(0)
+        cost = Decimal("0.0000")  # as stored (Money), so the answer reads as a reread would
     if spec.unit_price is None:
         return cost, None
     if doc_type != "shipment":

@@ -383,6 +383,20 @@ def test_add_line_cancel_and_reverse(master: Api) -> None:
     assert api.error("POST", "/documents/S-9/post") == (409, "document_not_open")
 
 
+def test_an_added_line_answers_what_a_reread_answers(master: Api) -> None:
+    # an outbound line has no cost of its own until posting: "0.0000" both times, not "0"
+    api = master
+    api.ok("POST", "/documents", {"type": "transfer", "number": "T-1"}, 201)
+    added = api.ok(
+        "POST",
+        "/documents/T-1/lines",
+        {"item": "BOLT", "quantity": 2, "location": "A1", "to_location": "B2"},
+        201,
+    )
+    assert added == api.ok("GET", "/documents/T-1")["lines"][0]
+    assert added["unit_cost"] == "0.0000"
+
+
 def test_list_documents_by_type_and_status(master: Api) -> None:
     api = master
     for doc in (
