@@ -23,6 +23,9 @@ PREFIX = "/api/v1"
 _LOCAL = "#/components/schemas/"
 _URN = "urn:scantrack:schema:"
 Schema = dict[str, Any]
+# (method, path template, status) of every answer checked in this process: a test that
+# means to reach every operation clears it, calls, and reads it
+CHECKED: list[tuple[str, str, int]] = []
 
 
 def _urns(node: Any) -> Any:
@@ -114,4 +117,5 @@ def conform(method: str, url: str, resp: TestResponse) -> str | None:
         validate(resp.get_json(), schema)
     else:
         assert schema.get("type") == "string", where
+    CHECKED.append((method.upper(), template, resp.status_code))
     return template

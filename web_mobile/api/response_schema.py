@@ -38,7 +38,7 @@ taken is an error, never a silent reuse.
 >>> class Other(typing.TypedDict):
 ...     x: int
 >>> Other.__name__ = "Line"
->>> schema_of(Other, defs)
+>>> schema_of(Other, defs)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
 TypeError: two schemas named 'Line': ...Other and ...Line; rename one
@@ -121,11 +121,20 @@ def _property_type(tp: Any, name: str) -> Any:
     return typing.get_type_hints(prop.fget)["return"]
 
 
+def _required(tp: Any, name: str, hint: Any) -> bool:
+    """A TypedDict key is required; ``NotRequired`` read from the hint as well, since
+    string annotations hide it from ``__required_keys__``."""
+    marked = typing.get_origin(hint)
+    if marked in (typing.Required, typing.NotRequired):
+        return marked is typing.Required
+    return name in tp.__required_keys__
+
+
 def _fields(tp: Any, shown: Shown | None) -> tuple[dict[str, Any], list[str]]:
     """(name -> type, required names) of a dataclass or TypedDict, as ``shown``."""
     hints = typing.get_type_hints(tp, include_extras=True)
     if not dataclasses.is_dataclass(tp):
-        return hints, [n for n in hints if n in tp.__required_keys__]
+        return hints, [n for n, h in hints.items() if _required(tp, n, h)]
     names = [f.name for f in dataclasses.fields(tp)]
     if shown is None:
         return {n: hints[n] for n in names}, names
@@ -143,10 +152,20 @@ def _fields(tp: Any, shown: Shown | None) -> tuple[dict[str, Any], list[str]]:
     return out, required
 
 
+def _how(shown: Shown) -> str:
+    """A Shown in words, so two different showings of one type never share a name."""
+    parts = [f" as {shown.name}"]
+    parts += [f" +{p}" for p in shown.add] + [f" -{f}" for f in shown.drop]
+    parts += [f" ~{f}" for f, _ in shown.types]
+    if shown.extra is not None:
+        parts.append(f" +{shown.extra.__name__}")
+    return "".join(parts)
+
+
 def _object(tp: Any, shown: Shown | None, defs: dict[str, Schema], notes: Notes) -> Schema:
     """A named component for a dataclass or TypedDict; its fields in declaration order."""
     name = shown.name if shown else tp.__name__
-    origin = _qualname(tp) + (f" as {name}" if shown and name != tp.__name__ else "")
+    origin = _qualname(tp) + (_how(shown) if shown else "")
     if name in defs:
         other = defs[name].get(ORIGIN, "a schema written by hand in SCHEMAS")
         if other != origin:
