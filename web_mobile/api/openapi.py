@@ -5,12 +5,16 @@ what the document says a body may hold is what the API accepts. A test checks th
 document and the registered routes name the same paths, methods, roles and bodies.
 
 How to declare a response: pass the Python type the route encodes as ``answer`` to
-``op(...)``, e.g. ``op("List items", "master data", ANY_ROLE, answer=tuple[ItemView, ...])``.
+``op(...)``, e.g. ``op("List items", "master data", ANY_ROLE, answer=ItemList)``.
 ``web_mobile.api.response_schema.schema_of`` derives its JSON Schema from the type hints
 (a dataclass or TypedDict becomes a component of the same name), so the route and the
 document share one definition. Where a route builds a dict by hand, give it a TypedDict
-and annotate the route's value with it. A string ``answer`` still names a schema written
-by hand in ``SCHEMAS``.
+in ``web_mobile.api.answers`` and annotate the route's value with it; a dataclass answered
+with some of its properties is a ``Shown`` there, and the route encodes it with
+``present``. Descriptions of answer fields are in ``web_mobile.api.answer_notes``. A name
+taken twice (a hand-written schema and a derived one) is an error when this module loads.
+The errors an operation may answer are derived from what it takes (``error_statuses``),
+each one the error envelope.
 
 >>> doc = document()
 >>> doc["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]
@@ -110,7 +114,6 @@ EXPECTED_STATES = ("received", "missing", "unexpected")
 
 # Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
 INT32_MAX = 2**31 - 1
-INT64 = 2**63 - 1
 
 _SEQ: Schema = {"type": "integer", "minimum": 0}
 _FLAG: Schema = {"type": "string", "enum": ["true", "false"]}
