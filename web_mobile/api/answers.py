@@ -27,6 +27,7 @@ from tracking_core.values import (
     Movement,
     PartnerInfo,
     Reconciliation,
+    SerialInfo,
     StockRow,
     Trace,
     Valuation,
@@ -120,9 +121,14 @@ class Stock(TypedDict):
     value: Decimal  # the sum of the rows' values
 
 
-Lot = Annotated[LotInfo, Shown("Lot", add=("on_hand",))]
-TraceAnswer = Annotated[Trace, Shown("Trace", add=("partners",))]
+# one component for every ledger record answered: the feed's, a serial's or lot's history
 LedgerRecord = Annotated[Movement, Shown("LedgerRecord")]
+_HISTORY = (("history", tuple[LedgerRecord, ...]),)
+Serial = Annotated[SerialInfo, Shown("SerialInfo", types=_HISTORY)]
+Lot = Annotated[LotInfo, Shown("Lot", add=("on_hand",), types=_HISTORY)]
+TraceAnswer = Annotated[
+    Trace, Shown("Trace", add=("partners",), types=(("movements", tuple[LedgerRecord, ...]),))
+]
 
 
 class LedgerPage(TypedDict):

@@ -56,7 +56,6 @@ from tracking_core.values import (
     LocationInfo,
     PartnerInfo,
     PostResult,
-    SerialInfo,
     ShipNotice,
 )
 from web_mobile.api.answer_notes import NOTES
@@ -80,6 +79,7 @@ from web_mobile.api.answers import (
     OperatorList,
     PartnerList,
     Replay,
+    Serial,
     SettingChanges,
     SignIns,
     SsccLabels,
@@ -838,7 +838,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s(), "needed when several items share the serial"),),
-            answer=SerialInfo,
+            answer=Serial,
         )
     },
     "/lots/{item}/{lot}": {
@@ -967,7 +967,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "stock control",
             MASTER,
             body="Quarantine",
-            answer=SerialInfo | Lot,
+            answer=Serial | Lot,
         )
     },
     "/scans": {

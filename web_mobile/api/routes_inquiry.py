@@ -16,6 +16,7 @@ from web_mobile.api.answers import (
     LedgerPage,
     LedgerRecordsById,
     Lot,
+    Serial,
     Stock,
     StockLevel,
     TraceAnswer,
@@ -50,7 +51,7 @@ def stock() -> Any:
 
 @endpoint(bp, "GET", "/serials/<serial>", roles=ANY_ROLE)
 def get_serial(serial: str) -> Any:
-    return encode(core().serial(serial, item=arg("item")))
+    return present(core().serial(serial, item=arg("item")), Serial)
 
 
 @endpoint(bp, "GET", "/lots/<item>/<lot>", roles=ANY_ROLE)
