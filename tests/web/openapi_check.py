@@ -86,14 +86,18 @@ def response_of(op: Schema, status: int) -> Schema | None:
     return found
 
 
-def validate(data: Any, schema: Schema) -> None:
-    """Raise ``jsonschema.ValidationError`` unless ``data`` fits ``schema``."""
-    validator = Draft202012Validator(
-        _urns(schema),
+@functools.lru_cache(maxsize=512)
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(
+        _urns(json.loads(schema_json)),
         registry=_registry(),
         format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
-    validator.validate(data)
+
+
+def validate(data: Any, schema: Schema) -> None:
+    """Raise ``jsonschema.ValidationError`` unless ``data`` fits ``schema``."""
+    _validator(json.dumps(schema, sort_keys=True)).validate(data)
 
 
 def validate_component(data: Any, name: str) -> None:

@@ -112,6 +112,9 @@ def test_a_wrong_answer_is_caught() -> None:
             validate_component(bad, "LocationInfo")
     with pytest.raises(jsonschema.ValidationError):  # a date that is no date
         validate("2026-13-01", {"type": "string", "format": "date"})
+    with pytest.raises(jsonschema.ValidationError):  # RFC 3339 wants the offset
+        validate("2026-11-24T09:00:00", {"type": "string", "format": "date-time"})
+    validate("2026-11-24T09:00:00+00:00", {"type": "string", "format": "date-time"})
 
 
 def _receipt(api: Api, *lines: dict[str, Any]) -> str:
