@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, TypedDict
+from typing import Annotated, TypedDict
 
 from tracking_core.auth import TokenInfo
 from tracking_core.delivery import DeliveryInfo, SubscriptionInfo
@@ -202,6 +202,3 @@ class Replay(TypedDict):
 
 class Deleted(TypedDict):
     deleted: int
-
-
-Json = dict[str, Any]
