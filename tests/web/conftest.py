@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.openapi_check import conform
 from tracking_core.core import Tracking
 from web_mobile.app import create_app
 
@@ -36,6 +37,7 @@ class Api:
         if body is not None:
             kw["json"] = body
         resp = self.client.open(f"/api/v1{path}", method=method, headers=headers, **kw)
+        conform(method, f"/api/v1{path}", resp)  # every answer is what the document says
         return resp.status_code, resp.get_json()
 
     def ok(self, method: str, path: str, body: Any = None, status: int = 200) -> Any:

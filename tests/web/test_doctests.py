@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from web_mobile.api import inputs, openapi
+from web_mobile.api import inputs, openapi, response_schema
 
 
-@pytest.mark.parametrize("module", [inputs, openapi], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [inputs, openapi, response_schema], ids=lambda m: m.__name__)
 def test_doctests(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert (result.failed, result.attempted > 0) == (0, True)

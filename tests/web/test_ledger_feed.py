@@ -13,17 +13,16 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.web.conftest import ADMIN_TOKEN, Api
+from tests.web.openapi_check import validate_component
 from tracking_core.core import Tracking
 from tracking_core.ledger_feed import COLUMNS
 from tracking_core.values import Movement
-from web_mobile.api.inputs import check
-from web_mobile.api.openapi import SCHEMAS
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def valid(data: Any, schema: str) -> None:
-    check(data, SCHEMAS[schema], schema)
+    validate_component(data, schema)
 
 
 COST = {("receipt", "LAP"): {"unit_cost": "10.00"}, ("receipt", "MILK"): {"unit_cost": "1.50"}}

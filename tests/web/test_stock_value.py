@@ -34,9 +34,11 @@ def test_stock_rows_carry_their_value_and_the_answer_its_total(master: Api) -> N
     ]
     assert stock["value"] == "644.0000"
     assert api.ok("GET", "/stock?item=BOLT") == {"stock": [], "value": "0.0000"}
-    spec = api.ok("GET", "/openapi.json")["components"]["schemas"]["Stock"]
+    schemas = api.ok("GET", "/openapi.json")["components"]["schemas"]
+    spec = schemas["Stock"]
     assert spec["required"] == ["stock", "value"]
-    assert "value" in spec["properties"]["stock"]["items"]["required"]
+    assert spec["properties"]["stock"]["items"] == {"$ref": "#/components/schemas/StockLevel"}
+    assert "value" in schemas["StockLevel"]["required"]
 
 
 def test_a_shipment_line_keeps_its_price_and_the_ledger_the_cost(master: Api) -> None:

@@ -7,13 +7,12 @@ from typing import Any
 
 from tests.events.receiver import dead_letter
 from tests.web.conftest import Api
+from tests.web.openapi_check import validate_component
 from tracking_core.core import Tracking
-from web_mobile.api.inputs import check
-from web_mobile.api.openapi import SCHEMAS
 
 
 def valid(data: Any, schema: str) -> None:
-    check(data, SCHEMAS[schema], schema)
+    validate_component(data, schema)
 
 
 def test_create_list_get_update_delete(api: Api) -> None:

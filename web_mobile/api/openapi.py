@@ -5,12 +5,16 @@ what the document says a body may hold is what the API accepts. A test checks th
 document and the registered routes name the same paths, methods, roles and bodies.
 
 How to declare a response: pass the Python type the route encodes as ``answer`` to
-``op(...)``, e.g. ``op("List items", "master data", ANY_ROLE, answer=tuple[ItemView, ...])``.
+``op(...)``, e.g. ``op("List items", "master data", ANY_ROLE, answer=ItemList)``.
 ``web_mobile.api.response_schema.schema_of`` derives its JSON Schema from the type hints
 (a dataclass or TypedDict becomes a component of the same name), so the route and the
 document share one definition. Where a route builds a dict by hand, give it a TypedDict
-and annotate the route's value with it. A string ``answer`` still names a schema written
-by hand in ``SCHEMAS``.
+in ``web_mobile.api.answers`` and annotate the route's value with it; a dataclass answered
+with some of its properties is a ``Shown`` there, and the route encodes it with
+``present``. Descriptions of answer fields are in ``web_mobile.api.answer_notes``. A name
+taken twice (a hand-written schema and a derived one) is an error when this module loads.
+The errors an operation may answer are derived from what it takes (``error_statuses``),
+each one the error envelope.
 
 >>> doc = document()
 >>> doc["paths"]["/items"]["post"]["requestBody"]["content"]["application/json"]["schema"]
@@ -39,14 +43,57 @@ from tracking_core import (
     ROLES,
     TRACKING,
 )
-from tracking_core.auth import roles_for
+from tracking_core.auth import TokenInfo, roles_for
+from tracking_core.devices import DeviceInfo
 from tracking_core.events import EVENT_KINDS
 from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
+from tracking_core.operators import OperatorInfo
+from tracking_core.scan import SessionState
 from tracking_core.settings import SETUP_ROLES, Settings
-from tracking_core.values import ItemInfo, LocationInfo, PartnerInfo, SerialInfo
-from web_mobile.api.answers import ItemList, LocationList, PartnerList
+from tracking_core.values import (
+    ItemInfo,
+    LineInfo,
+    LocationInfo,
+    PartnerInfo,
+    PostResult,
+    ShipNotice,
+)
+from web_mobile.api.answer_notes import NOTES
+from web_mobile.api.answers import (
+    Deleted,
+    DeliveryList,
+    DeviceEnrolment,
+    DeviceList,
+    Document,
+    DocumentList,
+    EnrolledDevice,
+    FeedbackAnswer,
+    ItemList,
+    LabelJobDetail,
+    LabelJobList,
+    LedgerPage,
+    LedgerRecordsById,
+    LocationList,
+    Lot,
+    NewToken,
+    OperatorList,
+    PartnerList,
+    Replay,
+    Serial,
+    SettingChanges,
+    SignIns,
+    SsccLabels,
+    StepResult,
+    Stock,
+    Subscription,
+    SubscriptionCreated,
+    SubscriptionList,
+    TokenList,
+    TraceAnswer,
+    ValuationAnswer,
+)
 from web_mobile.api.bodies import Outcome, SsccUnit, StepAction
-from web_mobile.api.response_schema import schema_of
+from web_mobile.api.response_schema import ORIGIN, schema_of
 
 Schema = dict[str, Any]
 
@@ -67,10 +114,7 @@ EXPECTED_STATES = ("received", "missing", "unexpected")
 
 # Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
 INT32_MAX = 2**31 - 1
-INT64 = 2**63 - 1
 
-# a ledger record's fields: its JSON's and the CSV's columns (tracking_core/ledger_feed.py)
-LEDGER_FIELDS: tuple[str, ...] = LEDGER_COLUMNS
 _SEQ: Schema = {"type": "integer", "minimum": 0}
 _FLAG: Schema = {"type": "string", "enum": ["true", "false"]}
 STREAM_HEADERS: tuple[tuple[str, str, Schema], ...] = (
@@ -287,154 +331,6 @@ SCHEMAS: dict[str, Schema] = {
         },
         "type",
     ),
-    "Stock": _obj(
-        {
-            "stock": {
-                "type": "array",
-                "items": _obj(
-                    {
-                        "item": _s("SKU"),
-                        "location": _s("location code"),
-                        "lot": _nullable(_s(), "null: serials, counted per item and location"),
-                        "on_hand": _int(minimum=0),
-                        "allocated": _int(minimum=0),
-                        "available": _int(minimum=0),
-                        "expiry": _nullable(_s(format="date"), "lots only"),
-                        "value": _s(
-                            "decimal: serials, the sum of their costs; a lot, on hand x its"
-                            " unit cost"
-                        ),
-                    },
-                    "item",
-                    "location",
-                    "lot",
-                    "on_hand",
-                    "allocated",
-                    "available",
-                    "expiry",
-                    "value",
-                ),
-            },
-            "value": _s("decimal: the sum of the rows' values"),
-        },
-        "stock",
-        "value",
-    ),
-    "LedgerRecord": _obj(
-        {
-            "seq": _count(
-                "the ledger's one number across serial and lot records, in commit"
-                " order without gaps: the feed's cursor",
-                minimum=1,
-            ),
-            "id": _count("numbered apart per kind: the old cursor, with kind", minimum=1),
-            "kind": {"type": "string", "enum": list(LEDGER_KINDS)},
-            "posted_at": _s("ISO date and time, UTC", format="date-time"),
-            "document": _s("the document's number"),
-            "doc_type": {"type": "string", "enum": list(DOC_TYPES)},
-            "item": _s("SKU"),
-            "serial": _nullable(_s(), "serial records: the serial"),
-            "lot": _nullable(_s(), "a lot record's lot; a serial's lot as printed, if any"),
-            "partner": _nullable(_s(), "the document's partner"),
-            "from_location": _nullable(_s(), "null: it came in"),
-            "to_location": _nullable(
-                _s(), "null: it left; from = to: a revaluation (moves no quantity)"
-            ),
-            "quantity": _count("1 for a serial; 0 for a revaluation"),
-            "cost": _s("decimal: the value moved (a revaluation: the change)"),
-            "operator": _nullable(_s(), "the signed-in operator's badge"),
-            "token": _nullable(_s(), "the API token's name, or the CLI's actor"),
-            "device": _nullable(_s(), "the scanning device"),
-            "reversal_of": _nullable(_count(), "the id (same kind) of the record it reverses"),
-            "unit_price": _nullable(_s(), "decimal: the line's sales price, never a cost"),
-        },
-        *LEDGER_FIELDS,
-    ),
-    "LedgerPage": _obj(
-        {
-            "records": {"type": "array", "items": _ref("LedgerRecord")},
-            "since": _count("the since asked for"),
-            "next_since": _count(
-                "the cursor to ask from next: every record up to it is in this page"
-            ),
-            "last": _count("the highest seq committed when the page was read"),
-            "more": {"type": "boolean", "description": "next_since < last"},
-        },
-        "records",
-        "since",
-        "next_since",
-        "last",
-        "more",
-    ),
-    "LedgerRecordsById": _obj(
-        {"records": {"type": "array", "items": _ref("LedgerRecord")}},
-        "records",
-    ),
-    "Valuation": _obj(
-        {
-            "at": _date("the day: records posted up to its end (UTC) count"),
-            "rows": {"type": "array", "items": _ref("ValuationRow")},
-            "on_hand": _count("the sum of the rows' on hand", minimum=-INT64),
-            "value": _s("decimal: the sum of the rows' values"),
-            "reconciliation": {
-                **_obj(
-                    {
-                        "ledger_value": _s("decimal: the ledger's value today"),
-                        "stock_value": _s(
-                            "decimal: the stock tables' (serials' costs, lots' on hand x unit cost)"
-                        ),
-                        "differences": {"type": "array", "items": _ref("ValuationDiff")},
-                        "ok": {"type": "boolean", "description": "no differences"},
-                    },
-                    "ledger_value",
-                    "stock_value",
-                    "differences",
-                    "ok",
-                ),
-                "type": ["object", "null"],
-                "description": "for today only: the ledger against the stock tables",
-            },
-        },
-        "at",
-        "rows",
-        "on_hand",
-        "value",
-        "reconciliation",
-    ),
-    "ValuationRow": _obj(
-        {
-            "item": _s("SKU"),
-            "location": _s("location code"),
-            "lot": _nullable(_s(), "serials: the lot printed on them, null if none"),
-            "tracking": {"type": "string", "enum": ["serial", "lot"]},
-            "on_hand": _count("serials counted; a lot's quantity", minimum=-INT64),
-            "value": _s("decimal: serials' values summed; a lot's value there"),
-        },
-        "item",
-        "location",
-        "lot",
-        "tracking",
-        "on_hand",
-        "value",
-    ),
-    "ValuationDiff": _obj(
-        {
-            "item": _s("SKU"),
-            "location": _s("location code"),
-            "lot": _nullable(_s(), "as in ValuationRow"),
-            "ledger_on_hand": _count("by the ledger", minimum=-INT64),
-            "ledger_value": _s("decimal: by the ledger"),
-            "stock_on_hand": _count("by the stock tables"),
-            "stock_value": _s("decimal: by the stock tables"),
-        },
-        "item",
-        "location",
-        "lot",
-        "ledger_on_hand",
-        "ledger_value",
-        "stock_on_hand",
-        "stock_value",
-    ),
     "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
     "SerialStep": _obj(
         {
@@ -512,127 +408,6 @@ SCHEMAS: dict[str, Schema] = {
         "on",
     ),
     "Scrap": _obj({"item": _s("SKU or GTIN"), "reason": _s()}, "item"),
-    "ShipNotice": {
-        "type": "object",
-        "description": "a document's expected serials (its advance ship notice), per line",
-        "properties": {
-            "document": _s(),
-            "doc_type": {"type": "string", "enum": list(DOC_TYPES)},
-            "status": {"type": "string", "enum": list(DOC_STATUSES)},
-            "partner": {"type": ["string", "null"]},
-            "complete": {"type": "boolean", "description": "nothing missing, nothing unexpected"},
-            "lines": {"type": "array", "items": _ref("ExpectedLine")},
-        },
-        "required": ["document", "doc_type", "status", "partner", "complete", "lines"],
-        "additionalProperties": False,
-    },
-    "ExpectedLine": {
-        "type": "object",
-        "description": "lines without a notice are left out",
-        "properties": {
-            "line": _int(minimum=1),
-            "item": _s("SKU"),
-            "quantity": _int(),
-            "expected": _int("serials on the notice"),
-            "received": _int("on the notice and generated on the line"),
-            "missing": _int("on the notice, not generated yet"),
-            "unexpected": _int("generated on the line, not on the notice"),
-            "serials": {
-                "type": "array",
-                "description": "the notice's serials in order, then the unexpected ones",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "serial": _s(),
-                        "state": {"type": "string", "enum": list(EXPECTED_STATES)},
-                    },
-                    "required": ["serial", "state"],
-                    "additionalProperties": False,
-                },
-            },
-        },
-        "required": [
-            "line",
-            "item",
-            "quantity",
-            "expected",
-            "received",
-            "missing",
-            "unexpected",
-            "serials",
-        ],
-        "additionalProperties": False,
-    },
-    "LabelJob": _obj(
-        {
-            "id": _int(minimum=1),
-            "kind": {"type": "string", "enum": list(LABEL_KINDS)},
-            "payload": {"type": "object", "description": "what the labels show"},
-            "labels": _int("labels the payload makes", minimum=0),
-            "copies": _int(minimum=1),
-            "document": {"type": ["string", "null"]},
-            "device": {
-                "type": ["string", "null"],
-                "description": "routes to its station's printer",
-            },
-            "printer": {"type": ["string", "null"]},
-            "status": {"type": "string", "enum": list(JOB_STATUSES)},
-            "attempts": _int(minimum=0),
-            "sent_labels": _int(minimum=0),
-            "last_error": {"type": ["string", "null"]},
-            "created_at": _s(format="date-time"),
-            "printed_at": {"type": ["string", "null"], "format": "date-time"},
-        },
-        "id",
-        "kind",
-        "payload",
-        "labels",
-        "copies",
-        "document",
-        "device",
-        "printer",
-        "status",
-        "attempts",
-        "sent_labels",
-        "last_error",
-        "created_at",
-        "printed_at",
-    ),
-    "LabelJobEvent": _obj(
-        {
-            "event": _s(
-                "printed, retry, unconfirmed, reprint, printed, cancel, reprinted_as, reprint_of"
-            ),
-            "job": {
-                "type": ["integer", "null"],
-                "description": "reprinted_as: the new job; reprint_of: the original",
-            },
-            "actor": {"type": ["string", "null"]},
-            "reason": {"type": ["string", "null"]},
-            "at": _s(format="date-time"),
-        },
-        "event",
-        "job",
-        "actor",
-        "reason",
-        "at",
-    ),
-    "LabelJobList": _obj(
-        {
-            "jobs": {"type": "array", "items": _ref("LabelJob")},
-            "next": {
-                "type": ["integer", "null"],
-                "description": "pass as after for the next page; null: no more",
-            },
-        },
-        "jobs",
-        "next",
-    ),
-    "LabelJobDetail": _obj(
-        {"job": _ref("LabelJob"), "events": {"type": "array", "items": _ref("LabelJobEvent")}},
-        "job",
-        "events",
-    ),
     "Reprint": _obj(
         {
             "reason": _s("why, e.g. label torn (audited); 1 to 200 characters"),
@@ -661,14 +436,6 @@ SCHEMAS: dict[str, Schema] = {
         },
         "count",
     ),
-    "SsccLabels": _obj(
-        {
-            "ssccs": {"type": "array", "items": _s("18 digits")},
-            "job": _ref("LabelJob"),
-        },
-        "ssccs",
-        "job",
-    ),
     "LocationLabelsRequest": _obj(
         {
             "codes": {"type": "array", "items": _s(), "description": "these locations, or"},
@@ -688,9 +455,24 @@ SCHEMAS: dict[str, Schema] = {
                     "details": {"type": "object", "description": "the error's data"},
                 },
                 "required": ["code", "message", "details"],
+                "additionalProperties": False,
             }
         },
         "required": ["error"],
+        "additionalProperties": False,
+    },
+    "OpenApiDocument": {
+        "type": "object",
+        "description": "an OpenAPI 3.1 document: this one",
+        "properties": {
+            "openapi": {"type": "string", "enum": ["3.1.0"]},
+            "info": {"type": "object"},
+            "servers": {"type": "array", "items": {"type": "object"}},
+            "security": {"type": "array", "items": {"type": "object"}},
+            "paths": {"type": "object", "additionalProperties": {"type": "object"}},
+            "components": {"type": "object"},
+        },
+        "required": ["openapi", "info", "paths", "components"],
     },
 }
 
@@ -705,6 +487,16 @@ def _q(name: str, schema: Schema, description: str = "", *, required: bool = Fal
     }
 
 
+def answer_schema(answer: Any) -> Schema:
+    """The schema of what a route answers, from the Python type it encodes (a string: a
+    schema written by hand in ``SCHEMAS``, for this document itself)."""
+    if isinstance(answer, str):
+        if answer not in SCHEMAS:
+            raise KeyError(f"no schema {answer!r} in SCHEMAS")
+        return _ref(answer)
+    return schema_of(answer, SCHEMAS, NOTES)
+
+
 def op(
     summary: str,
     tag: str,
@@ -715,31 +507,24 @@ def op(
     status: int = 200,
     answer: Any = None,
 ) -> Schema:
-    """One operation: who may call it, its query, body and answers.
+    """One operation: who may call it, its query, body and answer.
 
     ``answer``: the Python type the route encodes (its schema derived, components added to
-    ``SCHEMAS``), or the name of a schema in ``SCHEMAS``; None leaves it untyped.
+    ``SCHEMAS``); None: the caller writes the responses (other media types). The errors
+    it may answer are derived when the document is built (``error_statuses``).
     """
-    if answer is None:
-        answer_schema: Schema = {"type": "object"}
-    elif isinstance(answer, str):
-        answer_schema = _ref(answer)
-    else:
-        answer_schema = schema_of(answer, SCHEMAS)
     out: Schema = {
         "summary": summary,
         "tags": [tag],
         "x-roles": list(roles),
         "description": f"Roles: {', '.join(roles)}.",
-        "responses": {
-            str(status): {
-                "description": "OK",
-                "content": {"application/json": {"schema": answer_schema}},
-            },
-            "4XX": {"$ref": "#/components/responses/Error"},
-            "5XX": {"$ref": "#/components/responses/Error"},
-        },
+        "responses": {},
     }
+    if answer is not None:
+        out["responses"][str(status)] = {
+            "description": "OK",
+            "content": {"application/json": {"schema": answer_schema(answer)}},
+        }
     if query:
         out["parameters"] = list(query)
     if body:
@@ -759,7 +544,7 @@ _SCAN_QUERY = (
 PATHS: dict[str, dict[str, Schema]] = {
     "/openapi.json": {
         "get": {
-            **op("This document", "meta", ANY_ROLE),
+            **op("This document", "meta", ANY_ROLE, answer="OpenApiDocument"),
             "security": [],
             "x-roles": [],
             "description": "No token needed.",
@@ -798,8 +583,10 @@ PATHS: dict[str, dict[str, Schema]] = {
         ),
     },
     "/settings": {
-        "get": op("The settings", "settings", ANY_ROLE),
-        "patch": op("Change settings (audited)", "settings", SETUP, body="SettingsPatch"),
+        "get": op("The settings", "settings", ANY_ROLE, answer=Settings),
+        "patch": op(
+            "Change settings (audited)", "settings", SETUP, body="SettingsPatch", answer=Settings
+        ),
     },
     "/settings/changes": {
         "get": op(
@@ -807,22 +594,36 @@ PATHS: dict[str, dict[str, Schema]] = {
             "settings",
             ANY_ROLE,
             query=(_q("limit", _int(minimum=1), "at most 1000, default 100"),),
+            answer=SettingChanges,
         )
     },
     "/tokens": {
-        "get": op("List API tokens", "tokens", ADMIN),
+        "get": op("List API tokens", "tokens", ADMIN, answer=TokenList),
         "post": op(
             "Create an API token; the answer is the only time it is shown",
             "tokens",
             ADMIN,
             body="TokenCreate",
             status=201,
+            answer=NewToken,
         ),
     },
-    "/tokens/{token_id}": {"delete": op("Revoke an API token", "tokens", ADMIN)},
+    "/tokens/{token_id}": {"delete": op("Revoke an API token", "tokens", ADMIN, answer=TokenInfo)},
     "/operators": {
-        "get": op("List operators (badges that may sign in with OP:)", "operators", ANY_ROLE),
-        "post": op("Add an operator", "operators", OPERATORS, body="OperatorCreate", status=201),
+        "get": op(
+            "List operators (badges that may sign in with OP:)",
+            "operators",
+            ANY_ROLE,
+            answer=OperatorList,
+        ),
+        "post": op(
+            "Add an operator",
+            "operators",
+            OPERATORS,
+            body="OperatorCreate",
+            status=201,
+            answer=OperatorInfo,
+        ),
     },
     "/operators/{badge}/pin": {
         "put": op(
@@ -830,10 +631,17 @@ PATHS: dict[str, dict[str, Schema]] = {
             "operators",
             OPERATORS,
             body="OperatorPin",
+            answer=OperatorInfo,
         )
     },
     "/operators/{badge}/role": {
-        "put": op("Set an operator's role", "operators", OPERATORS, body="OperatorRole")
+        "put": op(
+            "Set an operator's role",
+            "operators",
+            OPERATORS,
+            body="OperatorRole",
+            answer=OperatorInfo,
+        )
     },
     "/operators/signins": {
         "get": op(
@@ -844,16 +652,20 @@ PATHS: dict[str, dict[str, Schema]] = {
                 _q("badge", _s(), "only this badge"),
                 _q("limit", _int(minimum=1), "at most this many (default 100)"),
             ),
+            answer=SignIns,
         )
     },
     "/devices": {
-        "get": op("List devices (handhelds, station displays)", "devices", ANY_ROLE),
+        "get": op(
+            "List devices (handhelds, station displays)", "devices", ANY_ROLE, answer=DeviceList
+        ),
         "post": op(
             "Add a device: answers its one-time enrolment code",
             "devices",
             DEVICES,
             body="DeviceCreate",
             status=201,
+            answer=DeviceEnrolment,
         ),
     },
     "/devices/enrol": {
@@ -864,29 +676,48 @@ PATHS: dict[str, dict[str, Schema]] = {
                 "devices",
                 (),
                 body="Enrol",
+                answer=EnrolledDevice,
             ),
             "security": [],
         }
     },
-    "/devices/{name}": {"get": op("One device", "devices", ANY_ROLE)},
+    "/devices/{name}": {"get": op("One device", "devices", ANY_ROLE, answer=DeviceInfo)},
     "/devices/{name}/enrolment": {
-        "post": op("A new one-time enrolment code for a device", "devices", DEVICES, status=201)
+        "post": op(
+            "A new one-time enrolment code for a device",
+            "devices",
+            DEVICES,
+            status=201,
+            answer=DeviceEnrolment,
+        )
     },
     "/devices/{name}/revoke": {
         "post": op(
             "Revoke a device: its token stops working and it is disconnected",
             "devices",
             DEVICES,
+            answer=DeviceInfo,
         )
     },
     "/devices/{name}/profile": {
-        "put": op("Set a device's scan profile", "devices", DEVICES, body="DeviceProfile")
+        "put": op(
+            "Set a device's scan profile",
+            "devices",
+            DEVICES,
+            body="DeviceProfile",
+            answer=DeviceInfo,
+        )
     },
     "/operators/{badge}/deactivate": {
-        "post": op("Deactivate an operator: the badge no longer signs in", "operators", OPERATORS)
+        "post": op(
+            "Deactivate an operator: the badge no longer signs in",
+            "operators",
+            OPERATORS,
+            answer=OperatorInfo,
+        )
     },
     "/operators/{badge}/activate": {
-        "post": op("Activate an operator again", "operators", OPERATORS)
+        "post": op("Activate an operator again", "operators", OPERATORS, answer=OperatorInfo)
     },
     "/documents": {
         "get": op(
@@ -898,6 +729,7 @@ PATHS: dict[str, dict[str, Schema]] = {
                 _q("status", {"type": "string", "enum": list(DOC_STATUSES)}),
                 _q("limit", _int(minimum=1), "at most 1000, default 100"),
             ),
+            answer=DocumentList,
         ),
         "post": op(
             "Create a document with its lines",
@@ -905,10 +737,16 @@ PATHS: dict[str, dict[str, Schema]] = {
             DOCUMENTS,
             body="DocumentCreate",
             status=201,
+            answer=Document,
         ),
     },
     "/documents/{number}": {
-        "get": op("A document with its lines, numbers and progress", "documents", ANY_ROLE)
+        "get": op(
+            "A document with its lines, numbers and progress",
+            "documents",
+            ANY_ROLE,
+            answer=Document,
+        )
     },
     "/documents/{number}/expected": {
         "get": op(
@@ -922,16 +760,25 @@ PATHS: dict[str, dict[str, Schema]] = {
                     "only serials in this state (the counts stay whole)",
                 ),
             ),
-            answer="ShipNotice",
+            answer=ShipNotice,
         )
     },
     "/documents/{number}/lines": {
         "post": op(
-            "Add a line to an open document", "documents", DOCUMENTS, body="Line", status=201
+            "Add a line to an open document",
+            "documents",
+            DOCUMENTS,
+            body="Line",
+            status=201,
+            answer=LineInfo,
         )
     },
-    "/documents/{number}/post": {"post": op("Post an open document", "documents", DOCUMENTS)},
-    "/documents/{number}/cancel": {"post": op("Cancel an open document", "documents", DOCUMENTS)},
+    "/documents/{number}/post": {
+        "post": op("Post an open document", "documents", DOCUMENTS, answer=PostResult)
+    },
+    "/documents/{number}/cancel": {
+        "post": op("Cancel an open document", "documents", DOCUMENTS, answer=Document)
+    },
     "/documents/{number}/reverse": {
         "post": op(
             "Reverse a posted document with a new document",
@@ -939,6 +786,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             DOCUMENTS,
             body="Reverse",
             status=201,
+            answer=PostResult,
         )
     },
     "/documents/{number}/serials": {
@@ -948,10 +796,13 @@ PATHS: dict[str, dict[str, Schema]] = {
             SCAN,
             body="SerialStep",
             status=201,
+            answer=StepResult,
         )
     },
     "/documents/{number}/serials/{serial}": {
-        "delete": op("Take a serial off a document", "scan steps", SCAN, query=_SCAN_QUERY)
+        "delete": op(
+            "Take a serial off a document", "scan steps", SCAN, query=_SCAN_QUERY, answer=StepResult
+        )
     },
     "/documents/{number}/lots": {
         "post": op(
@@ -960,6 +811,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             SCAN,
             body="LotStep",
             status=201,
+            answer=StepResult,
         )
     },
     "/documents/{number}/lots/{lot}": {
@@ -968,6 +820,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "scan steps",
             SCAN,
             query=(*_SCAN_QUERY, _q("quantity", _int(), "default: all of it")),
+            answer=StepResult,
         )
     },
     "/stock": {
@@ -976,7 +829,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s()), _q("location", _s()), _q("lot", _s())),
-            answer="Stock",
+            answer=Stock,
         )
     },
     "/serials/{serial}": {
@@ -985,11 +838,13 @@ PATHS: dict[str, dict[str, Schema]] = {
             "inquiry",
             ANY_ROLE,
             query=(_q("item", _s(), "needed when several items share the serial"),),
-            answer=SerialInfo,
+            answer=Serial,
         )
     },
     "/lots/{item}/{lot}": {
-        "get": op("A lot's status, quantity per location and history", "inquiry", ANY_ROLE)
+        "get": op(
+            "A lot's status, quantity per location and history", "inquiry", ANY_ROLE, answer=Lot
+        )
     },
     "/trace": {
         "get": op(
@@ -1002,6 +857,7 @@ PATHS: dict[str, dict[str, Schema]] = {
                 _q("lot", _s(), "a lot"),
                 _q("direction", {"type": "string", "enum": ["forward", "backward"]}),
             ),
+            answer=TraceAnswer,
         )
     },
     "/ledger": {
@@ -1044,7 +900,7 @@ PATHS: dict[str, dict[str, Schema]] = {
                     },
                     "content": {
                         "application/json": {
-                            "schema": {"oneOf": [_ref("LedgerPage"), _ref("LedgerRecordsById")]}
+                            "schema": answer_schema(LedgerPage | LedgerRecordsById)
                         },
                         "text/csv": {
                             "schema": {
@@ -1061,8 +917,6 @@ PATHS: dict[str, dict[str, Schema]] = {
                         },
                     },
                 },
-                "4XX": {"$ref": "#/components/responses/Error"},
-                "5XX": {"$ref": "#/components/responses/Error"},
             },
         }
     },
@@ -1088,7 +942,7 @@ PATHS: dict[str, dict[str, Schema]] = {
                 "200": {
                     "description": "OK",
                     "content": {
-                        "application/json": {"schema": _ref("Valuation")},
+                        "application/json": {"schema": answer_schema(ValuationAnswer)},
                         "text/csv": {
                             "schema": {
                                 "type": "string",
@@ -1098,16 +952,14 @@ PATHS: dict[str, dict[str, Schema]] = {
                         },
                     },
                 },
-                "4XX": {"$ref": "#/components/responses/Error"},
-                "5XX": {"$ref": "#/components/responses/Error"},
             },
         }
     },
     "/lots/{item}/{lot}/recall": {
-        "post": op("Recall a lot", "stock control", MASTER, body="Recall")
+        "post": op("Recall a lot", "stock control", MASTER, body="Recall", answer=Lot)
     },
     "/lots/{item}/{lot}/release": {
-        "post": op("Lift a lot's recall or quarantine", "stock control", MASTER)
+        "post": op("Lift a lot's recall or quarantine", "stock control", MASTER, answer=Lot)
     },
     "/quarantine": {
         "post": op(
@@ -1115,15 +967,30 @@ PATHS: dict[str, dict[str, Schema]] = {
             "stock control",
             MASTER,
             body="Quarantine",
+            answer=Serial | Lot,
         )
     },
-    "/scans": {"post": op("Handle one scan: answers a Feedback", "scanning", SCAN, body="Scan")},
+    "/scans": {
+        "post": op(
+            "Handle one scan: answers a Feedback",
+            "scanning",
+            SCAN,
+            body="Scan",
+            answer=FeedbackAnswer,
+        )
+    },
     "/commands": {
         "post": op(
-            "A command from a button (mode, confirm, undo, ...)", "scanning", SCAN, body="Command"
+            "A command from a button (mode, confirm, undo, ...)",
+            "scanning",
+            SCAN,
+            body="Command",
+            answer=FeedbackAnswer,
         )
     },
-    "/devices/{device}/session": {"get": op("A device's scan session state", "scanning", ANY_ROLE)},
+    "/devices/{device}/session": {
+        "get": op("A device's scan session state", "scanning", ANY_ROLE, answer=SessionState)
+    },
     "/labels/jobs": {
         "get": op(
             "The label outbox, newest first",
@@ -1137,11 +1004,11 @@ PATHS: dict[str, dict[str, Schema]] = {
                 _q("limit", _int(minimum=1, maximum=1000), "default 100"),
                 _q("after", _int(minimum=1), "only jobs with a lower id: the previous next"),
             ),
-            answer="LabelJobList",
+            answer=LabelJobList,
         )
     },
     "/labels/jobs/{job_id}": {
-        "get": op("A label job with its events", "labels", ANY_ROLE, answer="LabelJobDetail")
+        "get": op("A label job with its events", "labels", ANY_ROLE, answer=LabelJobDetail)
     },
     "/labels/jobs/{job_id}/label.{fmt}": {
         "get": {
@@ -1164,8 +1031,6 @@ PATHS: dict[str, dict[str, Schema]] = {
                         "text/plain": {"schema": {"type": "string", "description": "ZPL II"}},
                     },
                 },
-                "4XX": {"$ref": "#/components/responses/Error"},
-                "5XX": {"$ref": "#/components/responses/Error"},
             },
         }
     },
@@ -1176,7 +1041,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             LABELS,
             body="Reprint",
             status=201,
-            answer="LabelJobDetail",
+            answer=LabelJobDetail,
         )
     },
     "/labels/jobs/{job_id}/decide": {
@@ -1185,7 +1050,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "labels",
             LABEL_DECISIONS,
             body="Decision",
-            answer="LabelJobDetail",
+            answer=LabelJobDetail,
         )
     },
     "/labels/sscc": {
@@ -1195,7 +1060,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             LABELS,
             body="SsccRequest",
             status=201,
-            answer="SsccLabels",
+            answer=SsccLabels,
         )
     },
     "/labels/locations": {
@@ -1205,7 +1070,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             LABELS,
             body="LocationLabelsRequest",
             status=201,
-            answer="LabelJobDetail",
+            answer=LabelJobDetail,
         )
     },
     "/serials/{serial}/scrap": {
@@ -1215,6 +1080,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             MASTER,
             body="Scrap",
             status=201,
+            answer=PostResult,
         )
     },
 }
@@ -1251,40 +1117,8 @@ _KINDS: Schema = {
     "items": {"type": "string", "enum": list(EVENT_KINDS)},
     "description": "only these event kinds; empty or absent: all",
 }
-_SUBSCRIPTION: dict[str, Schema] = {
-    "id": _int(minimum=1),
-    "name": _s("unique"),
-    "channel": {"type": "string", "enum": ["webhook", "mqtt"]},
-    "url": _s("http(s)://host/path for a webhook, mqtt://host:port for MQTT"),
-    "topic_prefix": {"type": ["string", "null"], "description": "MQTT: topics under it"},
-    "kinds": {**_KINDS, "type": ["array", "null"]},
-    "created_at": _s(format="date-time"),
-}
-_DELIVERY: dict[str, Schema] = {
-    "subscription": _int(minimum=1),
-    "seq": _int("the event id", minimum=1),
-    "document": {"type": ["string", "null"]},
-    "status": {"type": "string", "enum": ["pending", "sending", "delivered", "dead"]},
-    "attempts": _int(minimum=0),
-    "last_error": {"type": ["string", "null"]},
-}
 SCHEMAS.update(
     {
-        "Subscription": _obj(_SUBSCRIPTION, *_SUBSCRIPTION),
-        "SubscriptionList": _obj(
-            {"subscriptions": {"type": "array", "items": _ref("Subscription")}}, "subscriptions"
-        ),
-        "SubscriptionCreated": _obj(
-            {
-                "subscription": _ref("Subscription"),
-                "secret": {
-                    "type": ["string", "null"],
-                    "description": "webhook: the signing secret, shown this once; MQTT: null",
-                },
-            },
-            "subscription",
-            "secret",
-        ),
         "SubscriptionCreate": _obj(
             {
                 "name": _s("unique, a code"),
@@ -1298,67 +1132,125 @@ SCHEMAS.update(
             "url",
         ),
         "SubscriptionUpdate": _obj({"url": _s(), "kinds": _KINDS, "topic_prefix": _s("MQTT only")}),
-        "Delivery": _obj(_DELIVERY, *_DELIVERY),
-        "DeliveryList": _obj(
-            {"deliveries": {"type": "array", "items": _ref("Delivery")}}, "deliveries"
-        ),
-        "Replay": _obj(
-            {
-                "delivery": _ref("Delivery"),
-                "replayed": {
-                    "type": "boolean",
-                    "description": "false: it was not dead (replayed already or delivered)",
-                },
-            },
-            "delivery",
-            "replayed",
-        ),
-        "Deleted": _obj({"deleted": _int(minimum=1)}, "deleted"),
     }
 )
 PATHS.update(
     {
         "/subscriptions": {
-            "get": op("Event subscriptions", "events", ADMIN, answer="SubscriptionList"),
+            "get": op("Event subscriptions", "events", ADMIN, answer=SubscriptionList),
             "post": op(
                 "Subscribe a webhook or an MQTT broker to events (a webhook's secret once)",
                 "events",
                 ADMIN,
                 body="SubscriptionCreate",
                 status=201,
-                answer="SubscriptionCreated",
+                answer=SubscriptionCreated,
             ),
         },
         "/subscriptions/{sub_id}": {
-            "get": op("A subscription", "events", ADMIN, answer="Subscription"),
+            "get": op("A subscription", "events", ADMIN, answer=Subscription),
             "patch": op(
                 "Change a subscription's URL, kinds or topic prefix",
                 "events",
                 ADMIN,
                 body="SubscriptionUpdate",
-                answer="Subscription",
+                answer=Subscription,
             ),
-            "delete": op("Delete a subscription", "events", ADMIN, answer="Deleted"),
+            "delete": op("Delete a subscription", "events", ADMIN, answer=Deleted),
         },
         "/subscriptions/{sub_id}/dead-letters": {
-            "get": op("Events that ran out of attempts", "events", ADMIN, answer="DeliveryList")
+            "get": op("Events that ran out of attempts", "events", ADMIN, answer=DeliveryList)
         },
         "/subscriptions/{sub_id}/dead-letters/{seq}/replay": {
             "post": op(
                 "Send a dead letter again (a second replay changes nothing)",
                 "events",
                 ADMIN,
-                answer="Replay",
+                answer=Replay,
             )
         },
     }
 )
 
 
+# Error answers: (component, description); every one is the error envelope.
+ERRORS: dict[str, tuple[str, str]] = {
+    "401": ("Unauthorized", "No bearer token, or an unknown or revoked one (code unauthorized)"),
+    "403": ("Forbidden", "The token's role may not do this, or the credential is refused"),
+    "404": ("NotFound", "Something the path, query or body names does not exist"),
+    "409": (
+        "Conflict",
+        "It conflicts with the state (already allocated, not open, exists) or a scan_id"
+        " was used for other content (idempotency_conflict)",
+    ),
+    "413": ("PayloadTooLarge", "The body is larger than 1 MiB"),
+    "422": (
+        "Unprocessable",
+        "A body, path value or query parameter is invalid or unknown; details name the field",
+    ),
+    "5XX": ("ServerError", "An internal error (logged), or the database unavailable (503)"),
+}
+WRITES = ("post", "put", "patch", "delete")
+
+
+def error_statuses(method: str, path: str, operation: Schema) -> list[str]:
+    """What a route may refuse with, from what it takes, so a new route gets them too.
+
+    The endpoint wrapper checks every route's query names and path values (422); a token
+    (401, 403 by role) unless the route is public, whose body is then the credential
+    (403); whatever names a thing may name a missing one (404); writes meet the state
+    (409) and a body may be too large (413). Only this document itself takes nothing.
+    """
+    roles, body = operation["x-roles"], "requestBody" in operation
+    takes = bool(roles or body or operation.get("parameters") or "{" in path)
+    out: list[str] = []
+    if takes:
+        out.append("422")
+    if roles:
+        out += ["401", "403"]
+    elif body:
+        out.append("403")
+    if "{" in path or body or operation.get("parameters"):
+        out.append("404")
+    if method in WRITES:
+        out += ["409", "413"]
+    return [*sorted(out), "5XX"]
+
+
+def _with_errors(method: str, path: str, operation: Schema) -> Schema:
+    errors = {
+        status: {"$ref": f"#/components/responses/{ERRORS[status][0]}"}
+        for status in error_statuses(method, path, operation)
+    }
+    return {**operation, "responses": {**operation["responses"], **errors}}
+
+
+def _error_responses() -> dict[str, Schema]:
+    out: dict[str, Schema] = {}
+    for status, (name, text) in ERRORS.items():
+        response: Schema = {
+            "description": text,
+            "content": {"application/json": {"schema": _ref("Error")}},
+        }
+        if status == "401":
+            response["headers"] = {
+                "WWW-Authenticate": {"description": "Bearer", "schema": {"type": "string"}}
+            }
+        out[name] = response
+    return out
+
+
+def _public(schemas: dict[str, Schema]) -> dict[str, Schema]:
+    """The components without the note of which Python type made each."""
+    return {
+        name: {k: v for k, v in schema.items() if k != ORIGIN} for name, schema in schemas.items()
+    }
+
+
 def document() -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for path, ops in PATHS.items():
-        item: dict[str, Any] = dict(ops)
+        item: dict[str, Any] = {m: _with_errors(m, path, o) for m, o in ops.items()}
         params = _path_parameters(path)
         if params:
             item["parameters"] = params
@@ -1378,12 +1270,7 @@ def document() -> dict[str, Any]:
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "responses": {
-                "Error": {
-                    "description": "An error; the code says which",
-                    "content": {"application/json": {"schema": _ref("Error")}},
-                }
-            },
-            "schemas": SCHEMAS,
+            "responses": _error_responses(),
+            "schemas": _public(SCHEMAS),
         },
     }

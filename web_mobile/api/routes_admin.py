@@ -6,10 +6,12 @@ from typing import Any
 
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import NewToken, OperatorList, SettingChanges, TokenList
 from web_mobile.api.auth import core, current_token
 from web_mobile.api.bodies import OperatorCreate, SettingsPatch, TokenCreate
 from web_mobile.api.inputs import int_arg
 from web_mobile.api.openapi import ADMIN, ANY_ROLE, INT32_MAX, OPERATORS, SETUP
+from web_mobile.api.response_schema import present
 from web_mobile.api.routing import endpoint
 
 
@@ -28,18 +30,20 @@ def patch_settings(body: SettingsPatch) -> Any:
 @endpoint(bp, "GET", "/settings/changes", roles=ANY_ROLE)
 def setting_changes() -> Any:
     limit = int_arg("limit", 100, low=1, high=INT32_MAX)
-    return {"changes": encode(core().setting_changes(limit=limit))}
+    answer: SettingChanges = {"changes": encode(core().setting_changes(limit=limit))}
+    return answer
 
 
 @endpoint(bp, "GET", "/tokens", roles=ADMIN)
 def list_tokens() -> Any:
-    return {"tokens": encode(core().tokens())}
+    answer: TokenList = {"tokens": encode(core().tokens())}
+    return answer
 
 
 @endpoint(bp, "POST", "/tokens", roles=ADMIN, body="TokenCreate", status=201)
 def create_token(body: TokenCreate) -> Any:
     secret, info = core().create_token(name=body["name"], role=body["role"])
-    return {"token": secret, **encode(info)}
+    return {**present(info, NewToken), "token": secret}
 
 
 @endpoint(bp, "DELETE", f"/tokens/<int(max={INT32_MAX}):token_id>", roles=ADMIN)
@@ -49,7 +53,8 @@ def revoke_token(token_id: int) -> Any:
 
 @endpoint(bp, "GET", "/operators", roles=ANY_ROLE)
 def list_operators() -> Any:
-    return {"operators": encode(core().operators())}
+    answer: OperatorList = {"operators": encode(core().operators())}
+    return answer
 
 
 @endpoint(bp, "POST", "/operators", roles=OPERATORS, body="OperatorCreate", status=201)

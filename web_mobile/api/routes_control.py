@@ -6,10 +6,12 @@ from typing import Any
 
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import Serial
 from web_mobile.api.auth import actor, core
 from web_mobile.api.bodies import Quarantine, Recall, Scrap
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.openapi import MASTER
+from web_mobile.api.response_schema import present
 from web_mobile.api.routes_inquiry import lot_json
 from web_mobile.api.routing import endpoint
 
@@ -38,7 +40,7 @@ def quarantine(body: Quarantine) -> Any:
     else:
         c.release_quarantine(item=item, serial=serial, lot=lot)
     if serial is not None:
-        return encode(c.serial(serial, item=item))
+        return present(c.serial(serial, item=item), Serial)
     return lot_json(c.lot(str(lot), item=item))  # the core refused neither-nor already
 
 

@@ -12,10 +12,12 @@ from tracking_core.devices import DeviceInfo
 from tracking_core.errors import InvalidInput
 from web_mobile import device_events
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import DeviceEnrolment, DeviceList, EnrolledDevice, Enrolment, SignIns
 from web_mobile.api.auth import core
 from web_mobile.api.bodies import DeviceCreate, DeviceProfile, Enrol, OperatorPin, OperatorRole
 from web_mobile.api.inputs import arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, DEVICES, OPERATORS
+from web_mobile.api.response_schema import present
 from web_mobile.api.routing import endpoint
 
 ENROL_PATH = "/enrol#code="
@@ -32,7 +34,7 @@ def check_profile(profile: Any) -> dict[str, Any]:
     return profile
 
 
-def enrolment(code: str, device: DeviceInfo) -> dict[str, Any]:
+def enrolment(code: str, device: DeviceInfo) -> Enrolment:
     """The code, the link a QR code carries, and until when it works."""
     base = request.host_url.rstrip("/")
     return {
@@ -44,20 +46,22 @@ def enrolment(code: str, device: DeviceInfo) -> dict[str, Any]:
 
 @endpoint(bp, "GET", "/devices", roles=ANY_ROLE)
 def list_devices() -> Any:
-    return {"devices": encode(core().devices())}
+    answer: DeviceList = {"devices": encode(core().devices())}
+    return answer
 
 
 @endpoint(bp, "POST", "/devices", roles=DEVICES, body="DeviceCreate", status=201)
 def create_device(body: DeviceCreate) -> Any:
     profile = check_profile(body.get("profile", {}))
     code, info = core().create_device(body["name"], profile=profile, station=body.get("station"))
-    return {**encode(info), "enrolment": enrolment(code, info)}
+    return {**present(info, DeviceEnrolment), "enrolment": enrolment(code, info)}
 
 
 @endpoint(bp, "POST", "/devices/enrol", roles=(), body="Enrol")
 def enrol_device(body: Enrol) -> Any:
     token, info = core().enrol_device(body["code"])
-    return {"device": encode(info), "token": token}
+    answer: EnrolledDevice = {"device": encode(info), "token": token}
+    return answer
 
 
 @endpoint(bp, "GET", "/devices/<name>", roles=ANY_ROLE)
@@ -68,7 +72,7 @@ def get_device(name: str) -> Any:
 @endpoint(bp, "POST", "/devices/<name>/enrolment", roles=DEVICES, status=201)
 def new_enrolment(name: str) -> Any:
     code, info = core().new_enrolment(name)
-    return {**encode(info), "enrolment": enrolment(code, info)}
+    return {**present(info, DeviceEnrolment), "enrolment": enrolment(code, info)}
 
 
 @endpoint(bp, "POST", "/devices/<name>/revoke", roles=DEVICES)
@@ -96,4 +100,5 @@ def set_role(badge: str, body: OperatorRole) -> Any:
 @endpoint(bp, "GET", "/operators/signins", roles=OPERATORS)
 def signins() -> Any:
     limit = int_arg("limit", 100, low=1, high=1000)
-    return {"signins": encode(core().operator_signins(badge=arg("badge"), limit=limit))}
+    answer: SignIns = {"signins": encode(core().operator_signins(badge=arg("badge"), limit=limit))}
+    return answer

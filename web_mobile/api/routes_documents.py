@@ -10,11 +10,13 @@ from tracking_core.codec import encode
 from tracking_core.commands import AddLine, CancelDocument, PostDocument, ReverseDocument
 from tracking_core.values import DocumentInfo, LineSpec
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import Document, DocumentList
 from web_mobile.api.auth import actor, core
 from web_mobile.api.bodies import Decimalish, DocumentCreate, Line, Reverse
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import choice_arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, DOCUMENTS, EXPECTED_STATES, INT32_MAX
+from web_mobile.api.response_schema import present
 from web_mobile.api.routing import endpoint
 
 
@@ -42,10 +44,9 @@ def line_spec(data: Line, where: str) -> LineSpec:
     )
 
 
-def document_json(info: DocumentInfo) -> dict[str, Any]:
-    out: dict[str, Any] = encode(info)
-    out["quantity"], out["assigned"] = info.quantity, info.assigned
-    return out
+def document_json(info: DocumentInfo) -> Any:
+    """A document as the API shows it (``answers.Document``)."""
+    return present(info, Document)
 
 
 @endpoint(bp, "GET", "/documents", roles=ANY_ROLE)
@@ -55,7 +56,8 @@ def list_documents() -> Any:
         status=choice_arg("status", DOC_STATUSES),
         limit=int_arg("limit", 100, low=1, high=INT32_MAX),
     )
-    return {"documents": [document_json(d) for d in docs]}
+    answer: DocumentList = {"documents": [document_json(d) for d in docs]}
+    return answer
 
 
 @endpoint(bp, "POST", "/documents", roles=DOCUMENTS, body="DocumentCreate", status=201)

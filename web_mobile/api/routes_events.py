@@ -6,6 +6,13 @@ from typing import Any
 
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import (
+    Deleted,
+    DeliveryList,
+    Replay,
+    SubscriptionCreated,
+    SubscriptionList,
+)
 from web_mobile.api.auth import core
 from web_mobile.api.bodies import SubscriptionCreate, SubscriptionUpdate
 from web_mobile.api.openapi import ADMIN, INT32_MAX
@@ -16,7 +23,8 @@ SUB = f"/subscriptions/<int(max={INT32_MAX}):sub_id>"
 
 @endpoint(bp, "GET", "/subscriptions", roles=ADMIN)
 def list_subscriptions() -> Any:
-    return {"subscriptions": encode(core().deliveries.subscriptions())}
+    answer: SubscriptionList = {"subscriptions": encode(core().deliveries.subscriptions())}
+    return answer
 
 
 @endpoint(bp, "POST", "/subscriptions", roles=ADMIN, body="SubscriptionCreate", status=201)
@@ -28,7 +36,8 @@ def create_subscription(body: SubscriptionCreate) -> Any:
         kinds=body.get("kinds"),
         topic_prefix=body.get("topic_prefix"),
     )
-    return {"subscription": encode(sub), "secret": secret}
+    answer: SubscriptionCreated = {"subscription": encode(sub), "secret": secret}
+    return answer
 
 
 @endpoint(bp, "GET", SUB, roles=ADMIN)
@@ -47,15 +56,18 @@ def update_subscription(sub_id: int, body: SubscriptionUpdate) -> Any:
 @endpoint(bp, "DELETE", SUB, roles=ADMIN)
 def delete_subscription(sub_id: int) -> Any:
     core().deliveries.unsubscribe(sub_id)
-    return {"deleted": sub_id}
+    answer: Deleted = {"deleted": sub_id}
+    return answer
 
 
 @endpoint(bp, "GET", f"{SUB}/dead-letters", roles=ADMIN)
 def list_dead_letters(sub_id: int) -> Any:
-    return {"deliveries": encode(core().deliveries.dead_letters(sub_id))}
+    answer: DeliveryList = {"deliveries": encode(core().deliveries.dead_letters(sub_id))}
+    return answer
 
 
 @endpoint(bp, "POST", f"{SUB}/dead-letters/<int(max={INT32_MAX}):seq>/replay", roles=ADMIN)
 def replay_dead_letter(sub_id: int, seq: int) -> Any:
     info, replayed = core().deliveries.replay(sub_id, seq)
-    return {"delivery": encode(info), "replayed": replayed}
+    answer: Replay = {"delivery": encode(info), "replayed": replayed}
+    return answer

@@ -12,11 +12,22 @@ from tracking_core.codec import encode
 from tracking_core.ledger_feed import COLUMNS, csv_row
 from tracking_core.values import LotInfo
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import (
+    LedgerPage,
+    LedgerRecordsById,
+    Lot,
+    Serial,
+    Stock,
+    StockLevel,
+    TraceAnswer,
+    ValuationAnswer,
+)
 from web_mobile.api.auth import core
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.formats import answer_format, csv_lines, json_lines, streamed
 from web_mobile.api.inputs import arg, choice_arg, int_arg, parse_date
 from web_mobile.api.openapi import ANY_ROLE, INT32_MAX
+from web_mobile.api.response_schema import present
 from web_mobile.api.routing import endpoint
 
 LEDGER_LIMIT = 10_000
@@ -24,23 +35,23 @@ VALUATION_COLUMNS = ("item", "location", "lot", "tracking", "on_hand", "value")
 
 
 def lot_json(info: LotInfo) -> dict[str, Any]:
-    out: dict[str, Any] = encode(info)
-    out["on_hand"] = info.on_hand
+    out: dict[str, Any] = present(info, Lot)
     return out
 
 
 @endpoint(bp, "GET", "/stock", roles=ANY_ROLE)
 def stock() -> Any:
     rows = core().stock(item=arg("item"), location=arg("location"), lot=arg("lot"))
-    return {
-        "stock": [{**encode(r), "available": r.available} for r in rows],
-        "value": str(sum((r.value for r in rows), Decimal("0.0000"))),
+    answer: Stock = {
+        "stock": [present(r, StockLevel) for r in rows],
+        "value": encode(sum((r.value for r in rows), Decimal("0.0000"))),
     }
+    return answer
 
 
 @endpoint(bp, "GET", "/serials/<serial>", roles=ANY_ROLE)
 def get_serial(serial: str) -> Any:
-    return encode(core().serial(serial, item=arg("item")))
+    return present(core().serial(serial, item=arg("item")), Serial)
 
 
 @endpoint(bp, "GET", "/lots/<item>/<lot>", roles=ANY_ROLE)
@@ -57,7 +68,7 @@ def trace() -> Any:
     t = core().trace(
         item=item, serial=arg("serial"), lot=arg("lot"), forward=direction == "forward"
     )
-    return {**encode(t), "partners": list(t.partners)}
+    return present(t, TraceAnswer)
 
 
 @endpoint(bp, "GET", "/ledger", roles=ANY_ROLE)
@@ -77,13 +88,14 @@ def ledger() -> Any:
         # a cap, not an error: an export loop asking for too much still makes progress
         limit = min(int_arg("limit", 1000, low=1), LEDGER_LIMIT)
         page = core().ledger_page(since=since, limit=limit, kind=kind)
-        return {
+        answer: LedgerPage = {
             "records": [encode(m) for m in page.records],
             "since": page.since,
             "next_since": page.next_since,
             "last": page.last,
             "more": page.more,
         }
+        return answer
     bound = arg("limit")  # a stream has no cap: to the end as it is now, unless limited
     stream = core().ledger_stream(
         since=since, limit=int_arg("limit", 1, low=1) if bound else None, kind=kind
@@ -100,7 +112,7 @@ def ledger() -> Any:
     return streamed(json_lines([encode(m) for m in p.records] for p in pages), fmt, headers)
 
 
-def _ledger_by_id(kind: LedgerKind | None) -> dict[str, Any]:
+def _ledger_by_id(kind: LedgerKind | None) -> LedgerRecordsById:
     since_id = int_arg("since_id", 0)
     limit = min(int_arg("limit", 1000, low=1, high=INT32_MAX), LEDGER_LIMIT)
     # Serial and lot records are numbered apart, so one since_id pages one kind.
@@ -115,10 +127,7 @@ def valuation() -> Any:
     fmt = answer_format(("json", "csv"))
     v = core().valuation(at=at, item=arg("item"), location=arg("location"))
     if fmt == "json":
-        out: dict[str, Any] = encode(v)
-        if v.reconciliation is not None:
-            out["reconciliation"]["ok"] = v.reconciliation.ok
-        return out
+        return present(v, ValuationAnswer)
     rows = [[r.item, r.location, r.lot, r.tracking, r.on_hand, r.value] for r in v.rows]
     rows.append(["", "", "", "total", v.on_hand, v.value])  # tracking "total": the sums
     return streamed(csv_lines(VALUATION_COLUMNS, [rows]), fmt, {})

@@ -11,6 +11,7 @@ from scanner_gateway.labels import MEDIA_TYPES, render_job
 from tracking_core import JOB_STATUSES, LABEL_KINDS
 from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import LabelJobDetail, LabelJobEvent, LabelJobList, SsccLabels
 from web_mobile.api.auth import actor, core, current_token
 from web_mobile.api.bodies import Decision, LocationLabelsRequest, Reprint, SsccRequest
 from web_mobile.api.errors import ApiError, invalid_request
@@ -22,14 +23,14 @@ JOB = f"/labels/jobs/<int(max={INT32_MAX}):job_id>"
 DPIS = ("203", "300", "600")
 
 
-def _event_json(event: str, actor: str | None, reason: str | None, at: Any) -> dict[str, Any]:
+def _event_json(event: str, actor: str | None, reason: str | None, at: Any) -> LabelJobEvent:
     # reprints store the other job's id in the event: "reprinted_as:57", "reprint_of:12"
     name, _, other = event.partition(":")
     job = int(other) if other.isdigit() else None
     return {"event": name, "job": job, "actor": actor, "reason": reason, "at": encode(at)}
 
 
-def job_detail(job_id: int) -> dict[str, Any]:
+def job_detail(job_id: int) -> LabelJobDetail:
     outbox = core().outbox
     job = outbox.job(job_id)
     return {"job": encode(job), "events": [_event_json(*e) for e in outbox.events(job_id)]}
@@ -48,7 +49,11 @@ def list_label_jobs() -> Any:
         limit=limit + 1,  # one more: is there a next page?
     )
     page = jobs[:limit]
-    return {"jobs": encode(page), "next": page[-1].id if len(jobs) > limit else None}
+    answer: LabelJobList = {
+        "jobs": encode(page),
+        "next": page[-1].id if len(jobs) > limit else None,
+    }
+    return answer
 
 
 @endpoint(bp, "GET", JOB, roles=ANY_ROLE)
@@ -109,7 +114,8 @@ def sscc_labels(body: SsccRequest) -> Any:
         actor=actor(),
     )
     assert job is not None  # label=True: the job is written with the numbers
-    return {"ssccs": codes, "job": encode(core().outbox.job(job))}
+    answer: SsccLabels = {"ssccs": codes, "job": encode(core().outbox.job(job))}
+    return answer
 
 
 @endpoint(bp, "POST", "/labels/locations", roles=LABELS, body="LocationLabelsRequest", status=201)

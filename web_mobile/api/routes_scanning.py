@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracking_core.codec import encode
 from tracking_core.commands import (
     AllocateLot,
     AllocateSerials,
@@ -21,11 +20,13 @@ from tracking_core.commands import (
 from tracking_core.core import ScanKey
 from tracking_core.values import Assignment
 from web_mobile.api import blueprint as bp
+from web_mobile.api.answers import StepResult
 from web_mobile.api.auth import actor, core
 from web_mobile.api.bodies import LotStep, SerialStep
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.inputs import arg, int_arg
 from web_mobile.api.openapi import INT32_MAX, SCAN
+from web_mobile.api.response_schema import present
 from web_mobile.api.routing import endpoint
 
 GENERATE_ONLY = ("lot", "expiry", "production_date")
@@ -52,9 +53,7 @@ def _refuse_generate_only(args: dict[str, Any], allowed: tuple[str, ...] = ()) -
 
 
 def assignment_json(a: Assignment) -> dict[str, Any]:
-    out: dict[str, Any] = encode(a)
-    out.pop("progress")  # the scan path's; the API answers with the fields it always had
-    out["quantity"] = a.quantity
+    out: dict[str, Any] = present(a, StepResult)
     return out
 
 

@@ -45,7 +45,7 @@ def _profile(raw: str | None) -> dict[str, Any]:
 
 def _page(shown: tuple[str, DeviceInfo] | None = None, status: int = 200) -> Any:
     c = sv.core()
-    code = None
+    code: dict[str, Any] | None = None
     if shown is not None:
         code = {**enrolment(*shown), "device": shown[1].name}
         code["qr"] = qr_png(code["url"])
