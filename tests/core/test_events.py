@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.conftest import Clock
 from tracking_core import events
 from tracking_core.core import Tracking
 from tracking_core.errors import DomainError
@@ -131,3 +132,31 @@ def test_numbers_are_committed_in_order_under_concurrent_writers(wh: Tracking) -
     assert [e.id for e in got] == list(range(base + 1, base + 41))
     for k in range(4):
         assert [e.data["i"] for e in got if e.document == f"D{k}"] == list(range(10))
+
+
+def test_a_label_claim_recovered_as_unconfirmed_writes_label_failed_once(
+    wh: Tracking, clock: Clock
+) -> None:
+    number = wh.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 2, "A1")]).number
+    wh.generate_serials(number, line=1, count=2)
+    wh.generate_ssccs(1)
+    before = _events(wh)
+    jobs = wh.outbox.claim(worker="dead", limit=5)
+    assert len(jobs) == 2
+    clock.advance(seconds=61)
+    assert sorted(wh.outbox.recover(stale_after=60)) == sorted(j.id for j in jobs)
+    new = _events(wh, before[-1].id if before else 0)
+    by_job = {e.data["job"]: e for e in new}
+    assert [e.kind for e in new] == ["label.failed", "label.failed"]
+    serial_job = next(j for j in jobs if j.kind == "serial")
+    e = by_job[serial_job.id]
+    assert (e.document, e.item) == (number, "LAP")
+    assert e.data == {
+        "job": serial_job.id,
+        "label_kind": "serial",
+        "labels": 2,
+        "printer": None,
+        "error": "worker stopped while sending",
+    }
+    assert wh.outbox.recover(stale_after=60) == []  # recovered once: no second event
+    assert _events(wh, new[-1].id) == []
