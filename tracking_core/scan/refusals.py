@@ -25,17 +25,16 @@ MESSAGE_LIMIT = 500  # a message may quote the raw scan
 def _first_time(ctx: Ctx, device: str, scan_id: str) -> bool:
     """Note the key; False when it was noted already (a retry refused again)."""
     s = ctx.session
-    table = RefusedScan.__table__
     values = {"device": device, "scan_id": scan_id, "created_at": ctx.now}
     if s.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        stmt: Any = pg_insert(table).values(**values).on_conflict_do_nothing()
+        stmt: Any = pg_insert(RefusedScan).values(**values).on_conflict_do_nothing()
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing()
-    return bool(s.execute(stmt.returning(table.c.device)).first())
+        stmt = sqlite_insert(RefusedScan).values(**values).on_conflict_do_nothing()
+    return bool(s.execute(stmt.returning(RefusedScan.device)).first())
 
 
 def report(
@@ -75,4 +74,3 @@ def report(
             "details": details,
         },
     )
-
