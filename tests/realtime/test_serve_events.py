@@ -4,6 +4,7 @@ leaves them to ``scantrack events worker``)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -30,11 +31,15 @@ def test_serve_runs_the_event_workers(start_server: Callable[..., Server], live:
         live.create_partner(code="V1", kind="vendor")
         live.receive(item="CABLE", location="A1", quantity=3, partner="V1")
         assert got.wait(WAIT), server.log.read_text()
+        # the receiver has it; the worker records the delivery just after (a row to wait for)
+        deadline = time.monotonic() + WAIT
+        while {d.status for d in live.deliveries.deliveries(sub.id)} != {"delivered"}:
+            assert time.monotonic() < deadline, live.deliveries.deliveries(sub.id)
+            time.sleep(0.05)
         code, log = server.stop()
     assert code == 0, log
     assert "event workers: webhook, mqtt" in log
     assert sorted(e["kind"] for e in rec.seen) == ["document.cancelled", "document.posted"]
-    assert {d.status for d in live.deliveries.deliveries(sub.id)} == {"delivered"}
 
 
 def test_event_workers_can_be_left_to_another_process(
