@@ -94,3 +94,18 @@ def dead_letter(core: Any, sub_id: int) -> int:
     assert claim.event.id == seq
     core.deliveries.failed(sub_id, seq, worker="t", error="HTTP 500")
     return int(seq)
+
+
+def emit_documents(core: Any, docs: int, per_doc: int) -> list[int]:
+    """``per_doc`` events for each of ``docs`` documents D0, D1, ..., interleaved; their ids."""
+    from tracking_core import events
+
+    def fn(s: Any) -> list[int]:
+        evs = [
+            events.NewEvent("document.posted", f"D{d}", "LAP", {"n": n})
+            for n in range(per_doc)
+            for d in range(docs)
+        ]
+        return events.emit_many(s, core.clock(), evs)
+
+    return list(core.db.run(fn))

@@ -24,12 +24,10 @@ from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
 from scanner_gateway.events.webhook import WebhookSender
 from scanner_gateway.events.worker import EventWorker
-from tests.events.receiver import Receiver, receiving
-from tracking_core import events
+from tests.events.receiver import Receiver, emit_documents, receiving
 from tracking_core.core import Tracking
 from tracking_core.db import Database
 from tracking_core.delivery import Claimed, EventDeliveries
@@ -114,15 +112,7 @@ def test_concurrent_workers_and_bad_receivers_lose_and_reorder_nothing(
             behave.receiver = receivers[name] = rec
             EventDeliveries(core.db, _now).subscribe(name=name, channel="webhook", url=rec.url)
 
-        def emit(s: Session) -> list[int]:
-            evs = [
-                events.NewEvent("document.posted", f"D{d}", "LAP", {"n": n})
-                for n in range(PER_DOC)
-                for d in range(DOCS)
-            ]
-            return events.emit_many(s, core.clock(), evs)
-
-        ids = core.db.run(emit)
+        ids = emit_documents(core, DOCS, PER_DOC)
         stop = threading.Event()
         errors: list[BaseException] = []
 

@@ -16,6 +16,7 @@ from tracking_core.codec import encode
 from tracking_core.context import Ctx
 from tracking_core.models import RefusedScan
 from tracking_core.scan.answer import Feedback
+from tracking_core.scan.steps import ScanInput
 
 # a raw scan is operator input of any length: the event carries its start and its length
 RAW_LIMIT = 200
@@ -38,14 +39,7 @@ def _first_time(ctx: Ctx, device: str, scan_id: str) -> bool:
 
 
 def report(
-    ctx: Ctx,
-    *,
-    device: str,
-    scan_id: str,
-    raw: str,
-    answer: Feedback,
-    document: str | None,
-    stored: bool,
+    ctx: Ctx, scan: ScanInput, answer: Feedback, *, document: str | None, stored: bool
 ) -> None:
     """Write the refusal's event when the setting asks for it.
 
@@ -54,6 +48,7 @@ def report(
     """
     if answer.status != "error" or not ctx.settings.scan_refused_events:
         return
+    device, scan_id, raw = scan.device, scan.scan_id, scan.raw
     if not stored and not _first_time(ctx, device, scan_id):
         return
     error = answer.data.get("error")

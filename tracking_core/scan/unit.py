@@ -38,15 +38,7 @@ def run(ctx: Ctx, scan: ScanInput, digest: str, settings: SettingsCache) -> Scan
         stored = Feedback.from_json(opened.stored)
         return ScanReply(stored, opened.state, station=opened.station)  # a replay: nothing ran
     out, new = _step(ctx, scan, opened.state, opened.profile)
-    refusals.report(
-        ctx,
-        device=scan.device,
-        scan_id=scan.scan_id,
-        raw=scan.raw,
-        answer=out,
-        document=new.document,
-        stored=True,
-    )
+    refusals.report(ctx, scan, out, document=new.document, stored=True)
     close_scan(ctx, opened, scan.device, scan.scan_id, digest, new, out.to_json())
     return ScanReply(out, new, station=opened.station)
 
@@ -140,15 +132,7 @@ def refused(ctx: Ctx, scan: ScanInput | None, device: str, err: DomainError) -> 
         reply = ScanReply(from_error(err, prompt=text), state, station=station)
     # a conflicting replay is not this scan's refusal: the key belongs to another scan
     if scan is not None and not isinstance(err, IdempotencyConflict):
-        refusals.report(
-            ctx,
-            device=scan.device,
-            scan_id=scan.scan_id,
-            raw=scan.raw,
-            answer=reply.feedback,
-            document=state.document,
-            stored=False,
-        )
+        refusals.report(ctx, scan, reply.feedback, document=state.document, stored=False)
     return reply
 
 
