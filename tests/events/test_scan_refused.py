@@ -122,3 +122,20 @@ def test_the_raw_scan_is_bounded(core: Tracking, scan: Scans) -> None:
     (e,) = _refused(core)
     assert e.data["raw"] == raw[:RAW_LIMIT] and e.data["raw_length"] == len(raw)
     assert len(e.data["message"]) <= 500
+
+
+def test_a_permission_refusal_is_reported_and_changes_nothing_else(core: Tracking) -> None:
+    _turn_on(core)
+    core.create_location(code="A1")
+    core.create_partner(code="V1", kind="vendor")
+    core.create_item(sku="LAP", tracking="serial", serial_mask="SN%%%%")
+    gw = Gateway(core, interpret, caller=Actor(token="hh", role="operator"))
+    for i, raw in enumerate(["CMD:MODE:RECEIVE", "LOC:A1", "PTN:V1", "LAP"]):
+        assert gw.scan(ScanRequest("HH-1", f"s{i}", raw)).status == "ok"
+    docs = core.documents()
+    fb = gw.scan(ScanRequest("HH-1", "s9", "X1"))  # an ad-hoc receipt: not an operator's
+    assert (fb.status, fb.code) == ("error", "permission_denied")
+    (e,) = _refused(core)
+    assert e.data["code"] == "permission_denied"
+    assert e.data["details"]["role"] == "operator"
+    assert core.documents() == docs  # the refused step made nothing
