@@ -171,16 +171,17 @@ class Tracking:
         session. A replay of ``(device, scan_id)`` answers the stored feedback.
         """
         who = caller or Actor()
+        checked: ScanInput | None = None
         try:
             device, scan_id = idempotency.check_key(scan.device, scan.scan_id)
-            scan = replace(scan, device=device, scan_id=scan_id)
+            scan = checked = replace(scan, device=device, scan_id=scan_id)
             digest = idempotency.request_hash("scan", {"raw": scan.raw})
             actor = Actor(device=device, token=who.token, role=who.role)
             seen = self._settings_seen
             return self._run(lambda c: scan_unit.run(c, scan, digest, seen), actor=actor)
         except DomainError as err:
             refused = err
-        return self._run(lambda c: scan_unit.refused(c, scan.device, refused))
+        return self._run(lambda c: scan_unit.refused(c, checked, scan.device, refused))
 
     def scan_screen(self, device: str) -> dict[str, Any]:
         """What a device's screen shows: mode, document, location, operator, prompt, progress."""

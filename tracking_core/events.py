@@ -26,6 +26,7 @@ from tracking_core.models import (
     Counter,
     Document,
     Item,
+    Location,
     OutboxEvent,
     SerialNumber,
     SerialTransaction,
@@ -128,35 +129,58 @@ def emit(
 
 
 def serial_changes(s: Session, doc: Document) -> list[NewEvent]:
-    """The document's serial moves as one event per (item, status): one SELECT in all."""
+    """The document's serial moves as one event per (item, status, location, quarantine):
+    one SELECT in all. ``location`` is where the serials are now (None once they left);
+    ``quarantine`` is there only for quarantined serials (received into quarantine)."""
     rows = s.execute(
-        select(Item.sku, SerialNumber.status, SerialNumber.serial)
+        select(
+            Item.sku,
+            SerialNumber.status,
+            Location.code,
+            SerialNumber.quarantine,
+            SerialNumber.serial,
+        )
         .select_from(SerialTransaction)
         .join(SerialNumber, SerialNumber.id == SerialTransaction.serial_id)
         .join(Item, Item.id == SerialTransaction.item_id)
+        .outerjoin(Location, Location.id == SerialNumber.location_id)
         .where(SerialTransaction.document_id == doc.id)
         .order_by(Item.sku, SerialNumber.status, SerialTransaction.id)
     ).all()
-    groups: dict[tuple[str, str], list[str]] = {}
-    for sku, status, serial in rows:
-        groups.setdefault((sku, status), []).append(serial)
-    return [
-        NewEvent(
-            "serial.status_changed",
-            doc.number,
-            sku,
-            {"status": status, "count": len(serials), "serials": serials},
+    groups: dict[tuple[str, str, str | None, bool], list[str]] = {}
+    for sku, status, location, quarantine, serial in rows:
+        groups.setdefault((sku, status, location, bool(quarantine)), []).append(serial)
+    out = []
+    for (item, now_status, now_at, held), serials in groups.items():
+        data: dict[str, Any] = {"status": now_status, "location": now_at}
+        if held:
+            data["quarantine"] = True
+        out.append(
+            NewEvent(
+                "serial.status_changed",
+                doc.number,
+                item,
+                {**data, "count": len(serials), "serials": serials},
+            )
         )
-        for (sku, status), serials in groups.items()
-    ]
+    return out
 
 
 def document_events(
-    s: Session, now: dt.datetime, kind: str, doc: Document, data: dict[str, Any]
+    s: Session,
+    now: dt.datetime,
+    kind: str,
+    doc: Document,
+    data: dict[str, Any],
+    *,
+    serials: bool = True,
 ) -> list[int]:
-    """A document event followed by its serial changes, in one bump of the counter."""
+    """A document event followed by its serial changes, in one bump of the counter.
+
+    ``serials=False``: a posting that moves no serial (a cost adjustment) reports none.
+    """
     events = [NewEvent(kind, doc.number, None, {"doc_type": doc.doc_type, **data})]
-    if kind != "document.cancelled":
+    if serials and kind != "document.cancelled":
         events += serial_changes(s, doc)
     return emit_many(s, now, events)
 

@@ -100,6 +100,15 @@ def generate_lot(
         )
         s.add(row)
         s.flush()
+        if row.quarantine_until is not None:  # born in quarantine: a status an ERP must know
+            until = row.quarantine_until.isoformat()
+            events.emit(
+                ctx,
+                "lot.quarantined",
+                document=doc.number,
+                item=it.sku,
+                data={"lot": lot_number, "until": until},
+            )
     else:
         agree_lot_dates(row, item=it.sku, expiry=expiry, production_date=production_date)
         if row.status == "recalled":

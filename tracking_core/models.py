@@ -458,6 +458,16 @@ class ScanResult(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class RefusedScan(Base):
+    """A scan refused by a domain error stores no result (its retry is evaluated afresh);
+    this key says its ``scan.refused`` event was written, so a retry writes no second one."""
+
+    __tablename__ = "refused_scans"
+    device: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scan_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class ApiToken(Base):
     __tablename__ = "api_tokens"
     __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)

@@ -25,6 +25,7 @@ from tracking_core.models import LabelJob, LabelJobEvent
 from tracking_core.vocabulary import LABEL_KINDS, JobStatus, LabelKind, one_of
 
 T = TypeVar("T")
+STOPPED = "worker stopped while sending"
 Decision = Literal["reprint", "printed", "cancel"]
 # what a decision does to a job, for "a job that is printed cannot be marked as printed"
 DECISION_TEXT: dict[str, str] = {
@@ -105,12 +106,16 @@ def _event(
     s.add(LabelJobEvent(job_id=job_id, event=event, actor=actor, reason=reason, at=now))
 
 
-def _label_event(s: Session, now: dt.datetime, kind: str, job: LabelJob, error: str | None) -> None:
+def _new_label_event(kind: str, job: LabelJob, error: str | None) -> events.NewEvent:
     item = job.payload.get("item") if isinstance(job.payload, dict) else None
     data = {"job": job.id, "label_kind": job.kind, "labels": job.labels, "printer": job.printer}
     if error is not None:
         data["error"] = error
-    events.emit_many(s, now, [events.NewEvent(kind, job.document, item, data)])
+    return events.NewEvent(kind, job.document, item, data)
+
+
+def _label_event(s: Session, now: dt.datetime, kind: str, job: LabelJob, error: str | None) -> None:
+    events.emit_many(s, now, [_new_label_event(kind, job, error)])
 
 
 def _job(s: Session, job_id: int) -> LabelJob:
@@ -243,11 +248,17 @@ class LabelOutbox:
                 s.execute(
                     update(LabelJob)
                     .where(LabelJob.id.in_(ids))
-                    .values(status="unconfirmed", last_error="worker stopped while sending")
+                    .values(status="unconfirmed", last_error=STOPPED)
                     .execution_options(synchronize_session=False)
                 )
                 for i in ids:
-                    _event(s, i, "unconfirmed", None, "worker stopped while sending", now)
+                    _event(s, i, "unconfirmed", None, STOPPED, now)
+                # the outcome is unknown, as after a broken send: the same label.failed
+                jobs = s.execute(
+                    select(LabelJob).where(LabelJob.id.in_(ids)).order_by(LabelJob.id)
+                ).scalars()
+                failed = [_new_label_event("label.failed", j, STOPPED) for j in jobs]
+                events.emit_many(s, now, failed)
             return ids
 
         return self._run(fn)

@@ -720,6 +720,9 @@ def adjust_cost(
     ledger_seq.append(s, records)  # numbered last (tracking_core/ledger_seq.py)
     doc.status, doc.posted_at, doc.posted_by = "posted", ctx.now, ctx.operator or ctx.token
     s.flush()
+    counts = {"serial_records": serial_records, "lot_records": lot_records}
+    # a revaluation moves nothing: no serial changed status or place
+    events.document_events(s, ctx.now, "document.posted", doc, counts, serials=False)
     return PostResult(
         document=doc.number,
         doc_type="adjustment",

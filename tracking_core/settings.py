@@ -45,6 +45,8 @@ class Settings:
     default_lot_mask: str = "L{YYMMDD}-###"
     sscc_company_prefix: str = "0614141"
     sscc_extension: int = 0
+    # every scan answered with an error writes a scan.refused event (tracking_core/scan/refusals.py)
+    scan_refused_events: bool = False
 
     @classmethod
     def load(cls, s: Session) -> Settings:

@@ -157,6 +157,14 @@ def db_current(state: State) -> None:
     "addresses, made once in the data directory (trials: phones' cameras need HTTPS).",
 )
 @click.option("--dev", is_flag=True, help="Werkzeug's development server instead of gunicorn.")
+@click.option(
+    "--event-workers/--no-event-workers",
+    default=True,
+    show_default=True,
+    envvar="SCANTRACK_EVENT_WORKERS",
+    help="Deliver events to the webhook and MQTT subscriptions in this process (off: run "
+    "`scantrack events worker` elsewhere).",
+)
 @pass_state
 def serve(
     state: State,
@@ -168,10 +176,12 @@ def serve(
     keyfile: str | None,
     self_signed: bool,
     dev: bool,
+    event_workers: bool,
 ) -> None:
     """Migrate, then serve the web app, the API and the handheld protocol (gunicorn)."""
     # Imported here so the other commands start fast and need no web stack.
     from web_mobile.app import create_app
+    from web_mobile.cli_events import start_in_serve
 
     if self_signed and (certfile or keyfile):
         raise click.UsageError("--self-signed makes its own certificate: drop --certfile/--keyfile")
@@ -192,10 +202,16 @@ def serve(
     scheme = "https" if certfile else "http"
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"scantrack on {scheme}://{shown}:{port}/ (database {_safe(state.url)})", err=True)
+    click.echo(f"event workers: {'webhook, mqtt' if event_workers else 'off'}", err=True)
     socketio = app.extensions["socketio"]
+    start_events = (
+        (lambda: start_in_serve(app, app.extensions["scantrack"])) if event_workers else None
+    )
     if dev:
         if start_stations is not None:
             start_stations()
+        if start_events is not None:
+            start_events()
         # Werkzeug: one process, for development only.
         ssl = (certfile, keyfile) if certfile else None
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True, ssl_context=ssl)
@@ -206,6 +222,8 @@ def serve(
     app.extensions.setdefault(ON_WORKER_START, []).append(state.forget_connections)
     if start_stations is not None:
         app.extensions[ON_WORKER_START].append(start_stations)
+    if start_events is not None:  # threads do not survive the fork: started in the worker
+        app.extensions[ON_WORKER_START].append(start_events)
     Server(app, host=host, port=port, threads=threads, certfile=certfile, keyfile=keyfile).run()
 
 

@@ -144,35 +144,17 @@ def events_worker(
     state: State, channel: str, worker_id: str | None, once: bool, timeout: float
 ) -> None:
     """Deliver events to the subscriptions, at least once and in order per document."""
-    import os
-    import socket
+    from scanner_gateway.events.runner import EventWorkers
 
-    from scanner_gateway.events.mqtt import MqttSender
-    from scanner_gateway.events.webhook import WebhookSender
-    from scanner_gateway.events.worker import EventWorker
-
-    name = worker_id or f"events@{socket.gethostname()}:{os.getpid()}"
-    senders: dict[str, Any] = {"webhook": WebhookSender(timeout=timeout)}
-    senders["mqtt"] = MqttSender(timeout=timeout, client_id="")
-    channels = ["webhook", "mqtt"] if channel == "all" else [channel]
-    workers = [
-        EventWorker(state.core.deliveries, c, senders[c], worker_id=f"{name}/{c}") for c in channels
-    ]
+    name = worker_id or worker_name("events")
+    channels = ("webhook", "mqtt") if channel == "all" else (channel,)
+    workers = EventWorkers(state.core.deliveries, name, channels=channels, timeout=timeout)
+    stop = threading.Event()
     try:
         if once:
-            total = 0
-            for w in workers:
-                while n := w.run_once():
-                    total += n
-            click.echo(f"{total} delivery attempt(s)")
+            click.echo(f"{workers.run_due()} delivery attempt(s)")
             return
-        stop = threading.Event()
-        threads = [
-            threading.Thread(target=w.run, args=(stop,), name=f"events-{w.channel}", daemon=True)
-            for w in workers
-        ]
-        for t in threads:
-            t.start()
+        threads = workers.start(stop)
         click.echo(f"delivering {', '.join(channels)} events; Ctrl+C stops", err=True)
         try:
             for t in threads:
@@ -180,7 +162,31 @@ def events_worker(
         except KeyboardInterrupt:
             stop.set()
     finally:
-        senders["mqtt"].close()
+        stop.set()
+        workers.close()
+
+
+def worker_name(role: str) -> str:
+    import os
+    import socket
+
+    return f"{role}@{socket.gethostname()}:{os.getpid()}"
+
+
+def start_in_serve(app: Any, core: Any) -> None:
+    """``serve``: the event workers in the serving process, stopped with it."""
+    from scanner_gateway.events.runner import EventWorkers
+    from web_mobile.server import ON_WORKER_STOP
+
+    workers = EventWorkers(core.deliveries, worker_name("serve"))
+    stop = threading.Event()
+    workers.start(stop)
+
+    def halt() -> None:
+        stop.set()
+        workers.close()
+
+    app.extensions.setdefault(ON_WORKER_STOP, []).append(halt)
 
 
 COMMANDS = (events,)

@@ -80,7 +80,8 @@ def test_serve_dev_migrates_then_runs_werkzeug(
         "flask_socketio.SocketIO.run", lambda self, app, **kw: calls.append((app, kw))
     )
     url = f"sqlite:///{tmp_path / 'serve.db'}"
-    r = CliRunner().invoke(main, ["--database-url", url, "serve", "--port", "8123", "--dev"])
+    args = ["--database-url", url, "serve", "--port", "8123", "--dev", "--no-event-workers"]
+    r = CliRunner().invoke(main, args)
     assert r.exit_code == 0, r.output
     ((app, kw),) = calls
     assert kw == {
@@ -90,7 +91,7 @@ def test_serve_dev_migrates_then_runs_werkzeug(
         "ssl_context": None,
     }
     assert isinstance(app, Flask) and app.config["DATABASE_URL"] == url
-    assert r.stderr == f"scantrack on http://127.0.0.1:8123/ (database {url})\n"
+    assert r.stderr == f"scantrack on http://127.0.0.1:8123/ (database {url})\nevent workers: off\n"
     runner = CliRunner()
     assert ok(runner.invoke(main, ["--database-url", url, "db", "current"])) == f"{head()} (head)\n"
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.conftest import Clock
 from tracking_core import events
 from tracking_core.core import Tracking
 from tracking_core.errors import DomainError
@@ -36,7 +38,12 @@ def test_a_posting_writes_its_document_and_serial_events(wh: Tracking) -> None:
         ("serial.status_changed", number, "LAP"),
     ]
     assert new[0].data == {"doc_type": "receipt", "serial_records": 3, "lot_records": 0}
-    assert new[1].data == {"status": "in_stock", "count": 3, "serials": ["E-1", "E-2", "E-3"]}
+    assert new[1].data == {
+        "status": "in_stock",
+        "location": "A1",
+        "count": 3,
+        "serials": ["E-1", "E-2", "E-3"],
+    }
     assert new[1].id == new[0].id + 1
     body = new[0].as_json()
     assert set(body) == {"id", "kind", "occurred_at", "document", "item", "data"}
@@ -131,3 +138,116 @@ def test_numbers_are_committed_in_order_under_concurrent_writers(wh: Tracking) -
     assert [e.id for e in got] == list(range(base + 1, base + 41))
     for k in range(4):
         assert [e.data["i"] for e in got if e.document == f"D{k}"] == list(range(10))
+
+
+def test_a_label_claim_recovered_as_unconfirmed_writes_label_failed_once(
+    wh: Tracking, clock: Clock
+) -> None:
+    number = wh.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 2, "A1")]).number
+    wh.generate_serials(number, line=1, count=2)
+    wh.generate_ssccs(1)
+    before = _events(wh)
+    jobs = wh.outbox.claim(worker="dead", limit=5)
+    assert len(jobs) == 2
+    clock.advance(seconds=61)
+    assert sorted(wh.outbox.recover(stale_after=60)) == sorted(j.id for j in jobs)
+    new = _events(wh, before[-1].id if before else 0)
+    by_job = {e.data["job"]: e for e in new}
+    assert [e.kind for e in new] == ["label.failed", "label.failed"]
+    serial_job = next(j for j in jobs if j.kind == "serial")
+    e = by_job[serial_job.id]
+    assert (e.document, e.item) == (number, "LAP")
+    assert e.data == {
+        "job": serial_job.id,
+        "label_kind": "serial",
+        "labels": 2,
+        "printer": None,
+        "error": "worker stopped while sending",
+    }
+    assert wh.outbox.recover(stale_after=60) == []  # recovered once: no second event
+    assert _events(wh, new[-1].id) == []
+
+
+def _kinds_since(wh: Tracking, after: int) -> list[tuple[str, str | None, str | None, Any]]:
+    return [(e.kind, e.document, e.item, e.data) for e in _events(wh, after)]
+
+
+def _last(wh: Tracking) -> int:
+    got = _events(wh)
+    return got[-1].id if got else 0
+
+
+def test_every_path_that_changes_a_serial_status_reports_it(wh: Tracking) -> None:
+    wh.receive(
+        item="LAP", location="A1", quantity=4, serials=["S1", "S2", "S3", "S4"], partner="V1"
+    )
+    mark = _last(wh)
+    tr = wh.ship(
+        item="LAP", location="A1", to_location="A2", quantity=1, serials=["S1"], doc_type="transfer"
+    )
+    vr = wh.ship(
+        item="LAP",
+        location="A1",
+        quantity=1,
+        serials=["S2"],
+        partner="V1",
+        doc_type="vendor_return",
+    )
+    scrap = wh.scrap_serial(item="LAP", serial="S3", reason="dropped")
+    cost = wh.adjust_cost(item="LAP", serial="S4", unit_cost="450")
+    back = wh.reverse(tr.number)
+    wh.quarantine(item="LAP", serial="S4")
+    got = _kinds_since(wh, mark)
+
+    def changed(status: str, location: str | None, serial: str) -> dict[str, Any]:
+        return {"status": status, "location": location, "count": 1, "serials": [serial]}
+
+    assert [(k, d, i) for k, d, i, _ in got] == [
+        ("document.posted", tr.number, None),
+        ("serial.status_changed", tr.number, "LAP"),
+        ("document.posted", vr.number, None),
+        ("serial.status_changed", vr.number, "LAP"),
+        ("document.posted", scrap.document, None),
+        ("serial.status_changed", scrap.document, "LAP"),
+        ("document.posted", cost.document, None),  # a revaluation: no serial moved
+        ("document.reversed", back.document, None),
+        ("serial.status_changed", back.document, "LAP"),
+        ("serial.status_changed", None, "LAP"),
+    ]
+    data = [d for _, _, _, d in got]
+    assert data[1] == changed("in_stock", "A2", "S1")
+    assert data[3] == changed("returned_to_vendor", None, "S2")
+    assert data[4]["doc_type"] == "adjustment"
+    assert data[5] == changed("scrapped", None, "S3")
+    assert data[6] == {"doc_type": "adjustment", "serial_records": 1, "lot_records": 0}
+    assert data[8] == changed("in_stock", "A1", "S1")
+    assert data[9] == {"status": "in_stock", "quarantine": True, "count": 1, "serials": ["S4"]}
+
+
+def test_stock_received_into_quarantine_says_so(wh: Tracking) -> None:
+    wh.update_settings({"quarantine_days_on_receipt": 3}, actor="boss", role="setup")
+    mark = _last(wh)
+    doc = wh.create_document(
+        "receipt", partner="V1", lines=[LineSpec("LAP", 1, "A1"), LineSpec("MILK", 5, "A1")]
+    )
+    wh.generate_serials(doc.number, line=1, serials=["Q1"])
+    wh.generate_lot(doc.number, line=2, quantity=5, lot="QLOT")
+    wh.post(doc.number)
+    got = _kinds_since(wh, mark)
+    assert [(k, d, i) for k, d, i, _ in got] == [
+        ("lot.quarantined", doc.number, "MILK"),
+        ("document.posted", doc.number, None),
+        ("serial.status_changed", doc.number, "LAP"),
+    ]
+    assert got[0][3] == {"lot": "QLOT", "until": "2026-11-27"}
+    assert got[2][3] == {
+        "status": "in_stock",
+        "location": "A1",
+        "quarantine": True,
+        "count": 1,
+        "serials": ["Q1"],
+    }
+    # more of a lot that exists already is no new status
+    mark = _last(wh)
+    wh.receive(item="MILK", location="A1", quantity=2, lot="QLOT", partner="V1")
+    assert [k for k, *_ in _kinds_since(wh, mark)] == ["document.posted"]

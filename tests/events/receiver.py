@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-# (event, attempt at this event) -> (status, extra headers); None: 200
+# (event, attempt at this event) -> (status, extra headers); None: 200; status 0: the
+# connection is closed without an answer
 Behaviour = Callable[[dict[str, Any], int], tuple[int, dict[str, str]] | None]
 
 
@@ -22,6 +23,7 @@ class Receiver:
         self.seen: list[dict[str, Any]] = []  # first accepted copy of each event, in order
         self.ids: set[int] = set()
         self.url = ""
+        self.changed = threading.Event()  # set whenever an event is seen the first time
 
     def handle(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
         event = json.loads(body)
@@ -31,11 +33,15 @@ class Receiver:
         answer = self.behave(event, n) if self.behave else None
         if answer is not None and answer[0] != 200:
             return answer
+        self.take(event)
+        return 200, {}
+
+    def take(self, event: dict[str, Any]) -> None:
         with self.lock:
             if event["id"] not in self.ids:  # dedup by id
                 self.ids.add(event["id"])
                 self.seen.append(event)
-        return 200, {}
+                self.changed.set()
 
 
 @contextmanager
@@ -46,11 +52,17 @@ def receiving(behave: Behaviour | None = None) -> Iterator[Receiver]:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             status, extra = rec.handle(dict(self.headers.items()), body)
-            self.send_response(status)
-            for k, v in extra.items():
-                self.send_header(k, v)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            if status == 0:
+                self.close_connection = True
+                return
+            try:
+                self.send_response(status)
+                for k, v in extra.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            except OSError:  # the sender gave up waiting and closed: an answer to no one
+                self.close_connection = True
 
         def log_message(self, *args: object) -> None:
             pass
@@ -82,3 +94,18 @@ def dead_letter(core: Any, sub_id: int) -> int:
     assert claim.event.id == seq
     core.deliveries.failed(sub_id, seq, worker="t", error="HTTP 500")
     return int(seq)
+
+
+def emit_documents(core: Any, docs: int, per_doc: int) -> list[int]:
+    """``per_doc`` events for each of ``docs`` documents D0, D1, ..., interleaved; their ids."""
+    from tracking_core import events
+
+    def fn(s: Any) -> list[int]:
+        evs = [
+            events.NewEvent("document.posted", f"D{d}", "LAP", {"n": n})
+            for n in range(per_doc)
+            for d in range(docs)
+        ]
+        return events.emit_many(s, core.clock(), evs)
+
+    return list(core.db.run(fn))

@@ -18,12 +18,9 @@ import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from scanner_gateway.events.webhook import WebhookSender
 from scanner_gateway.events.worker import EventWorker
-from tests.events.receiver import receiving
-from tracking_core import events
+from tests.events.receiver import emit_documents, receiving
 from tracking_core.core import Tracking
 from tracking_core.db import Database
 from tracking_core.delivery import EventDeliveries
@@ -71,15 +68,7 @@ def test_killed_worker_loses_and_reorders_nothing(core: Tracking, db_url: str) -
         deliveries = EventDeliveries(core.db, core.clock)
         deliveries.subscribe(name="erp", channel="webhook", url=rec.url)
 
-        def emit(s: Session) -> list[int]:
-            evs = [
-                events.NewEvent("document.posted", f"D{d}", "LAP", {"n": n})
-                for n in range(PER_DOC)
-                for d in range(DOCS)
-            ]
-            return events.emit_many(s, core.clock(), evs)
-
-        ids = core.db.run(emit)
+        ids = emit_documents(core, DOCS, PER_DOC)
         ctx = mp.get_context("spawn")
         kills = 0
         while len(rec.ids) < len(ids):

@@ -15,7 +15,8 @@ from typing import Any
 
 from tracking_core import catalog
 from tracking_core.context import Ctx
-from tracking_core.errors import DomainError, PartnerRequired
+from tracking_core.errors import DomainError, IdempotencyConflict, PartnerRequired
+from tracking_core.scan import refusals
 from tracking_core.scan.answer import Feedback, ScanReply, from_error
 from tracking_core.scan.dispatch import execute
 from tracking_core.scan.prompt import document, progress, prompt
@@ -37,6 +38,7 @@ def run(ctx: Ctx, scan: ScanInput, digest: str, settings: SettingsCache) -> Scan
         stored = Feedback.from_json(opened.stored)
         return ScanReply(stored, opened.state, station=opened.station)  # a replay: nothing ran
     out, new = _step(ctx, scan, opened.state, opened.profile)
+    refusals.report(ctx, scan, out, document=new.document, stored=True)
     close_scan(ctx, opened, scan.device, scan.scan_id, digest, new, out.to_json())
     return ScanReply(out, new, station=opened.station)
 
@@ -113,17 +115,25 @@ def _lookup(ctx: Ctx, key: str) -> ItemRef | None:
     return ItemRef(sku=it.sku, tracking=it.tracking)
 
 
-def refused(ctx: Ctx, device: str, err: DomainError) -> ScanReply:
-    """A scan a domain error rolled back: the error, and the prompt of the state as it is."""
+def refused(ctx: Ctx, scan: ScanInput | None, device: str, err: DomainError) -> ScanReply:
+    """A scan a domain error rolled back: the error, and the prompt of the state as it is.
+
+    ``scan``: the scan with its checked key, None when the key itself was refused.
+    """
     state, station = read_state(ctx, device), device_station(ctx, device)
     if isinstance(err, PartnerRequired):
-        return ScanReply(from_error(err, prompt=f"Scan the {err.kind}"), state, station=station)
-    try:
-        with ctx.session.begin_nested():
-            text = prompt(ctx, state)
-    except DomainError:
-        text = ""
-    return ScanReply(from_error(err, prompt=text), state, station=station)
+        reply = ScanReply(from_error(err, prompt=f"Scan the {err.kind}"), state, station=station)
+    else:
+        try:
+            with ctx.session.begin_nested():
+                text = prompt(ctx, state)
+        except DomainError:
+            text = ""
+        reply = ScanReply(from_error(err, prompt=text), state, station=station)
+    # a conflicting replay is not this scan's refusal: the key belongs to another scan
+    if scan is not None and not isinstance(err, IdempotencyConflict):
+        refusals.report(ctx, scan, reply.feedback, document=state.document, stored=False)
+    return reply
 
 
 def screen(ctx: Ctx, device: str) -> dict[str, Any]:

@@ -85,6 +85,7 @@ class SettingsPatch(TypedDict, total=False):
     default_lot_mask: str
     sscc_company_prefix: str
     sscc_extension: int
+    scan_refused_events: bool
 
 
 class OperatorPin(TypedDict):
