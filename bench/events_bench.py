@@ -70,13 +70,14 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, 
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.0"
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
 
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             with lock:
                 lags.append(_lag(body))
             self.send_response(204)
+            self.send_header("Content-Length", "0")
             self.end_headers()
 
         def log_message(self, *args: object) -> None:
@@ -87,7 +88,11 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, 
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/hook"
         hook, _ = core.deliveries.subscribe(name="bench-hook", channel="webhook", url=url)
-        rate, p99 = _drive(core, "webhook", WebhookSender(timeout=10), n, docs, lambda: lags)
+        hook_sender = WebhookSender(timeout=10)
+        try:
+            rate, p99 = _drive(core, "webhook", hook_sender, n, docs, lambda: lags)
+        finally:
+            hook_sender.close()
         rows.append(_row("webhook", rate, p99))
         core.deliveries.unsubscribe(hook.id)
 
