@@ -1,7 +1,11 @@
 """Event delivery: the outbox to a loopback webhook receiver and to Mosquitto (127.0.0.1:1883).
 
-Events are spread over many documents (a claim takes one event per document, to keep
-each document's order). Lag: from the event's commit time to its arrival at the receiver.
+Events are spread over many documents (a claim takes a prefix of each document's
+undelivered events, so each document stays in order). All are written at once, then
+drained: the rate is events over the drain's time, and lag (from the event's commit to
+its arrival at the receiver) is mostly the time an event waited in that backlog, so its
+p99 is close to the drain's length. A last row: one claim of 500 with 10^5 deliveries
+pending (10^4 with --quick), over 1,000 documents.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
+from sqlalchemy import text
 
 from bench.core_bench import _fresh
 from scanner_gateway.events.mqtt import MqttSender
@@ -60,6 +65,27 @@ def _drive(
     elapsed = time.perf_counter() - t
     assert len(lags) == n, f"{channel}: {len(lags)} of {n} arrived"
     return n / elapsed, _p99(lags)
+
+
+def _claim_at(core: Tracking, pending: int) -> dict[str, Any]:
+    core.deliveries.subscribe(name="bench-claim", channel="webhook", url="http://127.0.0.1:9/")
+    _emit(core, pending, 1000)
+    while core.deliveries.fan_out(limit=20_000):
+        pass
+    core.db.run(lambda s: s.execute(text("ANALYZE")))  # as autovacuum would, on PostgreSQL
+    took = []
+    for i in range(5):
+        t = time.perf_counter()
+        got = core.deliveries.claim(worker=f"bench{i}", channel="webhook", limit=500)
+        took.append(time.perf_counter() - t)
+        done = [(c.subscription.id, c.event.id) for c in got]
+        core.deliveries.settle(worker=f"bench{i}", delivered=done)
+    return {
+        "name": f"events: one claim of 500 with {pending:,} pending (median of 5)",
+        "value": round(sorted(took)[2] * 1000, 1),
+        "unit": "ms",
+        "target": "",
+    }
 
 
 def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, Any]]:
@@ -106,7 +132,7 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, 
         listener.loop_start()
         listener.subscribe(f"{prefix}/#", qos=1)
         subscribed.wait(30)
-        core.deliveries.subscribe(
+        mq, _ = core.deliveries.subscribe(
             name="bench-mqtt", channel="mqtt", url="mqtt://127.0.0.1:1883", topic_prefix=prefix
         )
         sender = MqttSender(timeout=10)
@@ -121,6 +147,8 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, 
             listener.loop_stop()
             listener.disconnect()
         rows.append(_row("MQTT QoS 1", rate, p99))
+        core.deliveries.unsubscribe(mq.id)
+        rows.append(_claim_at(core, 10_000 if quick else 100_000))
     finally:
         server.shutdown()
         server.server_close()
