@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import queue
+import multiprocessing as mp
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def _claim_at(core: Tracking, pending: int) -> dict[str, Any]:
         got = core.deliveries.claim(worker=f"bench{i}", channel="webhook", limit=500)
         took.append(time.perf_counter() - t)
         done = [(c.subscription.id, c.event.id) for c in got]
-        core.deliveries.settle(worker=f"bench{i}", delivered=done)
+        core.deliveries.delivered_many(done, worker=f"bench{i}")
     return {
         "name": f"events: one claim of 500 with {pending:,} pending (median of 5)",
         "value": round(sorted(took)[2] * 1000, 1),
@@ -88,20 +89,25 @@ def _claim_at(core: Tracking, pending: int) -> dict[str, Any]:
     }
 
 
-def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, Any]]:
-    n, docs = (1000, 200) if quick else (5000, 500)
-    core = _fresh(database_url, work, "events")
-    rows: list[dict[str, Any]] = []
-    lags: list[float] = []
-    lock = threading.Lock()
+def _receiver(conn: Connection, prefix: str) -> None:
+    """The receiving end, in a process of its own as an ERP would be (so it does not share
+    the worker's interpreter lock): a keep-alive HTTP server and an MQTT subscriber on
+    ``prefix/#``. It sends its HTTP port, then answers ("take", channel, n) with the
+    first n lags of that channel once n have arrived."""
+    lags: dict[str, list[float]] = {"webhook": [], "mqtt": []}
+    changed = threading.Condition()
+
+    def arrived(channel: str, body: bytes) -> None:
+        lag = _lag(body)
+        with changed:
+            lags[channel].append(lag)
+            changed.notify_all()
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as a real receiver would
 
         def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            with lock:
-                lags.append(_lag(body))
+            arrived("webhook", self.rfile.read(int(self.headers["Content-Length"])))
             self.send_response(204)
             self.send_header("Content-Length", "0")
             self.end_headers()
@@ -111,47 +117,66 @@ def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, 
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    listener = mqtt.Client(CallbackAPIVersion.VERSION2)
+    listener.on_message = lambda c, u, m: arrived("mqtt", m.payload)
+    subscribed = threading.Event()
+    listener.on_subscribe = lambda *a: subscribed.set()
+    listener.connect("127.0.0.1", 1883)
+    listener.loop_start()
+    listener.subscribe(f"{prefix}/#", qos=1)
+    subscribed.wait(30)
+    conn.send(server.server_address[1])
+    while (ask := conn.recv()) != "stop":
+        _, channel, n = ask
+        mine = lags[channel]
+        with changed:
+            changed.wait_for(lambda mine=mine, n=n: len(mine) >= n, timeout=60)
+            conn.send(mine[:n])
+    listener.loop_stop()
+    listener.disconnect()
+    server.shutdown()
+
+
+def run(*, database_url: str | None, work: Path, quick: bool) -> list[dict[str, Any]]:
+    n, docs = (1000, 200) if quick else (5000, 500)
+    core = _fresh(database_url, work, "events")
+    rows: list[dict[str, Any]] = []
+    prefix = f"bench-{uuid.uuid4().hex[:8]}"
+    pipe, child_end = mp.get_context("spawn").Pipe()
+    receiver = mp.get_context("spawn").Process(target=_receiver, args=(child_end, prefix))
+    receiver.start()
+
+    def take(channel: str) -> Any:
+        pipe.send(("take", channel, n))
+        return pipe.recv()
+
     try:
-        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        if not pipe.poll(60):
+            raise RuntimeError("the receiver process did not start")
+        url = f"http://127.0.0.1:{pipe.recv()}/hook"
         hook, _ = core.deliveries.subscribe(name="bench-hook", channel="webhook", url=url)
         hook_sender = WebhookSender(timeout=10)
         try:
-            rate, p99 = _drive(core, "webhook", hook_sender, n, docs, lambda: lags)
+            rate, p99 = _drive(core, "webhook", hook_sender, n, docs, lambda: take("webhook"))
         finally:
             hook_sender.close()
         rows.append(_row("webhook", rate, p99))
         core.deliveries.unsubscribe(hook.id)
 
-        prefix = f"bench-{uuid.uuid4().hex[:8]}"
-        arrived: queue.Queue[float] = queue.Queue()
-        listener = mqtt.Client(CallbackAPIVersion.VERSION2)
-        listener.on_message = lambda c, u, m: arrived.put(_lag(m.payload))
-        subscribed = threading.Event()
-        listener.on_subscribe = lambda *a: subscribed.set()
-        listener.connect("127.0.0.1", 1883)
-        listener.loop_start()
-        listener.subscribe(f"{prefix}/#", qos=1)
-        subscribed.wait(30)
         mq, _ = core.deliveries.subscribe(
             name="bench-mqtt", channel="mqtt", url="mqtt://127.0.0.1:1883", topic_prefix=prefix
         )
         sender = MqttSender(timeout=10)
-
-        def mqtt_lags() -> list[float]:
-            return [arrived.get(timeout=30) for _ in range(n)]
-
         try:
-            rate, p99 = _drive(core, "mqtt", sender, n, docs, mqtt_lags)
+            rate, p99 = _drive(core, "mqtt", sender, n, docs, lambda: take("mqtt"))
         finally:
             sender.close()
-            listener.loop_stop()
-            listener.disconnect()
         rows.append(_row("MQTT QoS 1", rate, p99))
         core.deliveries.unsubscribe(mq.id)
         rows.append(_claim_at(core, 10_000 if quick else 100_000))
     finally:
-        server.shutdown()
-        server.server_close()
+        pipe.send("stop")
+        receiver.join(timeout=60)
         core.db.dispose()
     return rows
 

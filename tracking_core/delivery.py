@@ -399,6 +399,8 @@ class EventDeliveries:
                 return []
             taken = _prefixes(s, rows)
             rows = [r for r in rows if (r.subscription_id, r.seq) in taken]
+            if not rows:
+                return []
             for sub_id, seqs in _by_subscription((r.subscription_id, r.seq) for r in rows):
                 s.execute(
                     update(EventDelivery)
@@ -419,19 +421,23 @@ class EventDeliveries:
                     )
                 ).scalars()
             }
+            o = OutboxEvent
+            cols = (o.seq, o.kind, o.occurred_at, o.document, o.item, o.data)
+            # plain rows, not ORM objects: nothing here is changed, and it is the bulk
             evs = {
-                e.seq: e
-                for e in s.execute(
-                    select(OutboxEvent).where(OutboxEvent.seq.in_({r.seq for r in rows}))
-                ).scalars()
+                e[0]: Event(e[0], e[1], e[2], e[3], e[4], dict(e[5]))
+                for e in s.execute(select(*cols).where(o.seq.in_({r.seq for r in rows})))
             }
             infos = {i: _info(x) for i, x in subs.items()}
-            out = []
-            for r in rows:
-                e, sub = evs[r.seq], subs[r.subscription_id]
-                event = Event(e.seq, e.kind, e.occurred_at, e.document, e.item, dict(e.data))
-                out.append(Claimed(infos[sub.id], sub.secret, event, r.attempts + 1))
-            return out
+            return [
+                Claimed(
+                    infos[r.subscription_id],
+                    subs[r.subscription_id].secret,
+                    evs[r.seq],
+                    r.attempts + 1,
+                )
+                for r in rows
+            ]
 
         return self._run(fn)
 

@@ -180,7 +180,8 @@ def events_worker(
         except KeyboardInterrupt:
             stop.set()
     finally:
-        senders["mqtt"].close()
+        for sender in senders.values():
+            sender.close()
 
 
 COMMANDS = (events,)

@@ -187,3 +187,26 @@ def test_a_broker_hanging_up_mid_batch(
         sender.close()
         broker.stop()
     assert broker.errors == []
+
+
+def test_webhooks_keep_their_connection_and_survive_the_receiver_closing_it(
+    core: Tracking, deliveries: EventDeliveries
+) -> None:
+    with receiving(keep_alive=True) as rec:
+        sub, _ = deliveries.subscribe(name="erp", channel="webhook", url=rec.url)
+        sender = WebhookSender(timeout=5, workers=1)
+        worker = EventWorker(deliveries, "webhook", sender)
+        try:
+            first = _emit(core, ["A", "B", "A"])
+            assert worker.run_once() == 3
+            assert len(set(rec.peers)) == 1  # one connection for the batch
+            rec.hang_up()  # the receiver drops idle connections: the next send finds it dead
+            later = _emit(core, ["A", "B"])
+            assert worker.run_once() == 2  # sent again on a fresh connection, not failed
+            assert len(set(rec.peers)) == 2
+            a1, b1, a2 = first
+            assert [e["id"] for e in rec.seen] == [a1, a2, b1, *later]  # a document at a time
+            assert rec.tries == dict.fromkeys(first + later, 1)
+            assert _state(deliveries, sub.id) == {i: ("delivered", 1) for i in first + later}
+        finally:
+            sender.close()
