@@ -55,7 +55,8 @@ class EventWorker:
     worker_id: str = "event-worker"
     stale_after: float = 120.0
     batch: int = 500
-    # called after each report, with (claimed, delivered?): tests follow progress here
+    # called for each claim tried, with (claimed, delivered?), once its batch is recorded:
+    # tests follow progress here
     on_report: Callable[[Claimed, bool], None] | None = None
 
     def run_once(self) -> int:
