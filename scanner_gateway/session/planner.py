@@ -80,7 +80,9 @@ def choice(state: SessionState, b: Barcode) -> Barcode | Refuse:
     """The reading ``CMD:CHOOSE:GS1``/``:LITERAL`` picks from the pending question."""
     arg = str(b.argument or "").lower()
     if arg not in READINGS:
-        return Refuse("unknown_reading", f"Choose one of {', '.join(READINGS)}, got {b.argument!r}")
+        return Refuse(
+            "unknown_reading", f"Choose one of {', '.join(READINGS)}, got {b.argument!r}"
+        )
     if state.pending is None:
         return Refuse("no_question", "There is no question to answer: scan the label again")
     return Barcode.from_dict(state.pending[arg])
