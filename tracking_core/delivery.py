@@ -1,11 +1,13 @@
 """Subscriptions and the delivery state of the event outbox, for the gateway's workers.
 
 Delivery is at least once, in order per document: ``fan_out`` copies new events into
-``event_deliveries`` for each subscription whose filter takes them; ``claim`` hands out
-only a document's first undelivered event (an earlier one pending, sending or dead holds
-the later ones back, other documents go on); a failure is retried with exponential
-backoff and jitter until ``max_attempts``, then the delivery is dead until replayed.
-A claim whose worker vanished goes back to pending (sent again: receivers dedup by id).
+``event_deliveries`` for each subscription whose filter takes them; ``claim`` hands out,
+per document, a run of events from its first undelivered one (an earlier one sending,
+dead or backing off holds the later ones back, other documents go on), for the worker to
+send in order; ``settle`` records a batch's outcome in one transaction. A failure is
+retried with exponential backoff and jitter until ``max_attempts``, then the delivery is
+dead until replayed. A claim whose worker vanished goes back to pending (sent again:
+receivers dedup by id).
 """
 
 from __future__ import annotations
