@@ -29,6 +29,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     event,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -592,6 +593,12 @@ class Subscription(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+# partial index conditions, repeated word for word in the claim's queries (SQLite uses a
+# partial index only when the query's WHERE holds the same terms)
+OPEN = "status != 'delivered'"
+BLOCKING = "status != 'delivered' AND (status != 'pending' OR not_before IS NOT NULL)"
+
+
 class EventDelivery(Base):
     """One event for one subscription: pending, sending (claimed), delivered or dead.
 
@@ -603,8 +610,27 @@ class EventDelivery(Base):
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'sending', 'delivered', 'dead')", name="status"),
         CheckConstraint("attempts >= 0", name="attempts"),
-        Index("ix_event_deliveries_claim", "status", "subscription_id", "seq"),
-        Index("ix_event_deliveries_document", "subscription_id", "document", "seq"),
+        # the claim walks pending rows in seq order; recovery looks up sending ones
+        Index("ix_event_deliveries_claim", "status", "seq"),
+        # a document's undelivered rows: the claim's check that a batch is its prefix
+        Index(
+            "ix_event_deliveries_open",
+            "subscription_id",
+            "document",
+            "seq",
+            sqlite_where=text(OPEN),
+            postgresql_where=text(OPEN),
+        ),
+        # the rows that can hold a document back (sending, dead, backing off): few, so the
+        # claim's "held" check is one index probe even at 10^5 pending rows
+        Index(
+            "ix_event_deliveries_blocking",
+            "subscription_id",
+            "document",
+            "seq",
+            sqlite_where=text(BLOCKING),
+            postgresql_where=text(BLOCKING),
+        ),
     )
 
     subscription_id: Mapped[int] = mapped_column(

@@ -59,6 +59,5 @@ class EventWorkers:
         """After ``stop`` is set: let each thread finish its send, then drop connections."""
         for t in self.threads:
             t.join(timeout=wait)
-        mqtt = self.senders.get("mqtt")
-        if mqtt is not None:
-            mqtt.close()
+        for sender in self.senders.values():  # webhook: its pool's threads and kept-alive sockets
+            sender.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +26,16 @@ class Receiver:
         self.ids: set[int] = set()
         self.url = ""
         self.changed = threading.Event()  # set whenever an event is seen the first time
+        self.peers: list[tuple[str, int]] = []  # the client's address per request
+        self.sockets: list[socket.socket] = []
+
+    def hang_up(self) -> None:
+        """Close every connection from the server's side (an idle keep-alive running out)."""
+        with self.lock:
+            socks, self.sockets = self.sockets, []
+        for sock in socks:
+            with contextlib.suppress(OSError):  # the client went first
+                sock.shutdown(socket.SHUT_RDWR)
 
     def handle(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str]]:
         event = json.loads(body)
@@ -45,11 +57,22 @@ class Receiver:
 
 
 @contextmanager
-def receiving(behave: Behaviour | None = None) -> Iterator[Receiver]:
+def receiving(behave: Behaviour | None = None, *, keep_alive: bool = False) -> Iterator[Receiver]:
+    """A receiver on a loopback port; HTTP/1.0 (a connection per request) unless
+    ``keep_alive``."""
     rec = Receiver(behave)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1" if keep_alive else "HTTP/1.0"
+
+        def setup(self) -> None:
+            super().setup()
+            with rec.lock:
+                rec.sockets.append(self.connection)
+
         def do_POST(self) -> None:
+            with rec.lock:
+                rec.peers.append(self.client_address)
             body = self.rfile.read(int(self.headers["Content-Length"]))
             status, extra = rec.handle(dict(self.headers.items()), body)
             if status == 0:
