@@ -227,6 +227,19 @@ class UnknownSerial(DomainError):
 
 
 @dataclass(eq=False)
+class SerialAmbiguous(DomainError):
+    """Several items have this serial (``allow_duplicate_serials``): which one is meant."""
+
+    serial: str
+    items: list[str]
+    code: ClassVar[str] = "serial_ambiguous"
+    template: ClassVar[str] = "Serial {serial} belongs to several items ({items}): name the item"
+
+    def __str__(self) -> str:
+        return self.template.format(serial=self.serial, items=", ".join(self.items))
+
+
+@dataclass(eq=False)
 class UnknownLot(DomainError):
     item: str
     lot: str

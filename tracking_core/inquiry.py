@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from tracking_core import validate
 from tracking_core.catalog import item_row, location_row
 from tracking_core.costing import CENT, money_sum, money_value
-from tracking_core.errors import InvalidInput, UnknownLot, UnknownSerial
+from tracking_core.errors import InvalidInput, SerialAmbiguous, UnknownLot, UnknownSerial
 from tracking_core.lots import effective_status, lot_row
 from tracking_core.models import (
     Document,
@@ -210,6 +210,11 @@ def serial_info(s: Session, *, item: str | None, serial: str, history: bool = Tr
     rows = s.execute(q.order_by(SerialNumber.id)).scalars().all()
     if not rows:
         raise UnknownSerial(item=item, serial=sn)
+    if len(rows) > 1:  # never answer for one item what may be another's
+        skus = s.execute(
+            select(Item.sku).where(Item.id.in_([r.item_id for r in rows])).order_by(Item.sku)
+        )
+        raise SerialAmbiguous(serial=sn, items=list(skus.scalars()))
     row = rows[0]
     it = s.get(Item, row.item_id)
     assert it is not None

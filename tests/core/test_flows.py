@@ -19,6 +19,7 @@ from tracking_core.errors import (
     LotConflict,
     LotRecalled,
     SerialAlreadyAllocated,
+    SerialAmbiguous,
     SerialExists,
     SerialNotAvailable,
     SerialNotShipped,
@@ -142,6 +143,10 @@ def test_duplicate_serials_across_items_when_allowed(wh: Tracking) -> None:
     wh.generate_serials(n, line=1, serials=["X1"])
     wh.post(n)
     assert wh.serial("X1", item="PHONE").status == "in_stock"
+    with pytest.raises(SerialAmbiguous) as amb:  # not the first item's: which is meant?
+        wh.serial("X1")
+    assert (amb.value.serial, amb.value.items) == ("X1", ["LAP", "PHONE"])
+    assert str(amb.value) == "Serial X1 belongs to several items (LAP, PHONE): name the item"
     with pytest.raises(Exception) as e:
         wh.update_settings({"allow_duplicate_serials": False}, actor="t", role="setup")
     assert getattr(e.value, "code", None) == "duplicate"

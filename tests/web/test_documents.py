@@ -383,6 +383,32 @@ def test_add_line_cancel_and_reverse(master: Api) -> None:
     assert api.error("POST", "/documents/S-9/post") == (409, "document_not_open")
 
 
+def test_a_serial_of_several_items_is_asked_for_not_guessed(master: Api) -> None:
+    api = master
+    api.ok("POST", "/items", {"sku": "PHONE", "tracking": "serial"}, 201)
+    api.ok("PATCH", "/settings", {"allow_duplicate_serials": True})
+    for n, item in enumerate(("LAP", "PHONE"), 1):
+        lines = [{"item": item, "quantity": 1, "location": "A1"}]
+        api.ok(
+            "POST",
+            "/documents",
+            {"type": "receipt", "partner": "V1", "number": f"R-{n}", "lines": lines},
+            201,
+        )
+        api.ok(
+            "POST",
+            f"/documents/R-{n}/serials",
+            {"action": "generate", "line": 1, "serials": ["X1"]},
+            201,
+        )
+        api.ok("POST", f"/documents/R-{n}/post")
+    status, data = api("GET", "/serials/X1")  # the Api holds a 409 to the document too
+    assert status == 409
+    assert data["error"]["code"] == "serial_ambiguous"
+    assert data["error"]["details"] == {"serial": "X1", "items": ["LAP", "PHONE"]}
+    assert api.ok("GET", "/serials/X1?item=PHONE")["item"] == "PHONE"
+
+
 def test_an_added_line_answers_what_a_reread_answers(master: Api) -> None:
     # an outbound line has no cost of its own until posting: "0.0000" both times, not "0"
     api = master

@@ -506,12 +506,14 @@ def op(
     query: tuple[Schema, ...] = (),
     status: int = 200,
     answer: Any = None,
+    ambiguous: bool = False,
 ) -> Schema:
     """One operation: who may call it, its query, body and answer.
 
     ``answer``: the Python type the route encodes (its schema derived, components added to
     ``SCHEMAS``); None: the caller writes the responses (other media types). The errors
-    it may answer are derived when the document is built (``error_statuses``).
+    it may answer are derived when the document is built (``error_statuses``);
+    ``ambiguous``: a read that may find several things and then asks which (409).
     """
     out: Schema = {
         "summary": summary,
@@ -520,6 +522,8 @@ def op(
         "description": f"Roles: {', '.join(roles)}.",
         "responses": {},
     }
+    if ambiguous:
+        out["x-ambiguous"] = True
     if answer is not None:
         out["responses"][str(status)] = {
             "description": "OK",
@@ -839,6 +843,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             ANY_ROLE,
             query=(_q("item", _s(), "needed when several items share the serial"),),
             answer=Serial,
+            ambiguous=True,  # several items' serial, no item: 409 serial_ambiguous
         )
     },
     "/lots/{item}/{lot}": {
@@ -1214,6 +1219,8 @@ def error_statuses(method: str, path: str, operation: Schema) -> list[str]:
         out.append("404")
     if method in WRITES:
         out += ["409", "413"]
+    elif operation.get("x-ambiguous"):
+        out.append("409")
     return [*sorted(out), "5XX"]
 
 
