@@ -124,7 +124,11 @@ class EventWorker:
     def run(self, stop: threading.Event, *, idle: float = 0.5) -> None:
         while not stop.is_set():
             try:
-                if self.run_once() == 0:
+                # a read first: an idle worker writes nothing (no write lock twice a second)
+                quiet = not self.deliveries.has_work(
+                    channel=self.channel, stale_after=self.stale_after
+                )
+                if quiet or self.run_once() == 0:
                     stop.wait(idle)
             except Exception:  # one bad cycle (database gone a moment) must not stop delivery
                 log.exception("event worker cycle failed")

@@ -214,3 +214,28 @@ def test_refused_hanging_and_redirecting_urls_fail_and_are_retried(
         assert errors["redirects"].last_error == "HTTP 302: redirects are not followed"
         assert rec.seen == []
         assert seq
+
+
+def test_has_work_says_when_a_cycle_would_do_something(
+    core: Tracking, deliveries: EventDeliveries, clock: Clock
+) -> None:
+    def busy(channel: str = "webhook") -> bool:
+        return deliveries.has_work(channel=channel, stale_after=120)
+
+    assert not busy()  # no subscription, no event
+    with receiving(lambda event, n: (500, {})) as rec:
+        deliveries.subscribe(name="erp", channel="webhook", url=rec.url)
+        assert not busy()
+        _emit(core, "document.posted", "D1")
+        assert busy()  # not fanned out yet
+        deliveries.fan_out()
+        assert busy() and not busy("mqtt")  # due on its own channel only
+        worker = EventWorker(deliveries, "webhook", WebhookSender(timeout=5))
+        assert worker.run_once() == 1  # answered 500: backing off
+        assert not busy()
+        clock.advance(seconds=2)
+        assert busy()  # the retry is due
+        (_claimed,) = deliveries.claim(worker="w", channel="webhook")
+        assert not busy()  # sending, not stale
+        clock.advance(seconds=121)
+        assert busy()  # a dead worker's claim to recover
