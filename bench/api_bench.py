@@ -13,7 +13,6 @@ lots' stock raised to match. Always on a fresh SQLite file; on PostgreSQL as wel
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import shutil
 import tempfile
@@ -231,21 +230,3 @@ def run(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return rows
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.api_bench")
-    p.add_argument("--quick", action="store_true")
-    p.add_argument("--records", type=int)
-    p.add_argument("--database-url", help="PostgreSQL as well (emptied); SQLite always")
-    args = p.parse_args(argv)
-    from bench import print_rows
-
-    print_rows(
-        run(database_url=args.database_url, work=Path("."), quick=args.quick, records=args.records)
-    )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
