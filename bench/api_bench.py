@@ -5,7 +5,7 @@ CSV stream of 10,000), ``GET /documents/{n}`` and ``GET /stock`` with and withou
 
 The ledger is seeded fast and in the schema's terms: serial records through the core's bulk
 paths (a receipt of many serials from the mask, a shipment of most of them by suggestion, one
-call each), lot records by one ``INSERT ... SELECT`` per batch numbered from a block of the
+call each), lot records by one ``INSERT ... SELECT`` per chunk, numbered from a block of the
 ledger's counter (``tracking_core/ledger_seq.py``), so the seq triggers accept them, with the
 lots' stock raised to match. Always on a fresh SQLite file; on PostgreSQL as well when
 ``--database-url`` names one (emptied first).
@@ -121,7 +121,7 @@ def seed(core: Tracking, records: int, *, chunks: int) -> dict[str, Any]:
     """A ledger of exactly ``records`` records, serial and lot ones interleaved by chunk."""
     at = core.clock()
     _make_lots(core, at)
-    # a small document an ERP reads back after its post: 3 serials and 2 lots
+    # a small document an ERP reads back after its post: 3 serials and 1 lot
     small = core.create_document(
         "receipt", lines=[LineSpec("LAP", 3, "A1"), LineSpec("MILK", 5, "A1")], partner="V1"
     ).number

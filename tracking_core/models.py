@@ -284,6 +284,8 @@ class SerialNumber(Base):
             name="located",
         ),
         Index("ix_serial_numbers_pick", "item_id", "location_id", "status"),
+        # stock on hand: the serials in stock or allocated alone, cost included (GET /stock)
+        Index("ix_serial_numbers_stock", "status", "item_id", "location_id", "cost"),
         Index("ix_serial_numbers_serial", "serial"),  # inquiry by serial alone
     )
 
