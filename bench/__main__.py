@@ -19,6 +19,7 @@ from contextlib import redirect_stdout
 
 from bench import (
     RESULTS,
+    api_bench,
     core_bench,
     events_bench,
     gateway_bench,
@@ -35,6 +36,7 @@ from bench import (
 )
 
 SUITES = {
+    "api": api_bench.run,
     "core": core_bench.run,
     "events": events_bench.run,
     "gateway": gateway_bench.run,

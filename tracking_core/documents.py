@@ -298,14 +298,28 @@ def _codes(
     return out
 
 
-def _sums(s: Session, key: Any, value: Any, line_ids: Sequence[int]) -> dict[int, int]:
-    """``value`` (a count or a sum) grouped by ``key`` over the given line ids."""
-    return {
-        line_id: int(n or 0)
-        for line_id, n in _per_line(
-            s, lambda c: select(key, value).where(key.in_(c)).group_by(key), line_ids
-        )
-    }
+def _sums(
+    s: Session,
+    key: Any,
+    value: Any,
+    line_ids: Sequence[int],
+    within: Callable[[list[int]], Any] | None = None,
+) -> dict[int, int]:
+    """``value`` (a count or a sum) grouped by ``key`` over the given line ids; ``within``
+    narrows each chunk by its lines' documents (``_in_documents``)."""
+
+    def query(c: list[int]) -> Any:
+        q = select(key, value).where(key.in_(c))
+        return (q if within is None else q.where(within(c))).group_by(key)
+
+    return {line_id: int(n or 0) for line_id, n in _per_line(s, query, line_ids)}
+
+
+def _in_documents(column: Any, doc_of: dict[int, int]) -> Callable[[list[int]], Any]:
+    """A ledger table's ``document_id`` among the documents of a chunk of line ids: the
+    records are found through that index (there is none on ``line_id``, which would cost
+    every posting), not by a scan of the whole ledger."""
+    return lambda c: column.in_(sorted({doc_of[i] for i in c}))
 
 
 @dataclass
@@ -335,6 +349,9 @@ def _line_facts(
     cancelled line nothing; with ``detail`` the numbers themselves, sorted.
     """
     facts = {ln.id: _LineFacts() for _, ln in pairs}
+    doc_of = {ln.id: doc.id for doc, ln in pairs}
+    serial_docs = _in_documents(SerialTransaction.document_id, doc_of)
+    lot_docs = _in_documents(LotTransaction.document_id, doc_of)
     tracking = {ln.id: items[ln.item_id].tracking for _, ln in pairs}
     status = {ln.id: doc.status for doc, ln in pairs}
 
@@ -350,7 +367,7 @@ def _line_facts(
             lambda c: (
                 select(SerialTransaction.line_id, SerialNumber.serial)
                 .join(SerialNumber, SerialTransaction.serial_id == SerialNumber.id)
-                .where(SerialTransaction.line_id.in_(c))
+                .where(SerialTransaction.line_id.in_(c), serial_docs(c))
                 .order_by(SerialNumber.serial)
             ),
             posted_serials,
@@ -369,14 +386,15 @@ def _line_facts(
         for f in facts.values():  # each line's numbers came in the database's order
             f.assigned = len(f.serials)
     else:
-        for col, lines in (
-            (SerialTransaction.line_id, posted_serials),
-            (SerialNumber.reserved_line_id, open_serials),
+        for col, lines, within in (
+            (SerialTransaction.line_id, posted_serials, serial_docs),
+            (SerialNumber.reserved_line_id, open_serials, None),
         ):
-            for line_id, n in _sums(s, col, func.count(), lines).items():
+            for line_id, n in _sums(s, col, func.count(), lines, within).items():
                 facts[line_id].assigned = n
+    lot_sum = func.sum(LotTransaction.quantity)
     for line_id, n in _sums(
-        s, LotTransaction.line_id, func.sum(LotTransaction.quantity), ids("lot", "posted")
+        s, LotTransaction.line_id, lot_sum, ids("lot", "posted"), lot_docs
     ).items():
         facts[line_id].assigned = n
     open_lots = set(ids("lot", "open"))

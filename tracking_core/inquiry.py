@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import Select, bindparam, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from tracking_core import validate
@@ -35,7 +35,7 @@ from tracking_core.values import (
     Trace,
     TraceHit,
 )
-from tracking_core.vocabulary import LedgerKind
+from tracking_core.vocabulary import SERIALS_ON_HAND, LedgerKind
 
 FromLoc = aliased(Location)
 ToLoc = aliased(Location)
@@ -60,26 +60,39 @@ def stock(
         .join(Location, Location.id == LotStock.location_id)
         .where(LotStock.on_hand > 0)
     )
-    on_hand = func.count()
+    # the serials on hand summed per item and location first, through the partial index of
+    # the serials on hand (ix_serial_numbers_on_hand: its condition must be in the SQL text,
+    # not bound), and only then named: a join per serial cost more than the sums themselves
     allocated = func.sum(case((SerialNumber.status == "allocated", 1), else_=0))
-    sq = (
-        select(Item.sku, Location.code, on_hand, allocated, money_sum(SerialNumber.cost))
-        .join(SerialNumber, SerialNumber.item_id == Item.id)
-        .join(Location, Location.id == SerialNumber.location_id)
-        .where(SerialNumber.status.in_(("in_stock", "allocated")))
-        .group_by(Item.sku, Location.code)
+    on_hand = (
+        select(
+            SerialNumber.item_id,
+            SerialNumber.location_id,
+            func.count().label("on_hand"),
+            allocated.label("allocated"),
+            money_sum(SerialNumber.cost).label("value"),
+        )
+        .where(SerialNumber.status.in_(bindparam("on_hand", SERIALS_ON_HAND, literal_execute=True)))
+        .group_by(SerialNumber.item_id, SerialNumber.location_id)
     )
     if item:
         it = item_row(s, item)
-        lq, sq = lq.where(Item.id == it.id), sq.where(Item.id == it.id)
+        lq, on_hand = lq.where(Item.id == it.id), on_hand.where(SerialNumber.item_id == it.id)
     if location:
         loc = location_row(s, location)
-        lq, sq = lq.where(Location.id == loc.id), sq.where(Location.id == loc.id)
+        lq = lq.where(Location.id == loc.id)
+        on_hand = on_hand.where(SerialNumber.location_id == loc.id)
     rows: list[StockRow] = []
     if lot is not None:
         lq = lq.where(Lot.lot == lot)
         # a serialized item's lot: its serials there
-        sq = sq.join(Lot, Lot.id == SerialNumber.lot_id).where(Lot.lot == lot)
+        on_hand = on_hand.join(Lot, Lot.id == SerialNumber.lot_id).where(Lot.lot == lot)
+    sums = on_hand.subquery()
+    sq = (
+        select(Item.sku, Location.code, sums.c.on_hand, sums.c.allocated, sums.c.value)
+        .join(Item, Item.id == sums.c.item_id)
+        .join(Location, Location.id == sums.c.location_id)
+    )
     rows.extend(
         StockRow(
             item=i,

@@ -94,6 +94,17 @@ class LedgerStream:
             yield from batch.records
 
 
+def record(m: Movement) -> dict[str, Any]:
+    """One record as its JSON object: what ``codec.encode`` makes of it, built directly (the
+    generic walk over every field was three quarters of a 1,000-record page's time)."""
+    out = dict(vars(m))
+    out["posted_at"] = m.posted_at.isoformat()
+    out["cost"] = str(m.cost)
+    if m.unit_price is not None:
+        out["unit_price"] = str(m.unit_price)
+    return out
+
+
 def csv_row(m: Movement) -> list[Any]:
     """One record as a CSV row of ``COLUMNS`` (for ``csv.writer``: None is empty)."""
     return [

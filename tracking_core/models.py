@@ -45,6 +45,7 @@ from tracking_core.vocabulary import (
     PARTNER_KINDS,
     ROLES,
     SERIAL_STATUSES,
+    SERIALS_ON_HAND,
     SIGNIN_RESULTS,
     TRACKING,
     Direction,
@@ -285,6 +286,16 @@ class SerialNumber(Base):
             name="located",
         ),
         Index("ix_serial_numbers_pick", "item_id", "location_id", "status"),
+        # stock on hand (GET /stock): the serials in stock or allocated alone, cost included
+        Index(
+            "ix_serial_numbers_on_hand",
+            "item_id",
+            "location_id",
+            "status",
+            "cost",
+            sqlite_where=text(_in("status", SERIALS_ON_HAND)),
+            postgresql_where=text(_in("status", SERIALS_ON_HAND)),
+        ),
         Index("ix_serial_numbers_serial", "serial"),  # inquiry by serial alone
     )
 

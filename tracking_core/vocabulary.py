@@ -31,6 +31,7 @@ __all__ = [
     "LOT_STATUSES",
     "PARTNER_KINDS",
     "ROLES",
+    "SERIALS_ON_HAND",
     "SERIAL_STATUSES",
     "SIGNIN_RESULTS",
     "TRACKING",
@@ -69,6 +70,8 @@ SerialStatus = Literal[
     "reversed",  # its receipt was reversed
 ]
 SERIAL_STATUSES: tuple[SerialStatus, ...] = get_args(SerialStatus)
+# the serials counted as stock on hand (and the condition of their partial index)
+SERIALS_ON_HAND: tuple[SerialStatus, ...] = ("in_stock", "allocated")
 
 LotStatus = Literal["available", "quarantine", "recalled"]
 LOT_STATUSES: tuple[LotStatus, ...] = get_args(LotStatus)

@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import io
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,8 +15,9 @@ from flask.testing import FlaskClient
 
 from tests.web.conftest import ADMIN_TOKEN, Api
 from tests.web.openapi_check import validate_component
+from tracking_core.codec import encode
 from tracking_core.core import Tracking
-from tracking_core.ledger_feed import COLUMNS
+from tracking_core.ledger_feed import COLUMNS, record
 from tracking_core.values import Movement
 
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -208,8 +210,8 @@ def test_json_lines_one_record_a_line(
     resp = _get(client, f"/ledger{query}", accept)
     assert resp.status_code == 200 and resp.mimetype == "application/x-ndjson"
     lines = [json.loads(x) for x in resp.get_data(as_text=True).splitlines()]
-    for record in lines:
-        valid(record, "LedgerRecord")
+    for line in lines:
+        valid(line, "LedgerRecord")
     assert lines == fed.ok("GET", "/ledger?since=2")["records"]
 
 
@@ -270,3 +272,11 @@ def test_the_valuation_view_and_its_csv(fed: Api, client: FlaskClient) -> None:
     ]
     assert fed.error("GET", "/valuation?format=jsonl") == (422, "invalid_request")
     assert fed.error("GET", "/valuation?item=NOPE") == (404, "unknown_item")
+
+
+def test_a_record_is_what_the_generic_encoder_makes_of_it(fed: Api, core: Tracking) -> None:
+    records = list(core.ledger_stream(since=0))
+    priced = dataclasses.replace(records[3], unit_price=Decimal("12.50"))
+    for m in [*records, priced]:
+        assert json.dumps(record(m)) == json.dumps(encode(m))  # the same keys, in order
+    assert record(priced)["unit_price"] == "12.50" and record(records[0])["unit_price"] is None

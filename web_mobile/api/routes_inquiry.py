@@ -9,7 +9,7 @@ from flask import request
 
 from tracking_core import LEDGER_KINDS, LedgerKind
 from tracking_core.codec import encode
-from tracking_core.ledger_feed import COLUMNS, csv_row
+from tracking_core.ledger_feed import COLUMNS, csv_row, record
 from tracking_core.values import LotInfo
 from web_mobile.api import blueprint as bp
 from web_mobile.api.answers import (
@@ -89,7 +89,7 @@ def ledger() -> Any:
         limit = min(int_arg("limit", 1000, low=1), LEDGER_LIMIT)
         page = core().ledger_page(since=since, limit=limit, kind=kind)
         answer: LedgerPage = {
-            "records": [encode(m) for m in page.records],
+            "records": [record(m) for m in page.records],
             "since": page.since,
             "next_since": page.next_since,
             "last": page.last,
@@ -109,14 +109,14 @@ def ledger() -> Any:
     if fmt == "csv":
         rows = ([csv_row(m) for m in p.records] for p in pages)
         return streamed(csv_lines(COLUMNS, rows), fmt, headers)
-    return streamed(json_lines([encode(m) for m in p.records] for p in pages), fmt, headers)
+    return streamed(json_lines([record(m) for m in p.records] for p in pages), fmt, headers)
 
 
 def _ledger_by_id(kind: LedgerKind | None) -> LedgerRecordsById:
     since_id = int_arg("since_id", 0)
     limit = min(int_arg("limit", 1000, low=1, high=INT32_MAX), LEDGER_LIMIT)
     # Serial and lot records are numbered apart, so one since_id pages one kind.
-    records = [encode(m) for m in core().ledger(since_id=since_id, limit=limit)]
+    records = [record(m) for m in core().ledger(since_id=since_id, limit=limit)]
     return {"records": [r for r in records if kind is None or r["kind"] == kind]}
 
 

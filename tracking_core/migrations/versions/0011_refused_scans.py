@@ -1,7 +1,7 @@
 """refused_scans: the keys of refused scans whose scan.refused event was written
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07
 
 A scan refused by a domain error stores no result, so its retry is evaluated afresh; this
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
