@@ -148,6 +148,11 @@ def _number(description: str = "") -> Schema:
     return _s(description, minLength=1, maxLength=MAX_CODE, pattern=_NUMBER_RE, **_CORE)
 
 
+def _key(description: str) -> Schema:
+    """A scan's device or scan_id: checked here, since a scan answers feedback, not 422."""
+    return _s(description, minLength=1, maxLength=MAX_CODE, pattern=_CODE_RE)
+
+
 def _quantity(description: str) -> Schema:
     """Whole units in one step (``validate.quantity``)."""
     return _int(description, minimum=1, maximum=MAX_QUANTITY, **_CORE)
@@ -538,8 +543,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Scan": _obj(
         {
-            "device": _code("the scanning device's id"),
-            "scan_id": _code("unique per scan: a replay answers the stored feedback"),
+            "device": _key("the scanning device's id"),
+            "scan_id": _key("unique per scan: a replay answers the stored feedback"),
             "raw": _s("what the scanner sent, with or without an AIM identifier"),
             "symbology": _s("the AIM identifier when sent apart from the data, e.g. ]C1"),
         },
@@ -549,8 +554,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Command": _obj(
         {
-            "device": _code("the scanning device's id"),
-            "scan_id": _code("unique per command"),
+            "device": _key("the scanning device's id"),
+            "scan_id": _key("unique per command"),
             "command": {
                 "type": "string",
                 "enum": list(COMMANDS),
