@@ -140,10 +140,14 @@ def parse_date(value: str, where: str) -> dt.date:
         raise invalid_request(where, f"must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+_NO_BODY = object()
+
+
 def _json_body() -> Any:
+    """The body's JSON; ``_NO_BODY`` when there is none (a JSON ``null`` is not "none")."""
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
     if not raw.strip():
-        return None
+        return _NO_BODY
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
@@ -156,7 +160,7 @@ def parse_body(schema_name: str | None) -> dict[str, Any]:
     Without a schema the endpoint takes no body: only nothing or ``{}`` is accepted.
     """
     data = _json_body()
-    if data is None:
+    if data is _NO_BODY:
         data = {}
     if not isinstance(data, dict):
         raise invalid_request("body", f"must be an object, got {_kind(data)}")

@@ -133,9 +133,15 @@ _CODE_RE, _TEXT_RE, _NUMBER_RE, _PIN_RE, _BADGE_RE, _GTIN_RE, _MONEY_RE = PATTER
 _CORE: Schema = {"x-checked-by": "core"}
 
 
-def _code(description: str = "", *, max_len: int = MAX_CODE) -> Schema:
-    """A code, SKU or number the core reads with ``validate.code``: 1 to max_len, not blank."""
-    return _s(description, minLength=1, maxLength=max_len, pattern=_CODE_RE, **_CORE)
+def _code(description: str = "", *, max_len: int = MAX_CODE, here: bool = False) -> Schema:
+    """A code, SKU or number the core reads with ``validate.code``: 1 to max_len, not blank.
+
+    ``here``: checked by the API itself, where the core takes "" as "none" (a parent, a
+    partner) or never reads it (a printer's name).
+    """
+    return _s(
+        description, minLength=1, maxLength=max_len, pattern=_CODE_RE, **({} if here else _CORE)
+    )
 
 
 def _text(description: str = "", *, max_len: int = 200) -> Schema:
@@ -275,7 +281,7 @@ SCHEMAS: dict[str, Schema] = {
             "code": _code("unique, printed on the location label"),
             "name": _text(),
             "kind": {"type": "string", "enum": list(LOCATION_KINDS), "default": "bin"},
-            "parent": _code("code of the parent location"),
+            "parent": _code("code of the parent location", here=True),
         },
         "code",
     ),
@@ -363,8 +369,9 @@ SCHEMAS: dict[str, Schema] = {
             "type": {"type": "string", "enum": list(DOC_TYPES)},
             "number": _code("default: the next number of the type"),
             "partner": _code(
-                "partner code: a vendor for receipts and vendor returns, a customer for "
-                "shipments and customer returns (kind both fits either)"
+                here=True,
+                description="partner code: a vendor for receipts and vendor returns, a customer"
+                " for shipments and customer returns (kind both fits either)",
             ),
             "reference": _text("the ERP's reference, up to 100 characters", max_len=100),
             "lines": {"type": "array", "items": _ref("Line")},
@@ -723,7 +730,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "reason": _code("why, e.g. label torn (audited); 1 to 200 characters", max_len=200),
             "copies": _int("default: the job's", minimum=1, maximum=100),
-            "printer": _code("default: the job's"),
+            "printer": _code("default: the job's", here=True),
         },
         "reason",
     ),
@@ -743,7 +750,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "count": _int("how many SSCCs, 1 to 1000", minimum=1, maximum=1000),
             "kind": {"type": "string", "enum": _words(SsccUnit), "default": "pallet"},
-            "printer": _code("default: the device's station, else the default printer"),
+            "printer": _code("default: the device's station, else the default printer", here=True),
         },
         "count",
     ),
@@ -760,7 +767,7 @@ SCHEMAS: dict[str, Schema] = {
             "codes": {"type": "array", "items": _code(), "description": "these locations, or"},
             "from": _code("every location from this code"),
             "to": _code("to this one, in code order"),
-            "printer": _code(),
+            "printer": _code(here=True),
         }
     ),
     "Error": {
