@@ -764,7 +764,12 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "LocationLabelsRequest": _obj(
         {
-            "codes": {"type": "array", "items": _code(), "description": "these locations, or"},
+            "codes": {
+                "type": "array",
+                "items": _code(),
+                "minItems": 1,
+                "description": "these locations, or",
+            },
             "from": _code("every location from this code"),
             "to": _code("to this one, in code order"),
             "printer": _code(here=True),
