@@ -79,3 +79,32 @@ def test_query_and_path_values_are_held_to_their_schemas(master: Api) -> None:
     assert master.error("GET", "/items/%20") == (422, "invalid_input")
     assert master.error("GET", "/items/" + "X" * 65) == (422, "invalid_input")
     assert master.ok("GET", "/operators/signins?limit=1000") == {"signins": []}
+
+
+def test_an_id_past_its_range_is_a_404_on_every_method(api: Api) -> None:
+    # an int(max=...) converter made DELETE /subscriptions/2147483648 a 405 (Werkzeug
+    # refuses the converter's value, then finds the path's other methods)
+    for method in ("GET", "PATCH", "DELETE"):
+        assert api.error(method, "/subscriptions/2147483648") == (404, "not_found"), method
+    assert api.error("POST", "/labels/jobs/2147483648/reprint", {"reason": "x"}) == (
+        404,
+        "not_found",
+    )
+    assert api.error("POST", "/labels/jobs/0/decide", {"outcome": "printed", "reason": "x"}) == (
+        404,
+        "not_found",
+    )
+
+
+def test_a_body_that_is_not_an_object_is_refused(api: Api) -> None:
+    before = api.ok("GET", "/settings")
+    for raw in ("null", " \r\n", "[]"):
+        resp = api.client.patch(
+            "/api/v1/settings",
+            data=raw,
+            headers={"Authorization": f"Bearer {ADMIN_TOKEN}", "Content-Type": "application/json"},
+        )
+        assert resp.status_code == 422, raw
+        assert resp.get_json()["error"]["details"]["field"] == "body"
+    assert api.ok("GET", "/settings") == before
+    assert api.ok("PATCH", "/settings") == before  # no body: nothing to change

@@ -146,7 +146,7 @@ _NO_BODY = object()
 def _json_body() -> Any:
     """The body's JSON; ``_NO_BODY`` when there is none (a JSON ``null`` is not "none")."""
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-    if not raw.strip():
+    if not raw:  # whitespace alone is a body, and not JSON
         return _NO_BODY
     try:
         return json.loads(raw)

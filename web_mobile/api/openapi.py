@@ -1111,10 +1111,14 @@ PATHS: dict[str, dict[str, Schema]] = {
                 "inquiry",
                 ANY_ROLE,
                 query=(
-                    _q("since", _count(), "the last seq you have (the page's next_since); 0"),
+                    _q(
+                        "since",
+                        _count(maximum=INT64),
+                        "the last seq you have (the page's next_since); 0",
+                    ),
                     _q(
                         "limit",
-                        _count(minimum=1),
+                        _count(minimum=1, maximum=INT64),
                         "JSON: at most this many seqs, default 1000, capped at 10000; CSV and"
                         " JSON Lines: default all to the end, streamed",
                     ),
@@ -1127,7 +1131,7 @@ PATHS: dict[str, dict[str, Schema]] = {
                     ),
                     _q(
                         "since_id",
-                        _count(),
+                        _count(maximum=INT64),
                         "the old way, without since: ids above it; serial and lot records are"
                         " numbered apart, so page each kind on its own; JSON only",
                     ),
@@ -1336,7 +1340,7 @@ def path_schema(name: str) -> Schema:
 
 
 def openapi_path(flask_path: str) -> str:
-    """``/tokens/<int(max=9):token_id>`` -> ``/tokens/{token_id}``."""
+    """``/tokens/<int:token_id>`` -> ``/tokens/{token_id}``."""
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", flask_path)
 
 

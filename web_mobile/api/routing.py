@@ -16,8 +16,8 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.routing import BaseConverter
 
 from web_mobile.api.auth import authenticate
-from web_mobile.api.errors import invalid_request
-from web_mobile.api.inputs import check, parse_body, plain, query_value
+from web_mobile.api.errors import ApiError, invalid_request
+from web_mobile.api.inputs import INT64, check, parse_body, plain, query_value
 from web_mobile.api.openapi import PATHS, SCHEMAS, openapi_path, path_schema
 
 View = Callable[..., Any]
@@ -45,6 +45,15 @@ class DeviceName(BaseConverter):
 CONVERTERS: dict[str, type[BaseConverter]] = {"device_name": DeviceName}
 
 
+def _in_range(name: str, value: int) -> None:
+    """An id past its column's range names nothing: 404. (The check is here, not in an
+    ``int(max=...)`` converter: Werkzeug answers a converter's refusal on a path with
+    several methods with a 405.)"""
+    schema = path_schema(name)
+    if not schema.get("minimum", 0) <= value <= schema.get("maximum", INT64):
+        raise ApiError(404, "not_found", f"No {name} {value}", {"field": name, "value": value})
+
+
 def endpoint(
     bp: Blueprint,
     method: str,
@@ -70,6 +79,8 @@ def endpoint(
             if unknown:
                 raise invalid_request(unknown[0], "unknown query parameter")
             for name, value in kwargs.items():
+                if isinstance(value, int):
+                    _in_range(name, value)
                 if isinstance(value, str):
                     plain(name, value)
                     # a value outside a path enum names no resource: the route's 404
