@@ -40,7 +40,10 @@ def test_a_setting_past_its_bound_is_refused_and_a_receipt_still_works(master: A
     step = master.ok(
         "POST", "/documents/R-1/lots", {"action": "generate", "line": 1, "quantity": 2}, 201
     )
-    assert step
+    assert step["lots"] == [["L0001", 2]]
+    lot = master.ok("GET", "/lots/MILK/L0001")
+    assert lot["status"] == "quarantine", lot
+    assert lot["quarantine_until"] == "2126-10-31", lot  # START + 36500 days
 
 
 def test_the_core_holds_the_bound_too(core: Tracking) -> None:
