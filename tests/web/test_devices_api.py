@@ -56,7 +56,9 @@ def test_bad_device_input_changes_nothing(api: Api) -> None:
     ok = api.ok("PUT", "/devices/HH-09/profile", {"profile": {"ambiguous_ai": "strip"}})
     assert ok["profile"] == {"ambiguous_ai": "strip"}
     assert api.error("GET", "/devices/NOPE") == (404, "unknown_device")
-    assert api.error("POST", "/devices/enrol", {"code": "x" * 20})[1] == ("enrolment_code_invalid")
+    assert api.error("POST", "/devices/enrol", {"code": "x" * 20})[1] == (
+        "enrolment_code_invalid"
+    )
 
 
 def test_pins_roles_and_the_sign_in_audit(
