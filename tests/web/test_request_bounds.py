@@ -111,3 +111,9 @@ def test_a_body_that_is_not_an_object_is_refused(api: Api) -> None:
         assert resp.get_json()["error"]["details"]["field"] == "body"
     assert api.ok("GET", "/settings") == before
     assert api.ok("PATCH", "/settings") == before  # no body: nothing to change
+
+
+def test_the_old_ledger_paging_caps_a_large_limit_as_the_feed_does(api: Api) -> None:
+    # the document says 64 bits for limit; the since_id paging refused past 2**31-1
+    assert api.ok("GET", "/ledger?since_id=0&limit=6860312852776") == {"records": []}
+    assert api.ok("GET", "/ledger?since=0&limit=6860312852776")["records"] == []
