@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test bench lint install clean
+.PHONY: run test fuzz-api bench lint install clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -36,6 +36,16 @@ run: $(RUN_STAMP)
 
 test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The long API fuzz run (tests/web/test_fuzz_api.py): FUZZ_EXAMPLES per operation, random
+# seeds, schemathesis' coverage phase; on SQLite, then on PostgreSQL when
+# SCANTRACK_TEST_DATABASE_URL is set.
+FUZZ_EXAMPLES ?= 200
+FUZZ := $(PY) -m pytest tests/web/test_fuzz_api.py -p no:randomly -n 2 $(PYTEST_ARGS)
+fuzz-api: $(DEV_STAMP)
+	SCANTRACK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SCANTRACK_TEST_DATABASE_URL= $(FUZZ)
+	@if [ -n "$$SCANTRACK_TEST_DATABASE_URL" ]; then \
+		echo "== on PostgreSQL"; SCANTRACK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(FUZZ); fi
 
 bench: $(DEV_STAMP)
 	$(PY) -m bench

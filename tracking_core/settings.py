@@ -58,6 +58,15 @@ class Settings:
         return dataclasses.asdict(self)
 
 
+#: The most a whole-number setting may be: days and minutes that still give a date
+#: (``quarantine_days_on_receipt`` is added to today on every receipt).
+MAXIMUM: dict[str, int] = {
+    "quarantine_days_on_receipt": 36500,
+    "operator_idle_minutes": 525600,  # a year
+    "sscc_extension": 9,
+}
+SSCC_PREFIX_DIGITS = (4, 12)
+
 _CHOICES: dict[str, tuple[str, ...]] = {
     "allocation_order": get_args(AllocationOrder),
     "expired_stock_policy": get_args(Policy),
@@ -80,14 +89,17 @@ def _validate(key: str, value: Any) -> Any:
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidInput(field=key, reason="must be a whole number >= 0")
-        if key == "sscc_extension" and value > 9:
+        if key == "sscc_extension" and value > MAXIMUM[key]:
             raise InvalidInput(field=key, reason="must be a digit 0-9")
+        if value > MAXIMUM[key]:
+            raise InvalidInput(field=key, reason=f"must be from 0 to {MAXIMUM[key]}")
     elif isinstance(default, str):
         if not isinstance(value, str):
             raise InvalidInput(field=key, reason="must be text")
         if key.endswith("_mask"):
             Mask.parse(value)
-        if key == "sscc_company_prefix" and not (value.isdigit() and 4 <= len(value) <= 12):
+        low, high = SSCC_PREFIX_DIGITS
+        if key == "sscc_company_prefix" and not (value.isdigit() and low <= len(value) <= high):
             raise InvalidInput(field=key, reason="must be 4 to 12 digits")
     return value
 

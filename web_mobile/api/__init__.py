@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask
 
-from web_mobile.api import errors, openapi
+from web_mobile.api import errors, openapi, routing
 
 PREFIX = "/api/v1"
 MAX_BODY = 1024 * 1024
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no limit
         app.config["MAX_CONTENT_LENGTH"] = MAX_BODY  # larger bodies: 413
     errors.install(app)
+    app.url_map.converters.update(routing.CONVERTERS)
     app.register_blueprint(blueprint, url_prefix=PREFIX)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -26,7 +27,7 @@ from flask import request
 from tracking_core import one_of
 from tracking_core.errors import InvalidInput
 from web_mobile.api.errors import invalid_request
-from web_mobile.api.openapi import SCHEMAS
+from web_mobile.api.openapi import PATTERNS, SCHEMAS
 
 _NAMES = {"object": "an object", "array": "an array", "integer": "an integer"}
 INT64 = 2**63 - 1
@@ -53,8 +54,13 @@ def _expected(types: Sequence[str]) -> str:
     return " or ".join(_NAMES.get(t, f"a {t}") for t in types)
 
 
-def check(value: Any, schema: Mapping[str, Any], where: str) -> Any:
-    """``value`` if it fits ``schema`` (dates parsed), else raise naming ``where``."""
+def check(value: Any, schema: Mapping[str, Any], where: str, *, strict: bool = False) -> Any:
+    """``value`` if it fits ``schema`` (dates parsed), else raise naming ``where``.
+
+    A schema marked ``x-checked-by: core`` states what the core refuses with its own
+    error (a quantity, a serial, a code's length): in a body only its type is checked
+    here, so the error is the core's; ``strict`` (path and query values) checks it all.
+    """
     if "$ref" in schema:
         schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
     declared = schema["type"]
@@ -65,8 +71,13 @@ def check(value: Any, schema: Mapping[str, Any], where: str) -> Any:
         raise invalid_request(where, f"must be {_expected(types)}, got {got}")
     if "enum" in schema and value not in schema["enum"]:
         raise invalid_request(where, f"must be one of {', '.join(schema['enum'])}")
+    deferred = schema.get("x-checked-by") == "core" and not strict
     if kind == "integer" and "integer" in types:
-        return _integer(int(value), schema, where)
+        return int(value) if deferred else _integer(int(value), schema, where)
+    if kind in ("integer", "number") and not deferred:
+        return _number(value, schema, where)
+    if kind == "string" and not deferred:
+        _string(value, schema, where)
     if kind == "string" and schema.get("format") == "date":
         return parse_date(value, where)
     if kind == "array" and "items" in schema:
@@ -81,6 +92,33 @@ def _integer(value: int, schema: Mapping[str, Any], where: str) -> int:
     if not low <= value <= high:
         raise invalid_request(where, f"must be from {low} to {high}, got {value}")
     return value
+
+
+def _number(value: float, schema: Mapping[str, Any], where: str) -> float:
+    low, high = schema.get("minimum"), schema.get("exclusiveMaximum")
+    if (low is not None and value < low) or (high is not None and value >= high):
+        raise invalid_request(where, f"must be from {low} to below {high}, got {value}")
+    return value
+
+
+def _string(value: str, schema: Mapping[str, Any], where: str) -> None:
+    """Lengths and the pattern, refused as the core refuses the same text (invalid_input);
+    a pattern's reason is the one ``openapi.PATTERNS`` gives."""
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    if len(value) < low:
+        raise InvalidInput(field=where, reason="must not be empty")
+    if high is not None and len(value) > high:
+        raise InvalidInput(field=where, reason=f"longer than {high} characters ({len(value)})")
+    pattern = schema.get("pattern")
+    if pattern is not None and not re.search(pattern, value):
+        bad = next((c for c in value if not c.isprintable()), None)
+        if bad is not None:  # the usual reason, said as the core says it
+            raise InvalidInput(
+                field=where, reason=f"control character U+{ord(bad):04X} not allowed"
+            )
+        if not value.strip():
+            raise InvalidInput(field=where, reason="must not be empty")
+        raise InvalidInput(field=where, reason=f"must be {PATTERNS.get(pattern, pattern)}")
 
 
 def _object(value: dict[str, Any], schema: Mapping[str, Any], where: str) -> dict[str, Any]:
@@ -102,10 +140,14 @@ def parse_date(value: str, where: str) -> dt.date:
         raise invalid_request(where, f"must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+_NO_BODY = object()
+
+
 def _json_body() -> Any:
+    """The body's JSON; ``_NO_BODY`` when there is none (a JSON ``null`` is not "none")."""
     raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: 413 from Werkzeug
-    if not raw.strip():
-        return None
+    if not raw:  # whitespace alone is a body, and not JSON
+        return _NO_BODY
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
@@ -118,7 +160,7 @@ def parse_body(schema_name: str | None) -> dict[str, Any]:
     Without a schema the endpoint takes no body: only nothing or ``{}`` is accepted.
     """
     data = _json_body()
-    if data is None:
+    if data is _NO_BODY:
         data = {}
     if not isinstance(data, dict):
         raise invalid_request("body", f"must be an object, got {_kind(data)}")
@@ -136,6 +178,21 @@ def plain(name: str, value: str) -> str:
     if bad is not None:
         raise invalid_request(name, f"control character U+{ord(bad):04X} not allowed")
     return value
+
+
+def query_value(name: str, value: str, schema: Mapping[str, Any]) -> None:
+    """A query value against its documented schema: whole numbers in range, strings as
+    ``check`` takes them (an empty value is checked too: ``?item=`` is not "no item")."""
+    if schema.get("type") == "integer":
+        if not value.isascii() or not value.isdigit():
+            raise invalid_request(name, f"must be a whole number, got {value!r}")
+        number = int(value)
+        if "enum" in schema and number not in schema["enum"]:
+            raise invalid_request(name, f"must be one of {', '.join(map(str, schema['enum']))}")
+        _integer(number, {"minimum": 0, **schema}, name)
+        return
+    plain(name, value)
+    check(value, schema, name, strict=True)
 
 
 def arg(name: str) -> str | None:

@@ -49,7 +49,8 @@ from tracking_core.events import EVENT_KINDS
 from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
 from tracking_core.operators import OperatorInfo
 from tracking_core.scan import SessionState
-from tracking_core.settings import SETUP_ROLES, Settings
+from tracking_core.settings import MAXIMUM as SETTING_MAXIMUM
+from tracking_core.settings import SETUP_ROLES, SSCC_PREFIX_DIGITS, Settings
 from tracking_core.values import (
     ItemInfo,
     LineInfo,
@@ -114,6 +115,7 @@ EXPECTED_STATES = ("received", "missing", "unexpected")
 
 # Integers are stored in 32-bit columns on PostgreSQL; larger ones are refused up front.
 INT32_MAX = 2**31 - 1
+INT64 = 2**63 - 1  # seqs and ids are 64-bit: their query values are held to this
 
 _SEQ: Schema = {"type": "integer", "minimum": 0}
 _FLAG: Schema = {"type": "string", "enum": ["true", "false"]}
@@ -146,6 +148,89 @@ def _count(description: str = "", **kw: Any) -> Schema:
     return out
 
 
+# --- what the core takes as text (tracking_core/validate.py), for requests ------------------
+# JSON Schema regexes cannot name Unicode categories portably (Python's re, which checks
+# them here and generates them in the fuzz tests, has no \p{..}), so these classes refuse
+# the controls (C0, DEL, C1), the no-break space and the soft hyphen; the core refuses the
+# rarer invisible characters beyond Latin-1 (format characters, unassigned code points) too.
+_PRINTABLE = r"[^\x00-\x1f\x7f-\xa0\xad]"  # a printable character or a space
+_GRAPHIC = r"[^\x00-\x20\x7f-\xa0\xad]"  # a printable character, not a space
+MAX_CODE = 64  # tracking_core.validate.MAX_CODE
+MAX_QUANTITY = 10_000_000  # tracking_core.validate.quantity: the most in one step
+MAX_BADGE = 32  # tracking_core.models.MAX_BADGE
+MAX_DAYS = 36500  # an item's shelf life and warranty (tracking_core.catalog)
+PATTERNS: dict[str, str] = {
+    f"^{_PRINTABLE}*{_GRAPHIC}{_PRINTABLE}*$": "printable characters, not blank",
+    f"^{_PRINTABLE}*$": "printable characters only",
+    "^ *[!-~]+ *$": "printable ASCII without spaces ('!' to '~')",
+    "^[0-9]{4,8}$": "4 to 8 digits",
+    "^[A-Za-z0-9][A-Za-z0-9._-]*$": (
+        "letters, digits, '.', '_' and '-', starting with one of the first two"
+    ),
+    "^([0-9]{8}|[0-9]{12,14})$": "8, 12, 13 or 14 digits",
+    r"^[0-9]{1,14}(\.[0-9]{1,8})?$": "a decimal number >= 0 below 10^14, e.g. 12.50",
+}
+_CODE_RE, _TEXT_RE, _NUMBER_RE, _PIN_RE, _BADGE_RE, _GTIN_RE, _MONEY_RE = PATTERNS
+
+
+# ``x-checked-by: core``: the core refuses what breaks these with its own error (so a body
+# is refused as it always was); web_mobile.api.inputs checks path and query values itself.
+_CORE: Schema = {"x-checked-by": "core"}
+
+
+def _code(description: str = "", *, max_len: int = MAX_CODE, here: bool = False) -> Schema:
+    """A code, SKU or number the core reads with ``validate.code``: 1 to max_len, not blank.
+
+    ``here``: checked by the API itself, where the core takes "" as "none" (a parent, a
+    partner) or never reads it (a printer's name).
+    """
+    return _s(
+        description, minLength=1, maxLength=max_len, pattern=_CODE_RE, **({} if here else _CORE)
+    )
+
+
+def _text(description: str = "", *, max_len: int = 200) -> Schema:
+    """Free text (``validate.text``): printable, up to max_len characters, may be empty."""
+    return _s(description, maxLength=max_len, pattern=_TEXT_RE, **_CORE)
+
+
+def _number(description: str = "") -> Schema:
+    """A serial or lot number given from outside (``validate.serial_number``)."""
+    return _s(description, minLength=1, maxLength=MAX_CODE, pattern=_NUMBER_RE, **_CORE)
+
+
+def _key(description: str) -> Schema:
+    """A scan's device or scan_id: checked here, since a scan answers feedback, not 422."""
+    return _s(description, minLength=1, maxLength=MAX_CODE, pattern=_CODE_RE)
+
+
+def _quantity(description: str) -> Schema:
+    """Whole units in one step (``validate.quantity``)."""
+    return _int(description, minimum=1, maximum=MAX_QUANTITY, **_CORE)
+
+
+def _money(description: str) -> Schema:
+    """Money (``validate.money``): a JSON number or a decimal string, >= 0, below 10^14."""
+    return {
+        "type": ["number", "string"],
+        "minimum": 0,
+        "exclusiveMaximum": 10**14,
+        "pattern": _MONEY_RE,
+        "description": description,
+        **_CORE,
+    }
+
+
+def _badge() -> Schema:
+    """An operator's badge (``tracking_core.operators.check_badge``)."""
+    return _s(
+        "the code on the operator's OP: badge: 1 to 32 letters, digits, '.', '_', '-'",
+        minLength=1,
+        maxLength=MAX_BADGE,
+        pattern=_BADGE_RE,
+    )
+
+
 def _date(description: str = "") -> Schema:
     return _s(description or "ISO date YYYY-MM-DD", format="date")
 
@@ -170,17 +255,25 @@ def _ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _setting_schema(hint: Any) -> Schema:
+def _setting_schema(name: str, hint: Any) -> Schema:
+    """A setting as ``tracking_core.settings`` checks it."""
     if typing.get_origin(hint) is typing.Literal:
         return {"type": "string", "enum": _words(hint)}
-    kind = {bool: "boolean", int: "integer", str: "string"}[hint]
+    if hint is int:
+        return {"type": "integer", "minimum": 0, "maximum": SETTING_MAXIMUM[name]}
+    if name.endswith("_mask"):
+        return _code("a serial or lot mask")
+    if name == "sscc_company_prefix":
+        low, high = SSCC_PREFIX_DIGITS
+        return _s(f"{low} to {high} digits", pattern=f"^[0-9]{{{low},{high}}}$")
+    kind = {bool: "boolean", str: "string"}[hint]
     return {"type": kind}
 
 
 def _settings_patch() -> Schema:
     """Every setting the core knows, so a new setting shows up here by itself."""
     hints = typing.get_type_hints(Settings)
-    props = {f.name: _setting_schema(hints[f.name]) for f in dataclasses.fields(Settings)}
+    props = {f.name: _setting_schema(f.name, hints[f.name]) for f in dataclasses.fields(Settings)}
     return {
         **_obj(props),
         "description": "only the settings to change; needs the setup or admin role",
@@ -188,32 +281,31 @@ def _settings_patch() -> Schema:
 
 
 _ITEM_FIELDS: dict[str, Schema] = {
-    "description": _s("free text, up to 200 characters"),
-    "uom": _s("unit of measure, default EA"),
+    "description": _text("free text, up to 200 characters"),
+    "uom": _code("unit of measure, default EA", max_len=16),
     "gtins": {
         "type": "array",
-        "items": _s("GTIN-8/12/13/14 with its check digit"),
+        "items": _s("GTIN-8/12/13/14 with its check digit", pattern=_GTIN_RE),
         "description": "added to the item's GTINs",
     },
-    "serial_mask": _s("e.g. SN{YY}-#####; default: the setting default_serial_mask"),
-    "lot_mask": _s("e.g. L{YYMMDD}-##; default: the setting default_lot_mask"),
-    "shelf_life_days": _int("expiry of stock received without one on its label", minimum=0),
-    "warranty_days": _int(minimum=0),
-    "standard_cost": {
-        "type": ["number", "string"],
-        "description": "decimal; a string keeps every digit",
-    },
+    "serial_mask": _code("e.g. SN{YY}-#####; default: the setting default_serial_mask"),
+    "lot_mask": _code("e.g. L{YYMMDD}-##; default: the setting default_lot_mask"),
+    "shelf_life_days": _int(
+        "expiry of stock received without one on its label", minimum=0, maximum=MAX_DAYS
+    ),
+    "warranty_days": _int(minimum=0, maximum=MAX_DAYS),
+    "standard_cost": _money("decimal; a string keeps every digit"),
 }
 
 SCAN_KEY: dict[str, Schema] = {
-    "device": _s("with scan_id: the step is idempotent, a replay answers the same JSON"),
-    "scan_id": _s("unique per scan of the device"),
+    "device": _code("with scan_id: the step is idempotent, a replay answers the same JSON"),
+    "scan_id": _code("unique per scan of the device"),
 }
 
 SCHEMAS: dict[str, Schema] = {
     "ItemCreate": _obj(
         {
-            "sku": _s("stock keeping unit, unique"),
+            "sku": _code("stock keeping unit, unique"),
             "tracking": {"type": "string", "enum": list(TRACKING)},
             **_ITEM_FIELDS,
         },
@@ -231,17 +323,17 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "LocationCreate": _obj(
         {
-            "code": _s("unique, printed on the location label"),
-            "name": _s(),
+            "code": _code("unique, printed on the location label"),
+            "name": _text(),
             "kind": {"type": "string", "enum": list(LOCATION_KINDS), "default": "bin"},
-            "parent": _s("code of the parent location"),
+            "parent": _code("code of the parent location", here=True),
         },
         "code",
     ),
     "PartnerCreate": _obj(
         {
-            "code": _s("unique"),
-            "name": _s(),
+            "code": _code("unique"),
+            "name": _text(),
             "kind": {"type": "string", "enum": list(PARTNER_KINDS)},
         },
         "code",
@@ -249,27 +341,30 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "OperatorCreate": _obj(
         {
-            "badge": _s(
-                "the code on the operator's OP: badge: 1 to 32 letters, digits, '.', '_', '-'"
-            ),
-            "name": _s("the person's name, up to 200 characters"),
+            "badge": _badge(),
+            "name": _code("the person's name, up to 200 characters", max_len=200),
             "role": {
                 "type": "string",
                 "enum": list(ROLES),
                 "description": "what the operator may do on the supervisor pages",
             },
-            "pin": _s("4 to 8 digits: signs in on a handheld with the badge (never shown)"),
+            "pin": _s(
+                "4 to 8 digits: signs in on a handheld with the badge (never shown)",
+                pattern=_PIN_RE,
+            ),
         },
         "badge",
         "name",
     ),
     "SettingsPatch": _settings_patch(),
-    "OperatorPin": _obj({"pin": _nullable(_s(), "4 to 8 digits; null clears the PIN")}, "pin"),
+    "OperatorPin": _obj(
+        {"pin": _nullable(_s(pattern=_PIN_RE), "4 to 8 digits; null clears the PIN")}, "pin"
+    ),
     "OperatorRole": _obj({"role": {"type": "string", "enum": list(ROLES)}}, "role"),
     "DeviceCreate": _obj(
         {
-            "name": _s("the device's name, unique, e.g. HH-07"),
-            "station": _s("the station it belongs to (stations TOML), if any"),
+            "name": _code("the device's name, unique, e.g. HH-07"),
+            "station": _code("the station it belongs to (stations TOML), if any"),
             "profile": {
                 "type": "object",
                 "description": "scan profile overrides (ScanProfile fields), up to 4 KiB",
@@ -280,29 +375,25 @@ SCHEMAS: dict[str, Schema] = {
     "DeviceProfile": _obj(
         {"profile": {"type": "object", "description": "scan profile overrides"}}, "profile"
     ),
-    "Enrol": _obj({"code": _s("the one-time code from the enrolment QR code")}, "code"),
+    "Enrol": _obj({"code": _code("the one-time code from the enrolment QR code")}, "code"),
     "TokenCreate": _obj(
-        {"name": _s("who uses the token"), "role": {"type": "string", "enum": list(ROLES)}},
+        {"name": _code("who uses the token"), "role": {"type": "string", "enum": list(ROLES)}},
         "name",
         "role",
     ),
     "Line": _obj(
         {
-            "item": _s("SKU or GTIN"),
-            "quantity": _int("whole units, at least 1"),
-            "location": _s("where stock arrives or leaves"),
-            "unit_cost": {
-                "type": ["number", "string"],
-                "description": (
-                    "inbound lines: the cost of what comes in (default: standard cost); refused"
-                    " on outbound lines, which move stock at its own cost"
-                ),
-            },
-            "unit_price": {
-                "type": ["number", "string"],
-                "description": "shipment lines: the sales price; kept and exported, never a cost",
-            },
-            "to_location": _s("transfers only: the destination"),
+            "item": _code("SKU or GTIN"),
+            "quantity": _quantity("whole units, 1 to 10,000,000"),
+            "location": _code("where stock arrives or leaves"),
+            "unit_cost": _money(
+                "inbound lines: the cost of what comes in (default: standard cost); refused"
+                " on outbound lines, which move stock at its own cost"
+            ),
+            "unit_price": _money(
+                "shipment lines: the sales price; kept and exported, never a cost"
+            ),
+            "to_location": _code("transfers only: the destination"),
             "direction": {
                 "type": "string",
                 "enum": list(DIRECTIONS),
@@ -310,7 +401,7 @@ SCHEMAS: dict[str, Schema] = {
             },
             "expected_serials": {
                 "type": "array",
-                "items": {"type": "string"},
+                "items": _code(),
                 "description": "inbound serialized lines: the advance ship notice",
             },
         },
@@ -321,29 +412,30 @@ SCHEMAS: dict[str, Schema] = {
     "DocumentCreate": _obj(
         {
             "type": {"type": "string", "enum": list(DOC_TYPES)},
-            "number": _s("default: the next number of the type"),
-            "partner": _s(
-                "partner code: a vendor for receipts and vendor returns, a customer for "
-                "shipments and customer returns (kind both fits either)"
+            "number": _code("default: the next number of the type"),
+            "partner": _code(
+                here=True,
+                description="partner code: a vendor for receipts and vendor returns, a customer"
+                " for shipments and customer returns (kind both fits either)",
             ),
-            "reference": _s("the ERP's reference, up to 100 characters"),
+            "reference": _text("the ERP's reference, up to 100 characters", max_len=100),
             "lines": {"type": "array", "items": _ref("Line")},
         },
         "type",
     ),
-    "Reverse": _obj({"number": _s("number of the reversal document; default: the next")}),
+    "Reverse": _obj({"number": _code("number of the reversal document; default: the next")}),
     "SerialStep": _obj(
         {
             "action": {"type": "string", "enum": _words(StepAction)},
             "line": _int("line number; or give item", minimum=1),
-            "item": _s("SKU or GTIN: its first line with room"),
+            "item": _code("SKU or GTIN: its first line with room"),
             "serials": {
                 "type": "array",
-                "items": {"type": "string"},
+                "items": _number(),
                 "description": "the scanned serials; or give count",
             },
-            "count": _int("generate from the mask, or allocate by suggestion"),
-            "lot": _s(
+            "count": _quantity("generate from the mask, or allocate by suggestion"),
+            "lot": _number(
                 "the lot printed beside the serial: generate keeps it; allocate checks the"
                 " serials are of it, or with count takes serials of it"
             ),
@@ -355,8 +447,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Scan": _obj(
         {
-            "device": _s("the scanning device's id"),
-            "scan_id": _s("unique per scan: a replay answers the stored feedback"),
+            "device": _key("the scanning device's id"),
+            "scan_id": _key("unique per scan: a replay answers the stored feedback"),
             "raw": _s("what the scanner sent, with or without an AIM identifier"),
             "symbology": _s("the AIM identifier when sent apart from the data, e.g. ]C1"),
         },
@@ -366,8 +458,8 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "Command": _obj(
         {
-            "device": _s("the scanning device's id"),
-            "scan_id": _s("unique per command"),
+            "device": _key("the scanning device's id"),
+            "scan_id": _key("unique per command"),
             "command": {
                 "type": "string",
                 "enum": list(COMMANDS),
@@ -385,9 +477,9 @@ SCHEMAS: dict[str, Schema] = {
         {
             "action": {"type": "string", "enum": _words(StepAction)},
             "line": _int("line number; or give item", minimum=1),
-            "item": _s("SKU or GTIN: its first line with room"),
-            "lot": _s("generate: default a new lot from the mask; allocate: by suggestion"),
-            "quantity": _int("whole units"),
+            "item": _code("SKU or GTIN: its first line with room"),
+            "lot": _number("generate: default a new lot from the mask; allocate: by suggestion"),
+            "quantity": _quantity("whole units"),
             "expiry": _date("generate only"),
             "production_date": _date("generate only"),
             **SCAN_KEY,
@@ -395,24 +487,26 @@ SCHEMAS: dict[str, Schema] = {
         "action",
         "quantity",
     ),
-    "Recall": _obj({"recall_number": _s(), "reason": _s("up to 200 characters")}, "recall_number"),
+    "Recall": _obj(
+        {"recall_number": _code(), "reason": _text("up to 200 characters")}, "recall_number"
+    ),
     "Quarantine": _obj(
         {
-            "item": _s("SKU or GTIN"),
-            "serial": _s("a serial, or"),
-            "lot": _s("a lot"),
+            "item": _code("SKU or GTIN"),
+            "serial": _code("a serial, or"),
+            "lot": _code("a lot"),
             "on": {"type": "boolean", "description": "true: quarantine; false: release"},
             "until": _date("the quarantine ends by itself on this date"),
         },
         "item",
         "on",
     ),
-    "Scrap": _obj({"item": _s("SKU or GTIN"), "reason": _s()}, "item"),
+    "Scrap": _obj({"item": _code("SKU or GTIN"), "reason": _text()}, "item"),
     "Reprint": _obj(
         {
-            "reason": _s("why, e.g. label torn (audited); 1 to 200 characters"),
+            "reason": _code("why, e.g. label torn (audited); 1 to 200 characters", max_len=200),
             "copies": _int("default: the job's", minimum=1, maximum=100),
-            "printer": _s("default: the job's"),
+            "printer": _code("default: the job's", here=True),
         },
         "reason",
     ),
@@ -423,7 +517,7 @@ SCHEMAS: dict[str, Schema] = {
                 "enum": _words(Outcome),
                 "description": "printed: it did print; resend: send the same job again",
             },
-            "reason": _s("why (audited); 1 to 200 characters"),
+            "reason": _code("why (audited); 1 to 200 characters", max_len=200),
         },
         "outcome",
         "reason",
@@ -432,16 +526,21 @@ SCHEMAS: dict[str, Schema] = {
         {
             "count": _int("how many SSCCs, 1 to 1000", minimum=1, maximum=1000),
             "kind": {"type": "string", "enum": _words(SsccUnit), "default": "pallet"},
-            "printer": _s("default: the device's station, else the default printer"),
+            "printer": _code("default: the device's station, else the default printer", here=True),
         },
         "count",
     ),
     "LocationLabelsRequest": _obj(
         {
-            "codes": {"type": "array", "items": _s(), "description": "these locations, or"},
-            "from": _s("every location from this code"),
-            "to": _s("to this one, in code order"),
-            "printer": _s(),
+            "codes": {
+                "type": "array",
+                "items": _code(),
+                "minItems": 1,
+                "description": "these locations, or",
+            },
+            "from": _code("every location from this code"),
+            "to": _code("to this one, in code order"),
+            "printer": _code(here=True),
         }
     ),
     "Error": {
@@ -533,16 +632,17 @@ def op(
         out["parameters"] = list(query)
     if body:
         out["requestBody"] = {
-            "required": True,
+            # a body whose fields are all optional may be left out: the same as {}
+            "required": bool(SCHEMAS[body].get("required")),
             "content": {"application/json": {"schema": _ref(body)}},
         }
     return out
 
 
 _SCAN_QUERY = (
-    _q("item", _s(), "SKU or GTIN, when several items share the number"),
-    _q("device", _s(), "with scan_id: the step is idempotent"),
-    _q("scan_id", _s()),
+    _q("item", _code(), "SKU or GTIN, when several items share the number"),
+    _q("device", _code(), "with scan_id: the step is idempotent"),
+    _q("scan_id", _code()),
 )
 
 PATHS: dict[str, dict[str, Schema]] = {
@@ -653,8 +753,8 @@ PATHS: dict[str, dict[str, Schema]] = {
             "operators",
             OPERATORS,
             query=(
-                _q("badge", _s(), "only this badge"),
-                _q("limit", _int(minimum=1), "at most this many (default 100)"),
+                _q("badge", _badge(), "only this badge"),
+                _q("limit", _int(minimum=1, maximum=1000), "at most this many (default 100)"),
             ),
             answer=SignIns,
         )
@@ -823,7 +923,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "Take a lot quantity off a document",
             "scan steps",
             SCAN,
-            query=(*_SCAN_QUERY, _q("quantity", _int(), "default: all of it")),
+            query=(*_SCAN_QUERY, _q("quantity", _int(minimum=0), "default: all of it")),
             answer=StepResult,
         )
     },
@@ -832,7 +932,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "On hand, allocated, available and value by item, location and lot",
             "inquiry",
             ANY_ROLE,
-            query=(_q("item", _s()), _q("location", _s()), _q("lot", _s())),
+            query=(_q("item", _code()), _q("location", _code()), _q("lot", _code())),
             answer=Stock,
         )
     },
@@ -841,7 +941,7 @@ PATHS: dict[str, dict[str, Schema]] = {
             "A serial's status and history",
             "inquiry",
             ANY_ROLE,
-            query=(_q("item", _s(), "needed when several items share the serial"),),
+            query=(_q("item", _code(), "needed when several items share the serial"),),
             answer=Serial,
             ambiguous=True,  # several items' serial, no item: 409 serial_ambiguous
         )
@@ -857,9 +957,9 @@ PATHS: dict[str, dict[str, Schema]] = {
             "inquiry",
             ANY_ROLE,
             query=(
-                _q("item", _s(), "SKU or GTIN", required=True),
-                _q("serial", _s(), "a serial, or"),
-                _q("lot", _s(), "a lot"),
+                _q("item", _code(), "SKU or GTIN", required=True),
+                _q("serial", _code(), "a serial, or"),
+                _q("lot", _code(), "a lot"),
                 _q("direction", {"type": "string", "enum": ["forward", "backward"]}),
             ),
             answer=TraceAnswer,
@@ -873,10 +973,14 @@ PATHS: dict[str, dict[str, Schema]] = {
                 "inquiry",
                 ANY_ROLE,
                 query=(
-                    _q("since", _count(), "the last seq you have (the page's next_since); 0"),
+                    _q(
+                        "since",
+                        _count(maximum=INT64),
+                        "the last seq you have (the page's next_since); 0",
+                    ),
                     _q(
                         "limit",
-                        _count(minimum=1),
+                        _count(minimum=1, maximum=INT64),
                         "JSON: at most this many seqs, default 1000, capped at 10000; CSV and"
                         " JSON Lines: default all to the end, streamed",
                     ),
@@ -889,7 +993,7 @@ PATHS: dict[str, dict[str, Schema]] = {
                     ),
                     _q(
                         "since_id",
-                        {"type": "integer", "minimum": 0},
+                        _count(maximum=INT64),
                         "the old way, without since: ids above it; serial and lot records are"
                         " numbered apart, so page each kind on its own; JSON only",
                     ),
@@ -934,8 +1038,8 @@ PATHS: dict[str, dict[str, Schema]] = {
                 ANY_ROLE,
                 query=(
                     _q("at", _date("the day, default today (UTC)")),
-                    _q("item", _s(), "SKU or GTIN"),
-                    _q("location", _s()),
+                    _q("item", _code(), "SKU or GTIN"),
+                    _q("location", _code()),
                     _q(
                         "format",
                         {"type": "string", "enum": ["json", "csv"]},
@@ -1003,8 +1107,8 @@ PATHS: dict[str, dict[str, Schema]] = {
             ANY_ROLE,
             query=(
                 _q("status", {"type": "string", "enum": list(JOB_STATUSES)}),
-                _q("printer", _s()),
-                _q("document", _s()),
+                _q("printer", _code()),
+                _q("document", _code()),
                 _q("kind", {"type": "string", "enum": list(LABEL_KINDS)}),
                 _q("limit", _int(minimum=1, maximum=1000), "default 100"),
                 _q("after", _int(minimum=1), "only jobs with a lower id: the previous next"),
@@ -1094,12 +1198,21 @@ PATHS: dict[str, dict[str, Schema]] = {
 _PATH_TYPES: dict[str, Schema] = {
     "token_id": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
     "job_id": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
+    "sub_id": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
+    "seq": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
     "fmt": {"type": "string", "enum": list(LABEL_FORMATS)},
+    "badge": _badge(),
 }
+PATH_CODE = _code()  # every other path value: a code, SKU or number
+
+
+def path_schema(name: str) -> Schema:
+    """The schema of the path value ``name`` (the same for every path that has it)."""
+    return _PATH_TYPES.get(name, PATH_CODE)
 
 
 def openapi_path(flask_path: str) -> str:
-    """``/tokens/<int(max=9):token_id>`` -> ``/tokens/{token_id}``."""
+    """``/tokens/<int:token_id>`` -> ``/tokens/{token_id}``."""
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", flask_path)
 
 
@@ -1109,7 +1222,7 @@ def _path_parameters(path: str) -> list[Schema]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": _PATH_TYPES.get(name, {"type": "string"}),
+            "schema": path_schema(name),
         }
         for name in re.findall(r"{(\w+)}", path)
     ]
@@ -1126,17 +1239,19 @@ SCHEMAS.update(
     {
         "SubscriptionCreate": _obj(
             {
-                "name": _s("unique, a code"),
+                "name": _code("unique, a code"),
                 "channel": {"type": "string", "enum": ["webhook", "mqtt"]},
-                "url": _s("http(s)://host/... or mqtt://host:port"),
+                "url": _code("http(s)://host/... or mqtt://host:port", max_len=200),
                 "kinds": _KINDS,
-                "topic_prefix": _s("MQTT: default scantrack"),
+                "topic_prefix": _text("MQTT: default scantrack"),
             },
             "name",
             "channel",
             "url",
         ),
-        "SubscriptionUpdate": _obj({"url": _s(), "kinds": _KINDS, "topic_prefix": _s("MQTT only")}),
+        "SubscriptionUpdate": _obj(
+            {"url": _code(max_len=200), "kinds": _KINDS, "topic_prefix": _text("MQTT only")}
+        ),
     }
 )
 PATHS.update(

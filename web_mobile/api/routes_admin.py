@@ -46,7 +46,7 @@ def create_token(body: TokenCreate) -> Any:
     return {**present(info, NewToken), "token": secret}
 
 
-@endpoint(bp, "DELETE", f"/tokens/<int(max={INT32_MAX}):token_id>", roles=ADMIN)
+@endpoint(bp, "DELETE", "/tokens/<int:token_id>", roles=ADMIN)
 def revoke_token(token_id: int) -> Any:
     return encode(core().revoke_token(token_id))
 

@@ -64,25 +64,25 @@ def enrol_device(body: Enrol) -> Any:
     return answer
 
 
-@endpoint(bp, "GET", "/devices/<name>", roles=ANY_ROLE)
+@endpoint(bp, "GET", "/devices/<device_name:name>", roles=ANY_ROLE)
 def get_device(name: str) -> Any:
     return encode(core().device(name))
 
 
-@endpoint(bp, "POST", "/devices/<name>/enrolment", roles=DEVICES, status=201)
+@endpoint(bp, "POST", "/devices/<device_name:name>/enrolment", roles=DEVICES, status=201)
 def new_enrolment(name: str) -> Any:
     code, info = core().new_enrolment(name)
     return {**present(info, DeviceEnrolment), "enrolment": enrolment(code, info)}
 
 
-@endpoint(bp, "POST", "/devices/<name>/revoke", roles=DEVICES)
+@endpoint(bp, "POST", "/devices/<device_name:name>/revoke", roles=DEVICES)
 def revoke_device(name: str) -> Any:
     info = core().revoke_device(name)
     device_events.revoked(current_app, info.name)  # its open connections drop now
     return encode(info)
 
 
-@endpoint(bp, "PUT", "/devices/<name>/profile", roles=DEVICES, body="DeviceProfile")
+@endpoint(bp, "PUT", "/devices/<device_name:name>/profile", roles=DEVICES, body="DeviceProfile")
 def set_profile(name: str, body: DeviceProfile) -> Any:
     return encode(core().set_device_profile(name, check_profile(body["profile"])))
 

@@ -15,10 +15,10 @@ from web_mobile.api.answers import (
 )
 from web_mobile.api.auth import core
 from web_mobile.api.bodies import SubscriptionCreate, SubscriptionUpdate
-from web_mobile.api.openapi import ADMIN, INT32_MAX
+from web_mobile.api.openapi import ADMIN
 from web_mobile.api.routing import endpoint
 
-SUB = f"/subscriptions/<int(max={INT32_MAX}):sub_id>"
+SUB = "/subscriptions/<int:sub_id>"
 
 
 @endpoint(bp, "GET", "/subscriptions", roles=ADMIN)
@@ -66,7 +66,7 @@ def list_dead_letters(sub_id: int) -> Any:
     return answer
 
 
-@endpoint(bp, "POST", f"{SUB}/dead-letters/<int(max={INT32_MAX}):seq>/replay", roles=ADMIN)
+@endpoint(bp, "POST", f"{SUB}/dead-letters/<int:seq>/replay", roles=ADMIN)
 def replay_dead_letter(sub_id: int, seq: int) -> Any:
     info, replayed = core().deliveries.replay(sub_id, seq)
     answer: Replay = {"delivery": encode(info), "replayed": replayed}

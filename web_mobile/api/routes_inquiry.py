@@ -26,7 +26,7 @@ from web_mobile.api.auth import core
 from web_mobile.api.errors import invalid_request
 from web_mobile.api.formats import answer_format, csv_lines, json_lines, streamed
 from web_mobile.api.inputs import arg, choice_arg, int_arg, parse_date
-from web_mobile.api.openapi import ANY_ROLE, INT32_MAX
+from web_mobile.api.openapi import ANY_ROLE
 from web_mobile.api.response_schema import present
 from web_mobile.api.routing import endpoint
 
@@ -88,8 +88,9 @@ def ledger() -> Any:
         # a cap, not an error: an export loop asking for too much still makes progress
         limit = min(int_arg("limit", 1000, low=1), LEDGER_LIMIT)
         page = core().ledger_page(since=since, limit=limit, kind=kind)
+        records: list[Any] = [record(m) for m in page.records]  # Movements, as encoded
         answer: LedgerPage = {
-            "records": [record(m) for m in page.records],
+            "records": records,
             "since": page.since,
             "next_since": page.next_since,
             "last": page.last,
@@ -114,9 +115,9 @@ def ledger() -> Any:
 
 def _ledger_by_id(kind: LedgerKind | None) -> LedgerRecordsById:
     since_id = int_arg("since_id", 0)
-    limit = min(int_arg("limit", 1000, low=1, high=INT32_MAX), LEDGER_LIMIT)
+    limit = min(int_arg("limit", 1000, low=1), LEDGER_LIMIT)  # a cap, as for since
     # Serial and lot records are numbered apart, so one since_id pages one kind.
-    records = [record(m) for m in core().ledger(since_id=since_id, limit=limit)]
+    records: list[Any] = [record(m) for m in core().ledger(since_id=since_id, limit=limit)]
     return {"records": [r for r in records if kind is None or r["kind"] == kind]}
 
 

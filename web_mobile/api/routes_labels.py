@@ -19,7 +19,7 @@ from web_mobile.api.inputs import arg, choice_arg, int_arg
 from web_mobile.api.openapi import ANY_ROLE, INT32_MAX, LABEL_DECISIONS, LABELS
 from web_mobile.api.routing import endpoint
 
-JOB = f"/labels/jobs/<int(max={INT32_MAX}):job_id>"
+JOB = "/labels/jobs/<int:job_id>"
 DPIS = ("203", "300", "600")
 
 
