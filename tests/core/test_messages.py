@@ -27,6 +27,7 @@ SAMPLE: dict[str, Any] = {
     "capacity": 99999,
     "item": "LAPTOP-14",
     "other_item": "PHONE-5",
+    "items": ["LAPTOP-14", "PHONE-5"],
     "other_mask": "SN-{YY}-####",
     "kind": "serial",
     "tracking": "lot",
