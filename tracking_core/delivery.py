@@ -450,9 +450,6 @@ class EventDeliveries:
             return None  # recovered and handed to another worker meanwhile: theirs now
         return row
 
-    def delivered(self, sub_id: int, seq: int, *, worker: str) -> bool:
-        return self.delivered_many([(sub_id, seq)], worker=worker) == 1
-
     def delivered_many(self, done: list[tuple[int, int]], *, worker: str) -> int:
         """Mark a batch delivered in one transaction; how many were still this worker's."""
         return self.settle(worker=worker, delivered=done).delivered if done else 0

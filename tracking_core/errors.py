@@ -28,8 +28,9 @@ class DomainError(Exception):
     template: ClassVar[str] = "Domain rule violated"
 
     def __str__(self) -> str:
-        """The template filled in; ``{Field}`` is the value of ``field`` capitalized."""
-        data = self.details()
+        """The template filled in; ``{Field}`` is the value of ``field`` capitalized, a list
+        comma-separated."""
+        data = {k: ", ".join(v) if isinstance(v, list) else v for k, v in self.details().items()}
         data.update({k.capitalize(): _capital(v) for k, v in data.items()})
         return self.sentence().format(**data)
 
@@ -234,9 +235,6 @@ class SerialAmbiguous(DomainError):
     items: list[str]
     code: ClassVar[str] = "serial_ambiguous"
     template: ClassVar[str] = "Serial {serial} belongs to several items ({items}): name the item"
-
-    def __str__(self) -> str:
-        return self.template.format(serial=self.serial, items=", ".join(self.items))
 
 
 @dataclass(eq=False)

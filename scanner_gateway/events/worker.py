@@ -71,9 +71,6 @@ class EventWorker:
             return 0
         return self.handle_batch(claims)
 
-    def handle(self, c: Claimed) -> None:
-        self.handle_batch([c])
-
     def handle_batch(self, claims: Sequence[Claimed]) -> int:
         outcome: dict[tuple[int, int], str | None] = {}
         lock = threading.Lock()
