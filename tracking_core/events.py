@@ -44,6 +44,8 @@ EventKind = Literal[
     "label.printed",
     "label.failed",
     "scan.refused",
+    "container.packed",
+    "container.unpacked",
 ]
 EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 

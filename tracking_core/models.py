@@ -21,6 +21,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -35,6 +36,10 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from tracking_core.errors import LedgerImmutable
 from tracking_core.vocabulary import (
+    CONTAINER_SCHEMES,
+    CONTAINER_STATUSES,
+    CONTAINERS_HELD,
+    CONTAINERS_LOCATED,
     DIRECTIONS,
     DOC_STATUSES,
     DOC_TYPES,
@@ -42,12 +47,15 @@ from tracking_core.vocabulary import (
     LABEL_KINDS,
     LOCATION_KINDS,
     LOT_STATUSES,
+    PACK_ACTIONS,
     PARTNER_KINDS,
     ROLES,
     SERIAL_STATUSES,
     SERIALS_ON_HAND,
     SIGNIN_RESULTS,
     TRACKING,
+    ContainerScheme,
+    ContainerStatus,
     Direction,
     DocStatus,
     DocType,
@@ -55,6 +63,7 @@ from tracking_core.vocabulary import (
     LabelKind,
     LocationKind,
     LotStatus,
+    PackAction,
     PartnerKind,
     Role,
     SerialStatus,
@@ -297,6 +306,8 @@ class SerialNumber(Base):
             postgresql_where=text(_in("status", SERIALS_ON_HAND)),
         ),
         Index("ix_serial_numbers_serial", "serial"),  # inquiry by serial alone
+        # the parent key of container_serials' (serial, location): contents where they are
+        Index("ux_serial_numbers_id_location", "id", "location_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -352,12 +363,16 @@ class LotStock(Base):
     __table_args__ = (
         CheckConstraint("on_hand >= 0", name="on_hand"),
         CheckConstraint("allocated >= 0 AND allocated <= on_hand", name="allocated"),
+        CheckConstraint("packed >= 0 AND allocated + packed <= on_hand", name="packed"),
     )
 
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), primary_key=True)
     on_hand: Mapped[int] = mapped_column(Integer, default=0)
     allocated: Mapped[int] = mapped_column(Integer, default=0)
+    # units in containers not held by a document (tracking_core/containers.py): a loose
+    # allocation takes only on_hand - allocated - packed
+    packed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class LineLot(Base):
@@ -400,6 +415,8 @@ class SerialTransaction(Base):
     token: Mapped[str | None] = mapped_column(String(64))  # the API token's name, or the CLI's
     device: Mapped[str | None] = mapped_column(String(64))
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("serial_transactions.id"))
+    # the case or pallet the serial moved in (its own container at posting), if any
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
 
 
 class LotTransaction(Base):
@@ -431,6 +448,197 @@ class LotTransaction(Base):
     token: Mapped[str | None] = mapped_column(String(64))  # the API token's name, or the CLI's
     device: Mapped[str | None] = mapped_column(String(64))
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("lot_transactions.id"))
+    # the case or pallet this quantity moved in, if any (one record per lot and container)
+    container_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+
+
+# Checked at commit, so one transaction may move a container and its contents in any
+# order; a commit that leaves contents elsewhere than their container is refused.
+DEFERRED: dict[str, Any] = {"deferrable": True, "initially": "DEFERRED"}
+
+
+class Container(Base):
+    """A case or pallet (an SSCC or a licence plate) that holds serials, lot quantities and
+    other containers, at a location.
+
+    The database keeps the tree sound: ``parent_id`` is one column (one parent), and
+    ``height`` (0 for a container of no containers, else above its children's) must be
+    below ``parent_height``, its parent's, so no container can end up inside itself. The
+    (parent, location) key says a child is where its parent is.
+    """
+
+    __tablename__ = "containers"
+    __table_args__ = (
+        CheckConstraint(_in("scheme", CONTAINER_SCHEMES), name="scheme"),
+        CheckConstraint(_in("status", CONTAINER_STATUSES), name="status"),
+        CheckConstraint("height >= 0", name="height"),
+        CheckConstraint(
+            "(parent_id IS NULL AND parent_height IS NULL)"
+            " OR (parent_id IS NOT NULL AND parent_height > height)",
+            name="tree",
+        ),
+        CheckConstraint(
+            f"({_in('status', CONTAINERS_LOCATED)}) = (location_id IS NOT NULL)",
+            name="located",
+        ),
+        CheckConstraint(
+            f"({_in('status', CONTAINERS_HELD)}) = (document_id IS NOT NULL)", name="held"
+        ),
+        UniqueConstraint("id", "location_id"),
+        UniqueConstraint("id", "height"),
+        ForeignKeyConstraint(
+            ["parent_id", "parent_height"],
+            ["containers.id", "containers.height"],
+            name="fk_containers_parent_height",
+            **DEFERRED,
+        ),
+        ForeignKeyConstraint(
+            ["parent_id", "location_id"],
+            ["containers.id", "containers.location_id"],
+            name="fk_containers_parent_location",
+            **DEFERRED,
+        ),
+        Index("ix_containers_parent", "parent_id"),
+        Index("ix_containers_document", "document_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    scheme: Mapped[ContainerScheme] = mapped_column(String(8))
+    status: Mapped[ContainerStatus] = mapped_column(String(12))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    # the open document that holds it: the receipt that expects it, or the outbound
+    # document that moves it whole
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    height: Mapped[int] = mapped_column(Integer, default=0)
+    parent_height: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ContainerSerial(Base):
+    """A serial packed in a container: one row per serial (its key), so one container.
+
+    ``location_id`` must be the serial's and the container's at once (two keys, checked
+    at commit); it is NULL where they are nowhere (on their way in, or shipped).
+    """
+
+    __tablename__ = "container_serials"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["container_id", "location_id"],
+            ["containers.id", "containers.location_id"],
+            name="fk_container_serials_container_location",
+            **DEFERRED,
+        ),
+        ForeignKeyConstraint(
+            ["serial_id", "location_id"],
+            ["serial_numbers.id", "serial_numbers.location_id"],
+            name="fk_container_serials_serial_location",
+            **DEFERRED,
+        ),
+        Index("ix_container_serials_container", "container_id", "location_id"),
+    )
+
+    serial_id: Mapped[int] = mapped_column(ForeignKey("serial_numbers.id"), primary_key=True)
+    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id"))
+    location_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class ContainerLot(Base):
+    """A lot quantity packed in a container, at the container's location (where the lot's
+    stock row must be); counted in ``lot_stock.packed`` while no document holds it."""
+
+    __tablename__ = "container_lots"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        ForeignKeyConstraint(
+            ["container_id", "location_id"],
+            ["containers.id", "containers.location_id"],
+            name="fk_container_lots_container_location",
+            **DEFERRED,
+        ),
+        ForeignKeyConstraint(
+            ["lot_id", "location_id"],
+            ["lot_stock.lot_id", "lot_stock.location_id"],
+            name="fk_container_lots_stock",
+            **DEFERRED,
+        ),
+        Index("ix_container_lots_lot", "lot_id", "location_id"),
+    )
+
+    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id"), primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
+    location_id: Mapped[int | None] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class ExpectedContent(Base):
+    """What a ship notice says a container holds: a serial, or a lot (or untracked) quantity,
+    for a line of the receipt that expects the container."""
+
+    __tablename__ = "expected_contents"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("serial IS NULL OR quantity = 1", name="serial_one"),
+        Index("ix_expected_contents_container", "container_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"), index=True)
+    serial: Mapped[str | None] = mapped_column(String(64))
+    lot: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class PackOperation(Base):
+    """One packing step: things put into (``pack``) or taken out of (``unpack``) one
+    container, by whom, when and where. Append-only, like the ledger; ``reverses_id``
+    names the step a reversal undoes (once)."""
+
+    __tablename__ = "pack_operations"
+    __table_args__ = (
+        CheckConstraint(_in("action", PACK_ACTIONS), name="action"),
+        Index("ix_pack_operations_container", "container_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    action: Mapped[PackAction] = mapped_column(String(8))
+    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id"))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    # the document whose step packed or unpacked it (a receipt by SSCC, a partial pick)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("pack_operations.id"), unique=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    operator: Mapped[str | None] = mapped_column(String(64))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    token: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
+
+
+class PackOperationLine(Base):
+    """What one packing step moved: a serial, a lot quantity or a child container."""
+
+    __tablename__ = "pack_operation_lines"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint(
+            "(serial_id IS NOT NULL AND lot_id IS NULL AND child_id IS NULL)"
+            " OR (serial_id IS NULL AND lot_id IS NOT NULL AND child_id IS NULL)"
+            " OR (serial_id IS NULL AND lot_id IS NULL AND child_id IS NOT NULL)",
+            name="one_thing",
+        ),
+        CheckConstraint("lot_id IS NOT NULL OR quantity = 1", name="unit"),
+    )
+
+    operation_id: Mapped[int] = mapped_column(ForeignKey("pack_operations.id"), primary_key=True)
+    line_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial_id: Mapped[int | None] = mapped_column(ForeignKey("serial_numbers.id"))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lots.id"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("containers.id"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class Counter(Base):
@@ -547,14 +755,17 @@ class DeviceSession(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+APPEND_ONLY = (SerialTransaction, LotTransaction, PackOperation, PackOperationLine)
+
+
 @event.listens_for(Session, "before_flush")
 def _ledger_append_only(session: Session, _ctx: object, _instances: object) -> None:
     """The code has no path that changes a transaction record; this makes sure of it."""
     for obj in session.deleted:
-        if isinstance(obj, SerialTransaction | LotTransaction):
+        if isinstance(obj, APPEND_ONLY):
             raise LedgerImmutable(table=obj.__tablename__)
     for obj in session.dirty:
-        if isinstance(obj, SerialTransaction | LotTransaction) and session.is_modified(obj):
+        if isinstance(obj, APPEND_ONLY) and session.is_modified(obj):
             raise LedgerImmutable(table=obj.__tablename__)
 
 

@@ -8,12 +8,15 @@ from decimal import Decimal
 from typing import Literal
 
 from tracking_core.vocabulary import (
+    ContainerScheme,
+    ContainerStatus,
     Direction,
     DocStatus,
     DocType,
     LedgerKind,
     LocationKind,
     LotStatus,
+    PackAction,
     PartnerKind,
     SerialStatus,
     TrackingKind,
@@ -176,6 +179,7 @@ class Movement:
     item: str | None = None
     unit_price: Decimal | None = None  # the line's sales price (shipments), not a cost
     token: str | None = None  # the API token's name, or the CLI's actor
+    container: str | None = None  # the case or pallet (SSCC or plate) it moved in
 
 
 @dataclass(frozen=True)
@@ -397,3 +401,98 @@ class Valuation:
     on_hand: int
     value: Decimal
     reconciliation: Reconciliation | None = None
+
+
+# --- containers (tracking_core/containers.py; docs/containers.md) ----------------------
+
+
+@dataclass(frozen=True)
+class ContainerContent:
+    """One thing a container holds itself (not through a child): a serial, or a lot's
+    quantity. ``gtin`` and ``description`` are the item's, for labels and packing lists."""
+
+    item: str
+    quantity: int
+    serial: str | None = None
+    lot: str | None = None
+    expiry: dt.date | None = None  # the lot's (a serial's own, else its lot's)
+    gtin: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ContainerTotal:
+    """What a container holds in all, through its children: per item, lot and expiry.
+
+    A GS1 logistic label shows these: content GTIN (AI 02) and count (37) when there is
+    one row, with its lot (10) and best before (15)."""
+
+    item: str
+    quantity: int
+    lot: str | None = None
+    expiry: dt.date | None = None
+    gtin: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ContainerInfo:
+    """A case or pallet with its tree: what it holds itself, its children (each with its
+    own tree) and the totals over all of it."""
+
+    code: str  # the SSCC's 18 digits, or the licence plate
+    scheme: ContainerScheme
+    status: ContainerStatus
+    location: str | None
+    document: str | None  # the open document that holds it
+    parent: str | None
+    created_at: dt.datetime
+    contents: tuple[ContainerContent, ...] = ()
+    children: tuple[ContainerInfo, ...] = ()
+    totals: tuple[ContainerTotal, ...] = ()
+
+    @property
+    def quantity(self) -> int:
+        """Units in all (serials count one each)."""
+        return sum(t.quantity for t in self.totals)
+
+    @property
+    def empty(self) -> bool:
+        return not self.contents and not self.children
+
+
+@dataclass(frozen=True)
+class PackedLot:
+    item: str
+    lot: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PackedSerial:
+    item: str
+    serial: str
+
+
+@dataclass(frozen=True)
+class PackRecord:
+    """One packing step as recorded: what went into (``pack``) or out of (``unpack``) a
+    container, who did it, when and where. ``reverses``: the step it undoes."""
+
+    id: int
+    action: PackAction
+    container: str
+    location: str | None
+    document: str | None
+    at: dt.datetime
+    operator: str | None
+    token: str | None
+    device: str | None
+    reverses: int | None = None
+    serials: tuple[PackedSerial, ...] = ()
+    lots: tuple[PackedLot, ...] = ()
+    containers: tuple[str, ...] = ()  # child containers moved
+
+    @property
+    def quantity(self) -> int:
+        return len(self.serials) + sum(x.quantity for x in self.lots) + len(self.containers)

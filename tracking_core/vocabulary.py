@@ -21,6 +21,10 @@ from typing import Literal, TypeVar, get_args
 from tracking_core.errors import InvalidInput
 
 __all__ = [
+    "CONTAINERS_HELD",
+    "CONTAINERS_LOCATED",
+    "CONTAINER_SCHEMES",
+    "CONTAINER_STATUSES",
     "DIRECTIONS",
     "DOC_STATUSES",
     "DOC_TYPES",
@@ -29,12 +33,15 @@ __all__ = [
     "LEDGER_KINDS",
     "LOCATION_KINDS",
     "LOT_STATUSES",
+    "PACK_ACTIONS",
     "PARTNER_KINDS",
     "ROLES",
     "SERIALS_ON_HAND",
     "SERIAL_STATUSES",
     "SIGNIN_RESULTS",
     "TRACKING",
+    "ContainerScheme",
+    "ContainerStatus",
     "Direction",
     "DocStatus",
     "DocType",
@@ -43,6 +50,7 @@ __all__ = [
     "LedgerKind",
     "LocationKind",
     "LotStatus",
+    "PackAction",
     "PartnerKind",
     "Role",
     "SerialStatus",
@@ -87,6 +95,26 @@ DOC_STATUSES: tuple[DocStatus, ...] = get_args(DocStatus)
 # 'in' generates numbers, 'out' allocates them; only adjustments choose, per line
 Direction = Literal["in", "out"]
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+
+# a case or pallet: an SSCC (18 digits) or an internal licence plate from a mask
+ContainerScheme = Literal["sscc", "plate"]
+CONTAINER_SCHEMES: tuple[ContainerScheme, ...] = get_args(ContainerScheme)
+
+ContainerStatus = Literal[
+    "expected",  # announced by a receipt's ship notice, not yet at the dock
+    "pending",  # scanned in on an open inbound document: its contents arrive on posting
+    "in_stock",  # at a location, held by no document
+    "allocated",  # held by an open outbound document that moves it whole
+    "shipped",  # left with a shipment or a return to the vendor
+]
+CONTAINER_STATUSES: tuple[ContainerStatus, ...] = get_args(ContainerStatus)
+# the statuses in which a container (and so its contents) is at a location
+CONTAINERS_LOCATED: tuple[ContainerStatus, ...] = ("in_stock", "allocated")
+# the statuses in which an open document holds it
+CONTAINERS_HELD: tuple[ContainerStatus, ...] = ("expected", "pending", "allocated")
+
+PackAction = Literal["pack", "unpack"]
+PACK_ACTIONS: tuple[PackAction, ...] = get_args(PackAction)
 
 Role = Literal["admin", "setup", "operator", "integration"]
 ROLES: tuple[Role, ...] = get_args(Role)

@@ -222,12 +222,13 @@ def test_a_serial_in_an_impossible_state_is_refused(
     [
         pytest.param(
             "UPDATE lot_stock SET on_hand = -1",
-            ("ck_lot_stock_on_hand", "ck_lot_stock_allocated"),  # allocated 0 > -1 as well
+            # allocated 0 > -1 as well, and allocated + packed > on_hand
+            ("ck_lot_stock_on_hand", "ck_lot_stock_allocated", "ck_lot_stock_packed"),
             id="negative",
         ),
         pytest.param(
             "UPDATE lot_stock SET allocated = on_hand + 1",
-            "ck_lot_stock_allocated",
+            ("ck_lot_stock_allocated", "ck_lot_stock_packed"),
             id="over-allocated",
         ),
         pytest.param(
