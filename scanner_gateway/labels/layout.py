@@ -40,7 +40,6 @@ from scanner_gateway.labels.symbols import (
     gs1_datamatrix_symbol,
     qr_symbol,
 )
-from tracking_core.values import ContainerTotal
 from scanner_gateway.labels.templates import (
     AI_FIELDS,
     BarcodeElement,
@@ -50,6 +49,7 @@ from scanner_gateway.labels.templates import (
     load_template,
     placeholders,
 )
+from tracking_core.values import ContainerTotal
 
 __all__ = [
     "BoxItem",

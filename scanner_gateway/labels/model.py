@@ -169,7 +169,9 @@ class SsccLabel:
                 field="cases", value=repr(self.cases), reason="must be a whole number >= 0"
             )
         if self.date_ai not in DATE_AIS:
-            raise InvalidLabelData(field="date_ai", value=str(self.date_ai), reason="must be 15 or 17")
+            raise InvalidLabelData(
+                field="date_ai", value=str(self.date_ai), reason="must be 15 or 17"
+            )
 
     @classmethod
     def from_container(
@@ -186,8 +188,9 @@ class SsccLabel:
 
         >>> import datetime as dt
         >>> from tracking_core.values import ContainerInfo, ContainerTotal
+        >>> milk = ContainerTotal("MILK", 24, "L1", gtin="09506000134352")
         >>> info = ContainerInfo("106141412345678908", "sscc", "in_stock", "A-01", None, None,
-        ...     dt.datetime(2026, 12, 7), totals=(ContainerTotal("MILK", 24, "L1", gtin="09506000134352"),))
+        ...     dt.datetime(2026, 12, 7), totals=(milk,))
         >>> label = SsccLabel.from_container(info)
         >>> label.gtin, label.quantity, label.lot, label.totals
         ('09506000134352', 24, 'L1', ())
@@ -198,6 +201,10 @@ class SsccLabel:
             )
         if date_ai not in DATE_AIS:
             raise InvalidLabelData(field="date_ai", value=str(date_ai), reason="must be 15 or 17")
+        if info.scheme != "sscc":
+            raise InvalidLabelData(
+                field="sscc", value=info.code, reason=f"the container's code is a {info.scheme}"
+            )
         totals = tuple(info.totals)
         for total in totals:
             _total(total)
@@ -359,13 +366,15 @@ def container_from_payload(data: Any) -> ContainerInfo:
             field="container", value=repr(data)[:80], reason="must be an encoded container"
         )
     try:
-        info = decode(ContainerInfo, data)
+        info: object = decode(ContainerInfo, data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InvalidLabelData(
             field="container",
             value=str(data.get("code", ""))[:80],
             reason=f"not an encoded container ({type(exc).__name__}: {exc})",
         ) from exc
+    if not isinstance(info, ContainerInfo):
+        raise InvalidLabelData(field="container", value=repr(data)[:80], reason="not a container")
     _check_tree(info)
     return info
 

@@ -16,8 +16,9 @@ Element types::
     {"type": "box", "x": 1, "y": 1, "width": 98, "height": 48, "thickness": 0.3}
 
 A text's lines may hold tab-separated cells: ``tabs`` are where the second, third ...
-cell starts, in mm from ``x`` (a table's columns, each cell cut to its column). With
-``"overflow": "more"``, lines beyond ``lines`` become a last line ``+N more``.
+cell starts, in mm from ``x`` (a table's columns, each cell cut to its column; cells
+beyond the last tab are left out). With ``"overflow": "more"``, lines beyond ``lines``
+become a last line ``+N more``.
 
 Any element may carry ``"if": FIELD`` or ``"unless": FIELD`` (drawn only when the label
 has, or has not, that field). Text placeholders name the label's fields; an element
@@ -65,9 +66,21 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "serial": ("item", "description", "serial", "gtin", "lot", "expiry"),
     "lot": ("item", "description", "lot", "quantity", "expiry", "production_date", "gtin"),
     "sscc": (
-        "sscc", "contents", "gtin", "quantity", "lot", "best_before", "expiry", "item",
-        "description", "content", "rows", "cases", "units", "date_title",
-    ),  # fmt: skip
+        "sscc",
+        "contents",
+        "gtin",
+        "quantity",
+        "lot",
+        "best_before",
+        "expiry",
+        "item",
+        "description",
+        "content",
+        "rows",
+        "cases",
+        "units",
+        "date_title",
+    ),
     "location": ("code", "name", "prefix"),
 }
 # Which label field each AI carries, per kind.
@@ -75,9 +88,13 @@ AI_FIELDS: dict[str, dict[str, str]] = {
     "serial": {"01": "gtin", "10": "lot", "17": "expiry", "21": "serial"},
     "lot": {"01": "gtin", "10": "lot", "11": "production_date", "17": "expiry", "30": "quantity"},
     "sscc": {
-        "00": "sscc", "02": "gtin", "10": "lot", "15": "best_before", "17": "expiry",
+        "00": "sscc",
+        "02": "gtin",
+        "10": "lot",
+        "15": "best_before",
+        "17": "expiry",
         "37": "quantity",
-    },  # fmt: skip
+    },
     "location": {},
 }
 Symbology = Literal["code128", "gs1_128", "gs1_datamatrix", "qr"]
