@@ -324,3 +324,22 @@ def test_cells_are_cut_to_their_column_and_start_at_their_tab() -> None:
         (16, 8, "XXXXXXXXX..."), (176, 8, "240"), (16, 37, "+2 more"),
     ]  # fmt: skip
     assert cells[0].width == 20 * 8 - 8  # to the next tab, less the gap between columns
+
+
+@pytest.mark.parametrize("fmt", ["zpl", "png", "svg", "pdf"])
+def test_the_job_the_core_enqueues_renders_in_every_format(fmt: str) -> None:
+    """The payload as the outbox stores it: JSON, the container as codec.encode made it."""
+    import json
+
+    info = container((MILK,), tuple(case(c, replace(MILK, quantity=80)) for c in CASE_SSCCS))
+    payload = json.loads(json.dumps({"ssccs": [SSCC], "container": encode(info)}))
+    data = render_job("sscc", payload, fmt)
+    if fmt == "zpl":
+        [img] = zpl_images(data.decode(), 203)
+    elif fmt == "png":
+        img = Image.open(io.BytesIO(data))
+    elif fmt == "svg":
+        img = svg_image(data.decode())
+    else:
+        [img] = pdf_images(data, 300)
+    assert decode(img) == HOMOGENEOUS_READS
