@@ -267,6 +267,8 @@ def _walk_containers(api: Api) -> None:
     api.ok("GET", "/containers")
     api.ok("GET", f"/containers/{pallet}")
     api.ok("GET", f"/containers/{case}/records")
+    api.ok("GET", f"/containers/{pallet}/packing-list.pdf")
+    api.ok("GET", f"/containers/{pallet}/tree.svg")
     api.ok("POST", f"/containers/{pallet}/label", {"copies": 1}, 201)
     lines = [{"item": "LAP", "quantity": 2, "location": "B2"}]
     api.ok(

@@ -91,6 +91,8 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("POST", "/containers"): SCAN,
     ("GET", "/containers/<code>"): READ,
     ("GET", "/containers/<code>/records"): READ,
+    ("GET", "/containers/<code>/packing-list.pdf"): READ,
+    ("GET", "/containers/<code>/tree.svg"): READ,
     ("POST", "/containers/<code>/pack"): SCAN,
     ("POST", "/containers/<code>/unpack"): SCAN,
     ("POST", "/containers/<code>/label"): SCAN,

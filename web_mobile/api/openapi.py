@@ -1401,6 +1401,34 @@ PATHS.update(
                 answer=ContainerInfo,
             )
         },
+        "/containers/{code}/packing-list.pdf": {
+            "get": {
+                **op("Its packing list: the tree, each case's contents", "containers", ANY_ROLE),
+                "responses": {
+                    "200": {
+                        "description": "A PDF, Page N of M, with a Content-Disposition filename",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    }
+                },
+            }
+        },
+        "/containers/{code}/tree.svg": {
+            "get": {
+                **op(
+                    "A picture of its tree: the pallet, its cases, their totals",
+                    "containers",
+                    ANY_ROLE,
+                ),
+                "responses": {
+                    "200": {
+                        "description": "An SVG drawing",
+                        "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
         "/containers/{code}/records": {
             "get": op(
                 "Its packing steps, oldest first: who, when, where, what",

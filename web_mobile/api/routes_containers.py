@@ -6,10 +6,12 @@ With ``device`` and ``scan_id`` the steps are idempotent like the other scan ste
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import request
+from flask import current_app, request
 
+from scanner_gateway.labels import packing_list_pdf, tree_svg
 from tracking_core.codec import encode
 from tracking_core.commands import (
     AllocateContainer,
@@ -76,6 +78,21 @@ def create_container(body: ContainerCreate) -> Any:
 @endpoint(bp, "GET", "/containers/<code>", roles=ANY_ROLE)
 def container(code: str) -> Any:
     return encode(core().container(code))
+
+
+@endpoint(bp, "GET", "/containers/<code>/packing-list.pdf", roles=ANY_ROLE)
+def packing_list(code: str) -> Any:
+    info = core().container(code)
+    pdf = packing_list_pdf(info, printed_at=dt.datetime.now(dt.UTC))
+    resp = current_app.response_class(pdf, status=200, content_type="application/pdf")
+    resp.headers["Content-Disposition"] = f'inline; filename="packing-list-{info.code}.pdf"'
+    return resp
+
+
+@endpoint(bp, "GET", "/containers/<code>/tree.svg", roles=ANY_ROLE)
+def tree_picture(code: str) -> Any:
+    svg = tree_svg(core().container(code))
+    return current_app.response_class(svg, status=200, content_type="image/svg+xml")
 
 
 @endpoint(bp, "GET", "/containers/<code>/records", roles=ANY_ROLE)
