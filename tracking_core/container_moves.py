@@ -333,8 +333,9 @@ def _destination(s: Session, doc: Document, ids: list[int]) -> int:
 
 
 def check_reversible(s: Session, doc: Document) -> None:
-    """A document whose units are packed now, or that moved containers, is not reversed
-    unit by unit behind the containers' backs: unpack first."""
+    """A document whose serials are packed now, or that moved containers, is not reversed
+    unit by unit behind the containers' backs: unpack first. (A lot's packed units are
+    not free: the reversal's own check of what is free at the destination counts them.)"""
     for tx in (SerialTransaction, LotTransaction):
         moved = s.execute(
             select(Container.code)
@@ -354,14 +355,6 @@ def check_reversible(s: Session, doc: Document) -> None:
         .where(SerialTransaction.document_id == doc.id)
         .limit(1)
     ).scalar()
-    if packed is None:
-        packed = s.execute(
-            select(Container.code)
-            .join(ContainerLot, ContainerLot.container_id == Container.id)
-            .join(LotTransaction, LotTransaction.lot_id == ContainerLot.lot_id)
-            .where(LotTransaction.document_id == doc.id, Container.status == "in_stock")
-            .limit(1)
-        ).scalar()
     if packed is not None:
         raise CannotReverse(
             document=doc.number, reason=f"some of its units are packed in {packed}: unpack first"

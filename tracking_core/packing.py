@@ -466,7 +466,13 @@ def reverse_pack(ctx: Ctx, operation: int) -> PackRecord:
     return _pack_things(ctx, box, things, repack=False, reverses=op.id)
 
 
-def unpack_picked(ctx: Ctx, doc: Document, serial_ids: Sequence[int]) -> None:
+def unpack_picked(
+    ctx: Ctx,
+    doc: Document,
+    serial_ids: Sequence[int],
+    *,
+    statuses: tuple[str, ...] = ("in_stock",),
+) -> None:
     """Serials allocated one by one out of a case no document holds: a partial pick,
     which takes them out of it (an unpack record naming the document)."""
     s = ctx.session
@@ -477,7 +483,7 @@ def unpack_picked(ctx: Ctx, doc: Document, serial_ids: Sequence[int]) -> None:
         .join(ContainerSerial, ContainerSerial.container_id == Container.id)
         .join(SerialNumber, SerialNumber.id == ContainerSerial.serial_id)
         .join(Item, Item.id == SerialNumber.item_id)
-        .where(ContainerSerial.serial_id.in_(serial_ids), Container.status == "in_stock")
+        .where(ContainerSerial.serial_id.in_(serial_ids), Container.status.in_(statuses))
         .order_by(Container.code, SerialNumber.id)
     ).all()
     for code, group in groupby(rows, key=lambda r: r[0]):

@@ -594,11 +594,12 @@ def _reverse_lots(
         cost = -t.cost if revalue else t.cost
         if t.to_location_id is not None:
             stock = s.get(LotStock, (t.lot_id, t.to_location_id), with_for_update=True)
-            free = stock.on_hand - stock.allocated if stock else 0
+            # packed units are not free either: unpack them first
+            free = stock.on_hand - stock.allocated - stock.packed if stock else 0
             if free < t.quantity:
                 raise CannotReverse(
                     document=doc.number,
-                    reason=f"lot {lot.lot} has only {free} free at the destination",
+                    reason=f"lot {lot.lot} has only {free} free (loose) at the destination",
                 )
             assert stock is not None
             stock.on_hand -= t.quantity

@@ -170,6 +170,8 @@ def generate_serials(
             .values(**back)
             .execution_options(synchronize_session=False)
         )
+    # a unit coming back alone is out of the case it left in (a shipped container)
+    packing.unpack_picked(ctx, doc, reuse, statuses=("shipped",))
     done = tuple(new) if wanted is None else tuple(wanted)
     if wanted is None:  # numbers we made need labels; scanned ones are on the goods already
         outbox.enqueue(

@@ -363,6 +363,76 @@ def check_invariants(s: Session, *, strict_quantities: bool) -> None:
 
     _check_reversals(s)
     check_values(s)
+    check_containers(s)
+
+
+def check_containers(s: Session) -> None:
+    """(g) containers and their contents agree with the stock."""
+    apart = _rows(
+        s,
+        "SELECT c.code, sn.serial, cs.location_id, sn.location_id, c.location_id"
+        " FROM container_serials cs JOIN containers c ON c.id = cs.container_id"
+        " JOIN serial_numbers sn ON sn.id = cs.serial_id"
+        " WHERE NOT (COALESCE(cs.location_id, -1) = COALESCE(sn.location_id, -1)"
+        " AND COALESCE(cs.location_id, -1) = COALESCE(c.location_id, -1))",
+    )
+    assert apart == [], f"(g) packed serials not where their container is: {apart}"
+    wrong = _rows(
+        s,
+        "SELECT c.code, c.status, sn.serial, sn.status FROM container_serials cs"
+        " JOIN containers c ON c.id = cs.container_id"
+        " JOIN serial_numbers sn ON sn.id = cs.serial_id WHERE NOT ("
+        " (c.status = 'in_stock' AND sn.status = 'in_stock')"
+        " OR (c.status = 'allocated' AND sn.status = 'allocated')"
+        " OR (c.status = 'shipped' AND sn.status IN ('shipped', 'returned_to_vendor')))",
+    )
+    assert wrong == [], f"(g) packed serials in another status than their container: {wrong}"
+    held_elsewhere = _rows(
+        s,
+        "SELECT c.code, sn.serial FROM container_serials cs"
+        " JOIN containers c ON c.id = cs.container_id"
+        " JOIN serial_numbers sn ON sn.id = cs.serial_id"
+        " JOIN document_lines dl ON dl.id = sn.reserved_line_id"
+        " WHERE c.status = 'allocated' AND dl.document_id <> c.document_id",
+    )
+    assert held_elsewhere == [], (
+        f"(g) serials of a held container on another document: {held_elsewhere}"
+    )
+    lots_apart = _rows(
+        s,
+        "SELECT c.code, cl.lot_id FROM container_lots cl"
+        " JOIN containers c ON c.id = cl.container_id"
+        " WHERE COALESCE(cl.location_id, -1) <> COALESCE(c.location_id, -1)",
+    )
+    assert lots_apart == [], f"(g) packed lots not where their container is: {lots_apart}"
+    packed = {
+        (r[0], r[1]): int(r[2])
+        for r in _rows(
+            s,
+            "SELECT cl.lot_id, cl.location_id, SUM(cl.quantity) FROM container_lots cl"
+            " JOIN containers c ON c.id = cl.container_id WHERE c.status = 'in_stock'"
+            " GROUP BY cl.lot_id, cl.location_id",
+        )
+    }
+    counted = {
+        (r[0], r[1]): int(r[2])
+        for r in _rows(s, "SELECT lot_id, location_id, packed FROM lot_stock WHERE packed <> 0")
+    }
+    assert packed == counted, f"(g) packed lot units {packed} != lot_stock.packed {counted}"
+    tree = _rows(
+        s,
+        "SELECT c.code, p.code FROM containers c JOIN containers p ON p.id = c.parent_id"
+        " WHERE c.status <> p.status OR COALESCE(c.location_id, -1) <> COALESCE(p.location_id, -1)"
+        " OR COALESCE(c.document_id, -1) <> COALESCE(p.document_id, -1)"
+        " OR c.parent_height <> p.height OR c.height >= p.height",
+    )
+    assert tree == [], f"(g) children unlike their parents: {tree}"
+    held = _rows(
+        s,
+        "SELECT c.code, d.status FROM containers c JOIN documents d ON d.id = c.document_id"
+        " WHERE d.status <> 'open'",
+    )
+    assert held == [], f"(g) containers held by documents that are not open: {held}"
 
 
 def _check_reversals(s: Session) -> None:
@@ -985,6 +1055,127 @@ class Books(RuleBasedStateMachine):
             part = int(qty) // 2 if partial and int(qty) > 1 else None
             self.scan("unassign_lot", number, lot=lot, item=sku, quantity=part)
 
+    # --- containers ------------------------------------------------------------------------
+
+    def containers(self, status: str = "in_stock") -> list[Any]:
+        return self.rows(
+            "SELECT c.code, l.code FROM containers c LEFT JOIN locations l ON l.id = c.location_id"
+            " WHERE c.status = :st ORDER BY c.id",
+            st=status,
+        )
+
+    @rule(
+        what=st.sampled_from(["serial", "serial", "lot", "case", "new"]),
+        pick=PICK,
+        repack=st.booleans(),
+    )
+    def pack(self, what: str, pick: int, repack: bool) -> None:
+        """Pack a serial, a lot quantity or a case into a container (a new one sometimes)."""
+        boxes = self.containers()
+        if what == "new" or not boxes:
+            loc = _pick(LOCS, pick)
+            info = self.call("create_container", lambda: self.core.create_container(location=loc))
+            if info is None or what == "new":
+                return
+            boxes = self.containers()
+        code, loc = _pick(boxes, pick)
+        kw: dict[str, Any] = {}
+        if what == "serial":
+            units = self.rows(
+                "SELECT i.sku, s.serial FROM serial_numbers s JOIN items i ON i.id = s.item_id"
+                " JOIN locations l ON l.id = s.location_id WHERE l.code = :loc"
+                " AND (:any OR s.status = 'in_stock') ORDER BY s.id",
+                loc=loc,
+                any=pick % 4 == 0,  # now and then one that cannot be packed
+            ) or self.rows(
+                "SELECT i.sku, s.serial FROM serial_numbers s JOIN items i ON i.id = s.item_id"
+                " ORDER BY s.id"
+            )
+            if not units:
+                return
+            kw["serials"] = [tuple(_pick(units, pick // 7))]
+        elif what == "lot":
+            lots = [r[0] for r in self.rows("SELECT lot FROM lots ORDER BY lot")] or ["LZ"]
+            kw["lots"] = [("MILK", _pick(lots, pick // 7), 1 + pick % 6)]
+        else:
+            kw["containers"] = [_pick(boxes, pick // 7)[0]]
+        record = self.scan("pack", code, repack=repack, **kw)
+        if record is not None:
+            assert record.action == "pack" and record.container == code
+
+    @rule(pick=PICK, everything=st.booleans())
+    def unpack(self, pick: int, everything: bool) -> None:
+        inside = self.rows(
+            "SELECT c.code, i.sku, s.serial, NULL, 0 FROM container_serials cs"
+            " JOIN containers c ON c.id = cs.container_id"
+            " JOIN serial_numbers s ON s.id = cs.serial_id JOIN items i ON i.id = s.item_id"
+            " UNION ALL SELECT c.code, i.sku, NULL, l.lot, cl.quantity FROM container_lots cl"
+            " JOIN containers c ON c.id = cl.container_id JOIN lots l ON l.id = cl.lot_id"
+            " JOIN items i ON i.id = l.item_id"
+            " UNION ALL SELECT p.code, NULL, NULL, c.code, -1 FROM containers c"
+            " JOIN containers p ON p.id = c.parent_id ORDER BY 1, 2, 3, 4"
+        )
+        if not inside:
+            return
+        code, sku, serial, lot, qty = _pick(inside, pick)
+        if everything:
+            self.scan("unpack", code, everything=True)
+        elif serial is not None:
+            self.scan("unpack", code, serials=[(sku, serial)])
+        elif int(qty) < 0:
+            self.scan("unpack", code, containers=[lot])
+        else:
+            self.scan("unpack", code, lots=[(sku, lot, max(1, int(qty) // 2))])
+
+    @rule(pick=PICK)
+    def reverse_pack(self, pick: int) -> None:
+        ops = [r[0] for r in self.rows("SELECT id FROM pack_operations ORDER BY id")]
+        if ops:
+            record = self.scan("reverse_pack", int(_pick(ops, pick)))
+            if record is not None:
+                assert record.reverses is not None
+
+    @rule(
+        doc_type=st.sampled_from(["shipment", "transfer", "vendor_return"]),
+        pick=PICK,
+        post=POST,
+        off=st.booleans(),
+    )
+    def move_container(self, doc_type: str, pick: int, post: bool, off: bool) -> None:
+        """A container whole on a document with a line per item it holds, posted or not."""
+        boxes = self.containers()
+        if not boxes:
+            return
+        code, loc = _pick(boxes, pick)
+        held = self.rows(
+            "WITH RECURSIVE tree(id) AS (SELECT id FROM containers WHERE code = :code"
+            " UNION ALL SELECT c.id FROM containers c JOIN tree t ON c.parent_id = t.id)"
+            " SELECT i.sku, COUNT(*) FROM container_serials cs JOIN serial_numbers s"
+            " ON s.id = cs.serial_id JOIN items i ON i.id = s.item_id"
+            " WHERE cs.container_id IN (SELECT id FROM tree) GROUP BY i.sku"
+            " UNION ALL SELECT 'MILK', SUM(cl.quantity) FROM container_lots cl"
+            " WHERE cl.container_id IN (SELECT id FROM tree) HAVING SUM(cl.quantity) > 0"
+            " ORDER BY 1",
+            code=code,
+        )
+        to = _pick([x for x in LOCS if x != loc], pick) if doc_type == "transfer" else None
+        lines = [LineSpec(sku, int(n), loc, to_location=to) for sku, n in held] or [
+            LineSpec("MILK", 1, loc, to_location=to)
+        ]
+        info = self.call(
+            "create_document",
+            lambda: self.core.create_document(doc_type, partner=PARTNER.get(doc_type), lines=lines),
+        )
+        if info is None:
+            return
+        got = self.scan("allocate_container", info.number, container=code)
+        if got is not None:
+            assert got.container == code and got.quantity == sum(int(n) for _, n in held)
+            if off:
+                self.scan("unassign_container", info.number, container=code)
+        if post:
+            self.post(info.number)
+
     # --- blocked stock, settings, time ---------------------------------------------------
 
     @rule(
@@ -1085,7 +1276,8 @@ class Books(RuleBasedStateMachine):
         elif how and kw.get("quantity"):
             kw["quantity"] += 1
         elif how and kw.get("serials"):
-            kw["serials"] = [*kw["serials"], "X-EXTRA"]
+            extra = ("LAP", "X-EXTRA") if isinstance(kw["serials"][0], tuple) else "X-EXTRA"
+            kw["serials"] = [*kw["serials"], extra]
         elif how and kw.get("lot"):
             kw["lot"] = "L-OTHER"
         else:
