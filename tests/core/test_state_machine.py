@@ -1544,6 +1544,31 @@ FIXED_WALK: list[tuple[str, dict[str, Any], list[str]]] = [
         ),
         ["receive lot:ok"],
     ),
+    ("pack", dict(what="new", pick=0, repack=False), ["create_container:ok"]),  # at A1
+    ("pack", dict(what="serial", pick=1, repack=False), ["pack:ok"]),  # a LAP at A1
+    ("pack", dict(what="case", pick=0, repack=False), ["pack:container_cycle"]),  # itself
+    (
+        "move_container",  # shipped whole: a record naming it, the case shipped
+        dict(doc_type="shipment", pick=0, post=True, off=False),
+        ["create_document:ok", "allocate_container:ok", "post:ok"],
+    ),
+    ("pack", dict(what="new", pick=0, repack=False), ["create_container:ok"]),
+    ("pack", dict(what="lot", pick=1, repack=False), ["pack:not_packable"]),  # none at A1
+    ("pack", dict(what="lot", pick=7, repack=False), ["pack:ok"]),
+    ("pack", dict(what="serial", pick=8, repack=True), ["pack:ok"]),
+    ("unpack", dict(pick=0, everything=False), ["unpack:container_not_available"]),  # shipped
+    ("unpack", dict(pick=-1, everything=False), ["unpack:ok"]),
+    ("reverse_pack", dict(pick=-1), ["reverse_pack:ok"]),  # the unpack undone
+    ("reverse_pack", dict(pick=-1), ["reverse_pack:invalid_input"]),  # a reversal, again
+    (
+        "move_container",  # its lot expired (time passed): refused whole
+        dict(doc_type="transfer", pick=0, post=True, off=True),
+        [
+            "create_document:ok",
+            "allocate_container:container_content_refused",
+            "post:line_incomplete",
+        ],
+    ),
 ]
 
 
