@@ -52,6 +52,12 @@ class LocationCreate(TypedDict):
     name: NotRequired[str]
     kind: NotRequired[LocationKind]
     parent: NotRequired[str]
+    gln: NotRequired[str]
+
+
+class LocationPatch(TypedDict):
+    name: NotRequired[str]
+    gln: NotRequired[str | None]
 
 
 class PartnerCreate(TypedDict):

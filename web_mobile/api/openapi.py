@@ -50,7 +50,7 @@ from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
 from tracking_core.operators import OperatorInfo
 from tracking_core.scan import SessionState
 from tracking_core.settings import MAXIMUM as SETTING_MAXIMUM
-from tracking_core.settings import SETUP_ROLES, SSCC_PREFIX_DIGITS, Settings
+from tracking_core.settings import SETUP_ROLES, SSCC_PREFIX_DIGITS, URI_BASE_PATTERN, Settings
 from tracking_core.values import (
     ItemInfo,
     LineInfo,
@@ -235,6 +235,10 @@ def _date(description: str = "") -> Schema:
     return _s(description or "ISO date YYYY-MM-DD", format="date")
 
 
+def _gln() -> Schema:
+    return _s("GS1 GLN, 13 digits with its check digit: the EPCIS read point", pattern=r"^\d{13}$")
+
+
 def _nullable(schema: Schema, why: str) -> Schema:
     return {**schema, "type": [schema["type"], "null"], "description": why}
 
@@ -266,6 +270,8 @@ def _setting_schema(name: str, hint: Any) -> Schema:
     if name == "sscc_company_prefix":
         low, high = SSCC_PREFIX_DIGITS
         return _s(f"{low} to {high} digits", pattern=f"^[0-9]{{{low},{high}}}$")
+    if name == "epcis_private_base":
+        return _s("an absolute URI ending in : or / (docs/epcis.md)", pattern=URI_BASE_PATTERN)
     kind = {bool: "boolean", str: "string"}[hint]
     return {"type": kind}
 
@@ -327,9 +333,11 @@ SCHEMAS: dict[str, Schema] = {
             "name": _text(),
             "kind": {"type": "string", "enum": list(LOCATION_KINDS), "default": "bin"},
             "parent": _code("code of the parent location", here=True),
+            "gln": _gln(),
         },
         "code",
     ),
+    "LocationPatch": _obj({"name": _text(), "gln": _nullable(_gln(), "null removes it")}),
     "PartnerCreate": _obj(
         {
             "code": _code("unique"),
@@ -672,6 +680,15 @@ PATHS: dict[str, dict[str, Schema]] = {
             MASTER,
             body="LocationCreate",
             status=201,
+            answer=LocationInfo,
+        ),
+    },
+    "/locations/{code}": {
+        "patch": op(
+            "Change a location's name or GLN",
+            "master data",
+            MASTER,
+            body="LocationPatch",
             answer=LocationInfo,
         ),
     },
