@@ -45,6 +45,7 @@ from tracking_core import (
 )
 from tracking_core.auth import TokenInfo, roles_for
 from tracking_core.devices import DeviceInfo
+from tracking_core.epcis import MAX_LIMIT as EPCIS_MAX_LIMIT
 from tracking_core.events import EVENT_KINDS
 from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
 from tracking_core.operators import OperatorInfo
@@ -1306,6 +1307,93 @@ PATHS.update(
                 answer=Replay,
             )
         },
+    }
+)
+
+
+# --- GS1 EPCIS 2.0 export (docs/epcis.md) ---------------------------------------------------
+
+EPCIS_MEDIA = ("application/json", "application/ld+json")
+EPCIS_HEADERS: tuple[tuple[str, str, Schema], ...] = (
+    ("Link", '<...?since=N&limit=M>; rel="next": the next page (EPCIS query paging)', _s()),
+    ("X-EPCIS-Next-Since", "the cursor to ask from next: every event up to it is here", _SEQ),
+    ("X-EPCIS-Last", "the outbox's newest event when the page was read", _SEQ),
+    ("X-EPCIS-More", "more beyond X-EPCIS-Next-Since", _FLAG),
+    ("GS1-EPCIS-Version", "2.0.0", _s()),
+)
+SCHEMAS["EPCISDocument"] = {
+    "type": "object",
+    "description": "A GS1 EPCIS 2.0 EPCISDocument (JSON-LD); its events are held to GS1's"
+    " EPCIS JSON Schema in the tests. eventID is the EPCIS event hash: the same event, the"
+    " same id, so a receiver drops what it has",
+    "properties": {
+        "@context": {"type": "array", "items": {"type": "string"}},
+        "type": {"type": "string", "enum": ["EPCISDocument"]},
+        "schemaVersion": {"type": "string", "enum": ["2.0"]},
+        "creationDate": {"type": "string", "format": "date-time"},
+        "epcisBody": {
+            "type": "object",
+            "properties": {
+                "eventList": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string", "enum": ["ObjectEvent", "AggregationEvent"]},
+                            "eventID": {"type": "string", "pattern": "^ni:///sha-256;[0-9a-f]{64}"},
+                            "eventTime": {"type": "string", "format": "date-time"},
+                            "action": {"type": "string", "enum": ["ADD", "OBSERVE", "DELETE"]},
+                        },
+                        "required": ["type", "eventID", "eventTime", "action"],
+                    },
+                }
+            },
+            "required": ["eventList"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["@context", "type", "schemaVersion", "creationDate", "epcisBody"],
+    "additionalProperties": False,
+}
+PATHS.update(
+    {
+        "/epcis/events": {
+            "get": {
+                **op(
+                    "GS1 EPCIS 2.0 events of the event outbox after since, as an EPCISDocument"
+                    " (docs/epcis.md): receipts, shipments, returns, transfers, scrap, lot"
+                    " status, packing",
+                    "inquiry",
+                    ANY_ROLE,
+                    query=(
+                        _q(
+                            "since",
+                            _count(maximum=INT64),
+                            "the last outbox seq you have (X-EPCIS-Next-Since); 0",
+                        ),
+                        _q(
+                            "limit",
+                            _count(minimum=1, maximum=EPCIS_MAX_LIMIT),
+                            "at most this many outbox events (one may make several EPCIS"
+                            " events, or none); default 500",
+                        ),
+                    ),
+                ),
+                "responses": {
+                    "200": {
+                        "description": "A page; the next in the Link header. application/json"
+                        " unless the Accept header prefers application/ld+json",
+                        "headers": {
+                            name: {"description": text, "schema": schema}
+                            for name, text, schema in EPCIS_HEADERS
+                        },
+                        "content": {
+                            media: {"schema": _ref("EPCISDocument")} for media in EPCIS_MEDIA
+                        },
+                    }
+                },
+            }
+        }
     }
 )
 
