@@ -8,27 +8,41 @@ from __future__ import annotations
 
 from typing import TypeAlias, TypeVar, assert_never, cast
 
-from tracking_core import documents, lots, posting, serials
+from tracking_core import container_moves, documents, lots, packing, posting, serials
 from tracking_core.commands import (
     AddLine,
+    AllocateContainer,
     AllocateLot,
     AllocateSerials,
     CancelDocument,
     Command,
     GenerateLot,
     GenerateSerials,
+    PackContainer,
     PostDocument,
     ReverseDocument,
+    ReversePack,
     SetLineQuantity,
     Step,
+    UnassignContainer,
     UnassignLot,
     UnassignSerial,
+    UnpackContainer,
 )
 from tracking_core.context import Ctx
-from tracking_core.values import Assignment, DocumentInfo, LineInfo, PostResult
+from tracking_core.values import (
+    Assignment,
+    ContainerAssignment,
+    DocumentInfo,
+    LineInfo,
+    PackRecord,
+    PostResult,
+)
 
 R = TypeVar("R")
-Result: TypeAlias = Assignment | LineInfo | PostResult | DocumentInfo
+Result: TypeAlias = (
+    Assignment | LineInfo | PostResult | DocumentInfo | PackRecord | ContainerAssignment
+)
 
 
 def handle(ctx: Ctx, command: Step[R]) -> R:
@@ -104,5 +118,29 @@ def dispatch(ctx: Ctx, command: Command) -> Result:
             return posting.cancel(ctx, command.document)
         case ReverseDocument():
             return posting.reverse(ctx, command.document, reversal_number=command.reversal_number)
+        case PackContainer():
+            return packing.pack(
+                ctx,
+                command.container,
+                serials=command.serials,
+                lots=command.lots,
+                containers=command.containers,
+                repack=command.repack,
+            )
+        case UnpackContainer():
+            return packing.unpack(
+                ctx,
+                command.container,
+                serials=command.serials,
+                lots=command.lots,
+                containers=command.containers,
+                everything=command.everything,
+            )
+        case ReversePack():
+            return packing.reverse_pack(ctx, command.operation)
+        case AllocateContainer():
+            return container_moves.allocate_container(ctx, command.document, command.container)
+        case UnassignContainer():
+            return container_moves.unassign_container(ctx, command.document, command.container)
         case _:
             assert_never(command)

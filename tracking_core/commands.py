@@ -26,7 +26,15 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast
 
 from tracking_core.codec import decode
 from tracking_core.errors import InvalidInput
-from tracking_core.values import Assignment, DocumentInfo, LineInfo, LineSpec, PostResult
+from tracking_core.values import (
+    Assignment,
+    ContainerAssignment,
+    DocumentInfo,
+    LineInfo,
+    LineSpec,
+    PackRecord,
+    PostResult,
+)
 
 R = TypeVar("R", covariant=True)
 
@@ -193,6 +201,82 @@ class ReverseDocument(Step[PostResult], action="reverse"):
     reversal_number: str | None = None
 
 
+def _refs(cmd: Step[Any], name: str, width: int) -> None:
+    """A list of references as a tuple of tuples (a frozen, hashable value)."""
+    value = getattr(cmd, name)
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise InvalidInput(field=name, reason="must be a list")
+    out: list[object] = []
+    for ref in value:
+        if isinstance(ref, str) and width == 1:
+            out.append(ref)
+        elif isinstance(ref, Sequence) and not isinstance(ref, str) and len(ref) == width:
+            out.append(tuple(ref))
+        else:
+            raise InvalidInput(field=name, reason=f"{ref!r} is not a reference of {width}")
+    object.__setattr__(cmd, name, tuple(out))
+
+
+@dataclass(frozen=True)
+class PackContainer(Step[PackRecord], action="pack"):
+    """Serials ``(item or None, serial)``, lot quantities ``(item, lot, quantity)`` and
+    containers into ``container``; ``repack`` takes them out of their containers first."""
+
+    container: str
+    _: KW_ONLY
+    serials: Sequence[tuple[str | None, str]] = ()
+    lots: Sequence[tuple[str, str, int]] = ()
+    containers: Sequence[str] = ()
+    repack: bool = False
+
+    def __post_init__(self) -> None:
+        _refs(self, "serials", 2)
+        _refs(self, "lots", 3)
+        _refs(self, "containers", 1)
+
+
+@dataclass(frozen=True)
+class UnpackContainer(Step[PackRecord], action="unpack"):
+    """Take things out of ``container``; ``everything``: all it holds itself."""
+
+    container: str
+    _: KW_ONLY
+    serials: Sequence[tuple[str | None, str]] = ()
+    lots: Sequence[tuple[str, str, int]] = ()
+    containers: Sequence[str] = ()
+    everything: bool = False
+
+    def __post_init__(self) -> None:
+        _refs(self, "serials", 2)
+        _refs(self, "lots", 3)
+        _refs(self, "containers", 1)
+
+
+@dataclass(frozen=True)
+class ReversePack(Step[PackRecord], action="reverse_pack"):
+    """Undo a packing step (once) with the opposite step."""
+
+    operation: int
+
+
+@dataclass(frozen=True)
+class AllocateContainer(Step[ContainerAssignment], action="allocate_container"):
+    """Allocate everything in a container on an open outbound document, to move it whole."""
+
+    document: str
+    _: KW_ONLY
+    container: str
+
+
+@dataclass(frozen=True)
+class UnassignContainer(Step[ContainerAssignment], action="unassign_container"):
+    """Take a container allocated whole off an open document, with all it holds."""
+
+    document: str
+    _: KW_ONLY
+    container: str
+
+
 #: Every command: ``command_handlers`` matches on this union, exhaustively.
 Command: TypeAlias = (
     GenerateSerials
@@ -206,4 +290,9 @@ Command: TypeAlias = (
     | PostDocument
     | CancelDocument
     | ReverseDocument
+    | PackContainer
+    | UnpackContainer
+    | ReversePack
+    | AllocateContainer
+    | UnassignContainer
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,15 @@ class Ctx:
     token: str | None = None  # the API token's name (or the CLI's actor)
     role: Role | None = None  # the token's role, for the permission table
     _settings: Settings | None = field(default=None, repr=False)
+
+    def who(self) -> dict[str, Any]:
+        """The records' who-columns: the signed-in operator (badge and row), token, device."""
+        return {
+            "operator": self.operator,
+            "operator_id": self.operator_id,
+            "token": self.token,
+            "device": self.device,
+        }
 
     @property
     def today(self) -> dt.date:

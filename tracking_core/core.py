@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from tracking_core import (
     auth,
     catalog,
+    containers,
     costing,
     devices,
     documents,
@@ -35,6 +36,7 @@ from tracking_core import (
     numbering,
     operators,
     outbox,
+    packing,
     posting,
     signin,
     validate,
@@ -44,17 +46,22 @@ from tracking_core.codec import encode
 from tracking_core.command_handlers import handle
 from tracking_core.commands import (
     AddLine,
+    AllocateContainer,
     AllocateLot,
     AllocateSerials,
     CancelDocument,
     GenerateLot,
     GenerateSerials,
+    PackContainer,
     PostDocument,
     ReverseDocument,
+    ReversePack,
     SetLineQuantity,
     Step,
+    UnassignContainer,
     UnassignLot,
     UnassignSerial,
+    UnpackContainer,
 )
 from tracking_core.context import Ctx
 from tracking_core.db import Database
@@ -79,6 +86,8 @@ from tracking_core.signin import OperatorSignInInfo, SignInRecord
 from tracking_core.sscc import make_sscc, sscc_capacity
 from tracking_core.values import (
     Assignment,
+    ContainerAssignment,
+    ContainerInfo,
     DocumentInfo,
     ItemInfo,
     LedgerCheck,
@@ -88,6 +97,7 @@ from tracking_core.values import (
     LocationInfo,
     LotInfo,
     Movement,
+    PackRecord,
     PartnerInfo,
     PostResult,
     SerialInfo,
@@ -884,6 +894,119 @@ class Tracking:
 
         return self._run(make, actor=actor)
 
+    # --- containers (docs/containers.md) ----------------------------------------------
+
+    def create_container(
+        self,
+        *,
+        location: str,
+        code: str | None = None,
+        label: bool = False,
+        printer: str | None = None,
+        actor: Actor | None = None,
+    ) -> ContainerInfo:
+        """A new empty case or pallet at ``location``: a scanned code, or a new SSCC (with
+        its label when ``label``; print it again once packed, to list the contents)."""
+
+        def make(c: Ctx) -> ContainerInfo:
+            row = containers.create_container(c, location=location, code=code)
+            info = containers.container_info(c.session, row)
+            if label:
+                _container_label(c, info, printer=printer, copies=1)
+            return info
+
+        return self._run(make, actor=actor)
+
+    def container(self, code: str) -> ContainerInfo:
+        """A container with its tree (children, contents) and totals."""
+        return self._read(
+            lambda s: containers.container_info(s, containers.container_row(s, code))
+        )
+
+    def containers(
+        self, *, location: str | None = None, status: str | None = None, limit: int = 100
+    ) -> list[ContainerInfo]:
+        return self._read(
+            lambda s: containers.list_containers(s, location=location, status=status, limit=limit)
+        )
+
+    def pack_records(self, code: str) -> list[PackRecord]:
+        """Every packing step of a container, oldest first."""
+        return self._read(lambda s: packing.records_of(s, containers.container_row(s, code)))
+
+    def pack(
+        self,
+        code: str,
+        *,
+        serials: Sequence[tuple[str | None, str]] = (),
+        lots: Sequence[tuple[str, str, int]] = (),
+        containers: Sequence[str] = (),
+        repack: bool = False,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> PackRecord:
+        cmd = PackContainer(code, serials=serials, lots=lots, containers=containers, repack=repack)
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def unpack(
+        self,
+        code: str,
+        *,
+        serials: Sequence[tuple[str | None, str]] = (),
+        lots: Sequence[tuple[str, str, int]] = (),
+        containers: Sequence[str] = (),
+        everything: bool = False,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> PackRecord:
+        cmd = UnpackContainer(
+            code, serials=serials, lots=lots, containers=containers, everything=everything
+        )
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def reverse_pack(
+        self, operation: int, *, scan: ScanKey | None = None, actor: Actor | None = None
+    ) -> PackRecord:
+        return self.execute(ReversePack(operation), scan=scan, actor=actor)
+
+    def allocate_container(
+        self,
+        number: str,
+        *,
+        container: str,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> ContainerAssignment:
+        return self.execute(AllocateContainer(number, container=container), scan=scan, actor=actor)
+
+    def unassign_container(
+        self,
+        number: str,
+        *,
+        container: str,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> ContainerAssignment:
+        return self.execute(UnassignContainer(number, container=container), scan=scan, actor=actor)
+
+    def container_label(
+        self,
+        code: str,
+        *,
+        printer: str | None = None,
+        copies: int = 1,
+        actor: Actor | None = None,
+    ) -> int:
+        """A label job for an SSCC listing what the container holds now; its job id."""
+
+        def make(c: Ctx) -> int:
+            info = containers.container_info(
+                c.session, containers.container_row(c.session, code)
+            )
+            return _container_label(c, info, printer=printer, copies=copies)
+
+        return self._run(make, actor=actor)
+
     # --- tokens ----------------------------------------------------------------------
 
     def create_token(
@@ -939,6 +1062,19 @@ class Tracking:
 
 
 BATCH = 20_000
+
+
+def _container_label(c: Ctx, info: ContainerInfo, *, printer: str | None, copies: int) -> int:
+    if info.scheme != "sscc":
+        raise InvalidInput(field="container", reason=f"{info.code} is a licence plate, not an SSCC")
+    return outbox.enqueue(
+        c,
+        kind="sscc",
+        payload={"ssccs": [info.code], "container": encode(info)},
+        labels=1,
+        copies=copies,
+        printer=printer,
+    )
 
 
 def _serial_batches(

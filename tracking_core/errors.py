@@ -653,6 +653,110 @@ class LedgerImmutable(DomainError):
     template: ClassVar[str] = "Transaction records in {table} are never updated or deleted"
 
 
+# --- containers ------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class UnknownContainer(NotFound):
+    entity: str = "container"
+    key: str = ""
+    code: ClassVar[str] = "unknown_container"
+
+
+@dataclass(eq=False)
+class InvalidContainerCode(DomainError):
+    """Not an SSCC (18 digits with a good check digit) nor a licence plate."""
+
+    value: str
+    reason: str
+    code: ClassVar[str] = "invalid_container_code"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Invalid container code {value!r}: {reason}"
+
+
+@dataclass(eq=False)
+class ContainerExists(DomainError):
+    container: str
+    code: ClassVar[str] = "container_exists"
+    template: ClassVar[str] = "Container {container} already exists"
+
+
+@dataclass(eq=False)
+class ContainerNotAvailable(DomainError):
+    """A container that is not in stock, free, where the step needs it."""
+
+    container: str
+    status: str
+    reason: str
+    code: ClassVar[str] = "container_not_available"
+    template: ClassVar[str] = "Container {container} is {status}: {reason}"
+
+
+@dataclass(eq=False)
+class AlreadyPacked(DomainError):
+    """A serial, or a container, is in another container already (unpack or repack it)."""
+
+    what: str  # "serial SN-1 of LAPTOP-14", "case 0061..."
+    container: str
+    code: ClassVar[str] = "already_packed"
+    template: ClassVar[str] = "{What} is already packed in {container}"
+
+
+@dataclass(eq=False)
+class ContainerCycle(DomainError):
+    container: str
+    into: str
+    code: ClassVar[str] = "container_cycle"
+    template: ClassVar[str] = "Container {container} cannot go into {into}: {into} is inside it"
+
+
+@dataclass(eq=False)
+class NotPacked(DomainError):
+    """Unpacking what is not (or not so much) in the container."""
+
+    what: str
+    container: str
+    code: ClassVar[str] = "not_packed"
+    template: ClassVar[str] = "{What} is not in container {container}"
+
+
+@dataclass(eq=False)
+class NotPackable(DomainError):
+    """What cannot be packed where the container is, as it is."""
+
+    what: str
+    container: str
+    reason: str
+    code: ClassVar[str] = "not_packable"
+    template: ClassVar[str] = "{What} cannot be packed into {container}: {reason}"
+
+
+@dataclass(eq=False)
+class ContainerContentRefused(DomainError):
+    """Moving a container whole was refused because of something inside it."""
+
+    container: str
+    reason: str  # the refusal of the content, as its own error said it
+    cause: str  # that error's code
+    code: ClassVar[str] = "container_content_refused"
+    template: ClassVar[str] = "Container {container} cannot be taken: {reason}"
+
+
+@dataclass(eq=False)
+class PackAlreadyReversed(DomainError):
+    operation: int
+    reversal: int
+    code: ClassVar[str] = "pack_already_reversed"
+    template: ClassVar[str] = "Packing step {operation} is already reversed by step {reversal}"
+
+
+@dataclass(eq=False)
+class UnknownPackOperation(NotFound):
+    entity: str = "packing step"
+    key: str = ""
+    code: ClassVar[str] = "unknown_pack_operation"
+
+
 # --- idempotency, auth, storage --------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from tracking_core.costing import CENT, money_sum, money_value
 from tracking_core.errors import InvalidInput, SerialAmbiguous, UnknownLot, UnknownSerial
 from tracking_core.lots import effective_status, lot_row
 from tracking_core.models import (
+    Container,
     Document,
     DocumentLine,
     Item,
@@ -39,6 +40,7 @@ from tracking_core.vocabulary import SERIALS_ON_HAND, LedgerKind
 
 FromLoc = aliased(Location)
 ToLoc = aliased(Location)
+Box = aliased(Container)  # the case or pallet a record names
 
 
 def stock(
@@ -136,6 +138,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
             tx.operator,
             tx.token,
             tx.device,
+            Box.code,
             number_col,
             tx.reversal_of_id,
             Item.sku,
@@ -147,6 +150,7 @@ def _movement_query(tx: Any, number_col: Any) -> Select[Any]:
         .outerjoin(FromLoc, FromLoc.id == tx.from_location_id)
         .outerjoin(ToLoc, ToLoc.id == tx.to_location_id)
         .join(Item, Item.id == tx.item_id)
+        .outerjoin(Box, Box.id == tx.container_id)
     )
 
 
@@ -183,6 +187,7 @@ def movements(s: Session, q: Select[Any], kind: LedgerKind) -> tuple[Movement, .
             op,
             tok,
             dev,
+            box,
             num,
             rev,
             sku,
@@ -210,6 +215,7 @@ def movements(s: Session, q: Select[Any], kind: LedgerKind) -> tuple[Movement, .
                 reversal_of=rev,
                 item=sku,
                 unit_price=price,
+                container=box,
             )
         )
     return tuple(out)

@@ -167,7 +167,7 @@ def _reserve(s: Session, lot_id: int, location_id: int, qty: int) -> None:
         .where(
             LotStock.lot_id == lot_id,
             LotStock.location_id == location_id,
-            LotStock.on_hand - LotStock.allocated >= qty,
+            LotStock.on_hand - LotStock.allocated - LotStock.packed >= qty,
         )
         .values(allocated=LotStock.allocated + qty)
         .execution_options(synchronize_session=False)
@@ -202,7 +202,8 @@ def allocate_lot(
         if warn:
             warnings.append(warn)
         stock = s.get(LotStock, (row.id, ln.location_id), with_for_update=True)
-        available = stock.on_hand - stock.allocated if stock else 0
+        # packed units are not loose: a case is taken whole (or unpacked first)
+        available = stock.on_hand - stock.allocated - stock.packed if stock else 0
         if available < qty:
             raise InsufficientLotQuantity(
                 item=it.sku,
@@ -249,12 +250,12 @@ def suggest_lots(ctx: Ctx, doc: Document, ln: DocumentLine, it: Item) -> list[tu
     """(lot id, lot, available) at the line's location, in allocation order."""
     s, settings = ctx.session, ctx.settings
     q = (
-        select(Lot.id, Lot.lot, LotStock.on_hand - LotStock.allocated)
+        select(Lot.id, Lot.lot, LotStock.on_hand - LotStock.allocated - LotStock.packed)
         .join(LotStock, LotStock.lot_id == Lot.id)
         .where(
             Lot.item_id == it.id,
             LotStock.location_id == ln.location_id,
-            LotStock.on_hand - LotStock.allocated > 0,
+            LotStock.on_hand - LotStock.allocated - LotStock.packed > 0,
         )
     )
     if doc.doc_type not in TAKES_BLOCKED:

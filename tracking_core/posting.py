@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Numeric, case, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import costing, events, ledger_seq, progress, validate
+from tracking_core import container_moves, costing, events, ledger_seq, progress, validate
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
@@ -29,6 +29,7 @@ from tracking_core.errors import (
 )
 from tracking_core.lots import lot_row, release_line_lot
 from tracking_core.models import (
+    ContainerSerial,
     Document,
     DocumentLine,
     Item,
@@ -50,12 +51,7 @@ WHO = ("operator", "operator_id", "token", "device")
 
 def who(ctx: Ctx) -> dict[str, Any]:
     """The ledger's who-columns: the signed-in operator (badge and row), token, device."""
-    return {
-        "operator": ctx.operator,
-        "operator_id": ctx.operator_id,
-        "token": ctx.token,
-        "device": ctx.device,
-    }
+    return ctx.who()
 
 
 def _who_columns(ctx: Ctx) -> list[Any]:
@@ -101,6 +97,7 @@ def post(ctx: Ctx, number: str) -> PostResult:
         ledger_seq.place(lots, first + serial_records)
         s.add_all(lots)
     lot_records = len(lots)
+    container_moves.after_posting(ctx, doc)
     doc.status = "posted"
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
@@ -166,8 +163,10 @@ def _post_serials(
             *_who_columns(ctx),
             # the block's numbers, set-based, in the order the records are written
             literal(first - 1) + func.row_number().over(order_by=(line.line_no, SerialNumber.id)),
+            ContainerSerial.container_id,
         )
         .join(line, line.id == SerialNumber.reserved_line_id)
+        .outerjoin(ContainerSerial, ContainerSerial.serial_id == SerialNumber.id)
         .where(SerialNumber.reserved_line_id.in_(_tracked_lines(doc, "serial", directions)))
         .order_by(line.line_no, SerialNumber.id)
     )
@@ -189,6 +188,7 @@ def _post_serials(
                     "posted_at",
                     *WHO,
                     "seq",
+                    "container_id",
                 ],
                 rows,
             ),
@@ -297,23 +297,31 @@ def _post_lot_line(
             src, dst = ln.location_id, ln.to_location_id
             if dst is not None:
                 _add_on_hand(s, ll.lot_id, dst, qty)
-        cost = (unit * qty).quantize(costing.CENT)
-        records.append(
-            LotTransaction(
-                lot_id=ll.lot_id,
-                item_id=ln.item_id,
-                document_id=doc.id,
-                line_id=ln.id,
-                doc_type=doc.doc_type,
-                partner_id=doc.partner_id,
-                from_location_id=src,
-                to_location_id=dst,
-                quantity=qty,
-                cost=cost,
-                posted_at=ctx.now,
-                **who(ctx),
+        # one record per container the quantity moved in (then the loose rest)
+        portions: list[tuple[int | None, int]] = [(None, qty)]
+        if ln.direction == "out":
+            portions = container_moves.lot_portions(s, doc, ll.lot_id, ln.location_id, qty)
+        cost = Decimal(0)
+        for container_id, part in portions:
+            part_cost = (unit * part).quantize(costing.CENT)
+            cost += part_cost
+            records.append(
+                LotTransaction(
+                    lot_id=ll.lot_id,
+                    item_id=ln.item_id,
+                    document_id=doc.id,
+                    line_id=ln.id,
+                    doc_type=doc.doc_type,
+                    partner_id=doc.partner_id,
+                    from_location_id=src,
+                    to_location_id=dst,
+                    quantity=part,
+                    cost=part_cost,
+                    posted_at=ctx.now,
+                    container_id=container_id,
+                    **who(ctx),
+                )
             )
-        )
         if ln.direction == "in":
             records += _reweigh_lot(ctx, doc, ln.id, lot, before, {ln.location_id: (qty, cost)})
     s.flush()
@@ -372,6 +380,7 @@ def cancel(ctx: Ctx, number: str) -> DocumentInfo:
         release_serials(s, ids)
         for ll in s.execute(select(LineLot).where(LineLot.line_id == ln.id)).scalars().all():
             release_line_lot(s, ln, ll, ll.quantity)
+    container_moves.release_document(ctx, doc)
     doc.status = "cancelled"
     s.flush()
     events.document_events(s, ctx.now, "document.cancelled", doc, {})
@@ -391,6 +400,7 @@ def reverse(ctx: Ctx, number: str, *, reversal_number: str | None = None) -> Pos
     ).scalar_one_or_none()
     if existing is not None:
         raise AlreadyReversed(document=doc.number, reversal=existing.number)
+    container_moves.check_reversible(s, doc)
     info = create_document(ctx, doc.doc_type, number=reversal_number)
     rev = document_row(s, info.number)
     rev.reverses_id = doc.id

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import outbox, serial_lots, validate
+from tracking_core import outbox, packing, serial_lots, validate
 from tracking_core.catalog import item_row, location_code
 from tracking_core.context import Ctx
 from tracking_core.documents import open_document
@@ -28,6 +28,8 @@ from tracking_core.errors import (
 )
 from tracking_core.masks import Mask
 from tracking_core.models import (
+    Container,
+    ContainerSerial,
     Document,
     DocumentLine,
     ExpectedSerial,
@@ -331,6 +333,8 @@ def allocate_serials(
     if changed != len(ids):
         # Row locks make this unreachable; if it happens, refuse rather than half-allocate.
         raise SerialAlreadyAllocated(item=it.sku, serial=done[0], document=None)
+    if wanted is not None:  # scanned serials taken out of a case: a partial pick
+        packing.unpack_picked(ctx, doc, ids)
     return Assignment(
         document=doc.number,
         line=ln.line_no,
@@ -419,6 +423,10 @@ def suggest_serials(
         SerialNumber.location_id == ln.location_id,
         SerialNumber.status == "in_stock",
         SerialNumber.reserved_line_id.is_(None),
+        # loose ones only: a suggestion never breaks a case open
+        ~select(ContainerSerial.serial_id)
+        .where(ContainerSerial.serial_id == SerialNumber.id)
+        .exists(),
     )
     if lot_id is not None:
         q = q.where(SerialNumber.lot_id == lot_id)
@@ -466,6 +474,15 @@ def unassign_serial(ctx: Ctx, number: str, *, serial: str, item: str | None = No
     if found is None:
         raise SerialNotOnLine(serial=sn, line=0)
     row, ln = found
+    box = s.execute(
+        select(Container.code)
+        .join(ContainerSerial, ContainerSerial.container_id == Container.id)
+        .where(ContainerSerial.serial_id == row.id, Container.document_id == doc.id)
+    ).scalar()
+    if box is not None:  # it came with its case: the case comes off whole
+        raise InvalidInput(
+            field="serial", reason=f"serial {sn} came with container {box}: take that off instead"
+        )
     release_serials(s, [row.id])
     return unassigned(s, doc, ln.line_no, serials=(sn,))
 

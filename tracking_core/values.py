@@ -497,3 +497,21 @@ class PackRecord:
     @property
     def quantity(self) -> int:
         return len(self.serials) + sum(x.quantity for x in self.lots) + len(self.containers)
+
+
+@dataclass(frozen=True)
+class ContainerAssignment:
+    """What allocating (or taking off) a whole container did: one step per line it touched.
+
+    ``unpacked_from``: the pallet a case was taken from to be picked alone."""
+
+    document: str
+    container: str
+    action: Literal["allocate", "unassign"]
+    assignments: tuple[Assignment, ...] = ()
+    unpacked_from: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def quantity(self) -> int:
+        return sum(a.quantity for a in self.assignments)

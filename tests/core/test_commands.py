@@ -21,17 +21,22 @@ from tracking_core import command_handlers, commands, idempotency
 from tracking_core.codec import encode
 from tracking_core.commands import (
     AddLine,
+    AllocateContainer,
     AllocateLot,
     AllocateSerials,
     CancelDocument,
     GenerateLot,
     GenerateSerials,
+    PackContainer,
     PostDocument,
     ReverseDocument,
+    ReversePack,
     SetLineQuantity,
     Step,
+    UnassignContainer,
     UnassignLot,
     UnassignSerial,
+    UnpackContainer,
 )
 from tracking_core.context import Ctx
 from tracking_core.core import ScanKey, Tracking
@@ -206,6 +211,80 @@ def reverse(core: Tracking) -> Case:
     )
 
 
+NO_SUCH_SSCC = "006141419999999994"  # a good check digit, never generated here
+
+
+def _stocked_case(core: Tracking, packed: int = 2) -> tuple[str, list[str]]:
+    """Four LAP in stock at A1 and an SSCC case there holding the first ``packed``."""
+    n = core.receive(item="LAP", location="A1", quantity=4, partner="V1").number
+    sns = list(core.document(n, detail=True).lines[0].serials)
+    box = core.create_container(location="A1").code
+    if packed:
+        core.pack(box, serials=[("LAP", sn) for sn in sns[:packed]])
+    return box, sns
+
+
+def pack(core: Tracking) -> Case:
+    box, sns = _stocked_case(core, packed=0)
+    return Case(
+        PackContainer(box, serials=[("LAP", sns[0])]),
+        PackContainer(box, serials=[("LAP", sns[1])]),
+        PackContainer(NO_SUCH_SSCC, serials=[("LAP", sns[2])]),
+        "unknown_container",
+        lambda r: (r.action, [x.serial for x in r.serials]) == ("pack", [sns[0]]),
+    )
+
+
+def unpack(core: Tracking) -> Case:
+    box, sns = _stocked_case(core)
+    return Case(
+        UnpackContainer(box, serials=[("LAP", sns[0])]),
+        UnpackContainer(box, serials=[("LAP", sns[1])]),
+        UnpackContainer(box, serials=[("LAP", sns[3])]),
+        "not_packed",
+        lambda r: (r.action, [x.serial for x in r.serials]) == ("unpack", [sns[0]]),
+    )
+
+
+def reverse_pack(core: Tracking) -> Case:
+    box, sns = _stocked_case(core)
+    first = core.pack_records(box)[0].id
+    second = core.pack(box, serials=[("LAP", sns[2])]).id
+    return Case(
+        ReversePack(first),
+        ReversePack(second),
+        ReversePack(10_000),
+        "unknown_pack_operation",
+        lambda r: (r.action, r.reverses, len(r.serials)) == ("unpack", first, 2),
+    )
+
+
+def allocate_container(core: Tracking) -> Case:
+    box, _sns = _stocked_case(core)
+    n = _shipment(core, "LAP", 2)
+    return Case(
+        AllocateContainer(n, container=box),
+        AllocateContainer(n, container=NO_SUCH_SSCC),
+        AllocateContainer("SO-NOPE", container=box),
+        "unknown_document",
+        lambda r: (r.container, r.quantity, r.action) == (box, 2, "allocate"),
+    )
+
+
+def unassign_container(core: Tracking) -> Case:
+    box, _sns = _stocked_case(core)
+    n = _shipment(core, "LAP", 2)
+    core.allocate_container(n, container=box)
+    other = core.create_container(location="A1").code
+    return Case(
+        UnassignContainer(n, container=box),
+        UnassignContainer(n, container=other),
+        UnassignContainer(n, container=other),
+        "container_not_available",
+        lambda r: (r.container, r.quantity, r.action) == (box, 2, "unassign"),
+    )
+
+
 CASES = [
     generate_serials,
     allocate_serials,
@@ -218,6 +297,11 @@ CASES = [
     post,
     cancel,
     reverse,
+    pack,
+    unpack,
+    reverse_pack,
+    allocate_container,
+    unassign_container,
 ]
 
 

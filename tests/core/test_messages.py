@@ -83,6 +83,11 @@ SAMPLE: dict[str, Any] = {
     "partner": "C-BETA",
     "shipped_to": "C-GAMMA",
     "partner_kind": "vendor",
+    "container": "106141412345678908",
+    "into": "006141410000000012",
+    "what": "serial SN-1 of LAPTOP-14",
+    "cause": "lot_recalled",
+    "operation": 7,
 }
 
 

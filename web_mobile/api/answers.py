@@ -20,11 +20,14 @@ from tracking_core.settings import SettingChangeInfo
 from tracking_core.signin import SignInRecord
 from tracking_core.values import (
     Assignment,
+    ContainerAssignment,
+    ContainerInfo,
     DocumentInfo,
     ItemInfo,
     LocationInfo,
     LotInfo,
     Movement,
+    PackRecord,
     PartnerInfo,
     Reconciliation,
     SerialInfo,
@@ -202,3 +205,22 @@ class Replay(TypedDict):
 
 class Deleted(TypedDict):
     deleted: int
+
+
+# --- containers -----------------------------------------------------------------------
+
+
+class ContainerList(TypedDict):
+    containers: list[ContainerInfo]
+
+
+class PackRecordList(TypedDict):
+    records: list[PackRecord]
+
+
+ContainerStep = Annotated[ContainerAssignment, Shown("ContainerStep", add=("quantity",))]
+
+
+class ContainerLabel(TypedDict):
+    job: int
+    container: str

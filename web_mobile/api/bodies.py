@@ -235,3 +235,56 @@ class SubscriptionUpdate(TypedDict):
     url: NotRequired[str]
     kinds: NotRequired[list[EventKind]]
     topic_prefix: NotRequired[str]
+
+
+# --- containers -----------------------------------------------------------------------
+
+
+class ContainerCreate(TypedDict):
+    location: str
+    code: NotRequired[str]
+    label: NotRequired[bool]
+    printer: NotRequired[str]
+
+
+class PackedSerialRef(TypedDict):
+    serial: str
+    item: NotRequired[str]
+
+
+class PackedLotRef(TypedDict):
+    item: str
+    lot: str
+    quantity: int
+
+
+class _Packing(TypedDict):
+    serials: NotRequired[list[PackedSerialRef]]
+    lots: NotRequired[list[PackedLotRef]]
+    containers: NotRequired[list[str]]
+    device: NotRequired[str]
+    scan_id: NotRequired[str]
+
+
+class Pack(_Packing):
+    repack: NotRequired[bool]
+
+
+class Unpack(_Packing):
+    all: NotRequired[bool]
+
+
+class ScanKeyBody(TypedDict):
+    device: NotRequired[str]
+    scan_id: NotRequired[str]
+
+
+class ContainerOnDocument(TypedDict):
+    container: str
+    device: NotRequired[str]
+    scan_id: NotRequired[str]
+
+
+class ContainerLabelBody(TypedDict):
+    printer: NotRequired[str]
+    copies: NotRequired[int]
