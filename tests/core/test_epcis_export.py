@@ -17,6 +17,7 @@ from tracking_core.epcis.reading import Doc, Facts, ItemKeys, OutboxRow, Record
 from tracking_core.epcis.translate import Translator
 from tracking_core.errors import InvalidInput
 from tracking_core.models import Container
+from tracking_core.values import LineSpec
 
 GTIN = "09506000134352"
 GLN = "4012345000016"
@@ -390,3 +391,38 @@ def test_the_private_base_must_be_a_uri_prefix(wh: Tracking, base: str) -> None:
         wh.update_settings({"epcis_private_base": base}, actor="t", role="admin")
     assert err.value.field == "epcis_private_base"
     assert wh.settings().epcis_private_base == "urn:scantrack:"
+
+
+def test_a_pallet_packed_and_shipped_through_the_core(site: Tracking) -> None:
+    """Real packing steps (tracking_core/packing.py) and a shipment of the whole pallet:
+    aggregation events for cases and pallet, then one shipping event naming every unit and
+    the cases they moved in."""
+    site.receive(partner="V1", item="LAP", location="A1", quantity=3, serials=["C-1", "C-2", "C-3"])
+    site.receive(partner="V1", item="MILK", location="A1", quantity=10, lot="L9")
+    pallet, case1, case2 = (site.create_container(location="A1").code for _ in range(3))
+    site.pack(case1, serials=[("LAP", s) for s in ("C-1", "C-2", "C-3")])
+    site.pack(case2, lots=[("MILK", "L9", 10)])
+    site.pack(pallet, containers=[case1, case2])
+    doc = site.create_document(
+        "shipment",
+        partner="C1",
+        lines=[LineSpec("LAP", 3, "A1"), LineSpec("MILK", 10, "A1")],
+    )
+    site.allocate_container(doc.number, container=pallet)
+    site.post(doc.number)
+    got = all_events(site)
+    agg = [e for e in got if e["type"] == "AggregationEvent"]
+    assert [(e["parentID"], e["action"]) for e in agg] == [
+        (f"{DL}/00/{case1}", "ADD"),
+        (f"{DL}/00/{case2}", "ADD"),
+        (f"{DL}/00/{pallet}", "ADD"),
+    ]
+    assert agg[2]["childEPCs"] == [f"{DL}/00/{case1}", f"{DL}/00/{case2}"]
+    (ship,) = [e for e in got if e.get("bizStep") == "shipping"]
+    serials = [f"{DL}/01/{GTIN}/21/C-{i}" for i in (1, 2, 3)]
+    assert ship["epcList"][:3] == serials
+    # the records name each unit's own container: the cases (docs/epcis.md)
+    assert set(ship["epcList"][3:]) == {f"{DL}/00/{case1}", f"{DL}/00/{case2}"}
+    assert ship["quantityList"] == [
+        {"epcClass": "urn:scantrack:item/MILK/lot/L9", "quantity": 10, "uom": "EA"}
+    ]
