@@ -46,6 +46,9 @@ _LIST_MEMBER = {
 
 def _number(text: str) -> str:
     """The reference's numeric canonical form: ``5.0`` is ``5``; other text unchanged."""
+    first = text[:1]
+    if first.isascii() and first.isalpha() and first not in "iInN":
+        return text  # no number starts so (only inf and nan do): a URI, most of all
     try:
         value = float(text)
         return str(int(value)) if int(value) == value else str(value)
@@ -57,6 +60,15 @@ def _value(text: object) -> str:
     return _number(str(text).strip())
 
 
+def _uri(text: str) -> str:
+    """``_value`` of a URI ``identifiers`` wrote: no spaces (escaped), and a scheme first,
+    so no number; anything else takes the long way."""
+    first = text[:1]
+    if first.isascii() and first.isalpha() and first not in "iInN" and " " not in text:
+        return text
+    return _value(text)
+
+
 def _word(field: str, prefix: str, text: str) -> str:
     """A bare CBV word as its URI; a URI (a private vocabulary) stays as it is."""
     return text if ":" in text else CBV + prefix + text
@@ -65,9 +77,10 @@ def _word(field: str, prefix: str, text: str) -> str:
 def _quantities(name: str, elements: Iterable[Mapping[str, Any]]) -> str:
     parts = []
     for q in elements:
-        text = "quantityElement" + "epcClass=" + _value(q["epcClass"])
+        text = "quantityElementepcClass=" + _uri(q["epcClass"])
         if "quantity" in q:
-            text += "quantity=" + _value(q["quantity"])
+            n = q["quantity"]
+            text += "quantity=" + (str(n) if type(n) is int else _value(n))
         if "uom" in q:
             text += "uom=" + _value(q["uom"])
         parts.append(text)
@@ -75,7 +88,7 @@ def _quantities(name: str, elements: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _epcs(name: str, epcs: Iterable[str]) -> str:
-    parts = sorted("epc=" + _value(e) for e in epcs)
+    parts = sorted(["epc=" + _uri(e) for e in epcs])
     return name + "".join(parts) if parts else ""
 
 

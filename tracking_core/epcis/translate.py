@@ -60,8 +60,11 @@ _UOM = re.compile(r"[A-Z0-9]{2,3}")  # a UN/ECE Recommendation 20 code, as EPCIS
 
 def time(at: dt.datetime) -> str:
     """UTC with milliseconds, as the event hash takes it (so it hashes as written)."""
-    at = at.astimezone(dt.UTC)
-    return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+    u = at.astimezone(dt.UTC)
+    return (
+        f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}"
+        f".{u.microsecond // 1000:03d}Z"
+    )
 
 
 class Translator:
