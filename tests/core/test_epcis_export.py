@@ -426,3 +426,28 @@ def test_a_pallet_packed_and_shipped_through_the_core(site: Tracking) -> None:
     assert ship["quantityList"] == [
         {"epcClass": "urn:scantrack:item/MILK/lot/L9", "quantity": 10, "uom": "EA"}
     ]
+
+
+def test_an_adjustment_in_commissions_mask_numbers_and_adds_found_ones(site: Tracking) -> None:
+    site.receive(item="LAP", location="A1", quantity=2, doc_type="adjustment")
+    site.receive(item="LAP", location="A1", quantity=1, serials=["F-1"], doc_type="adjustment")
+    got = all_events(site)
+    assert [shape(e) for e in got] == [
+        ("ObjectEvent", "ADD", "commissioning", "active"),
+        ("ObjectEvent", "ADD", "stock_taking", "sellable_accessible"),
+    ]
+    assert len(got[0]["epcList"]) == 2 and got[1]["epcList"] == [f"{DL}/01/{GTIN}/21/F-1"]
+    assert "sourceList" not in got[1]  # no partner on an adjustment
+
+
+def test_a_serial_held_and_released_by_hand(site: Tracking, clock: Clock) -> None:
+    site.receive(partner="V1", item="LAP", location="A1", quantity=1, serials=["Q-1"])
+    site.quarantine(item="LAP", serial="Q-1")
+    clock.advance(hours=1)
+    site.release_quarantine(item="LAP", serial="Q-1")
+    held, released = [e for e in all_events(site) if e.get("bizStep") != "receiving"]
+    assert (shape(held), shape(released)) == (
+        ("ObjectEvent", "OBSERVE", "holding", "non_sellable_other"),
+        ("ObjectEvent", "OBSERVE", None, "sellable_accessible"),
+    )
+    assert held["epcList"] == released["epcList"] == [f"{DL}/01/{GTIN}/21/Q-1"]
