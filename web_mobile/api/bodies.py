@@ -92,6 +92,7 @@ class SettingsPatch(TypedDict, total=False):
     sscc_company_prefix: str
     sscc_extension: int
     scan_refused_events: bool
+    epcis_private_base: str
 
 
 class OperatorPin(TypedDict):
