@@ -44,6 +44,7 @@ COLUMNS = (
     "reversal_of",
     "unit_price",
     "seq",
+    "container",
 )
 
 
@@ -127,4 +128,5 @@ def csv_row(m: Movement) -> list[Any]:
         m.reversal_of,
         m.unit_price,
         m.seq,
+        m.container,
     ]

@@ -39,7 +39,6 @@ from tracking_core.errors import (
     UnknownPackOperation,
     UnknownSerial,
 )
-from tracking_core.lots import lot_row
 from tracking_core.models import (
     Container,
     ContainerLot,
@@ -52,6 +51,7 @@ from tracking_core.models import (
     PackOperationLine,
     SerialNumber,
 )
+from tracking_core.serial_lots import lot_row
 from tracking_core.values import PackedLot, PackedSerial, PackRecord
 from tracking_core.vocabulary import PackAction
 

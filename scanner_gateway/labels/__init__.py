@@ -1,5 +1,8 @@
 """Labels for generated serials, lots, SSCCs and locations: ZPL II, PNG, SVG and PDF.
 
+A container's papers too: its packing list (:func:`packing_list_pdf`) and a picture of
+its tree (:func:`tree_svg`, :func:`tree_png`).
+
 A label value (:class:`SerialLabel`, ...) and a template (data: JSON/TOML, overridable
 per installation) make a :class:`Layout` in printer dots; the renderers draw it.
 
@@ -32,10 +35,13 @@ from scanner_gateway.labels.model import (
     LotLabel,
     SerialLabel,
     SsccLabel,
+    container_from_payload,
     labels_from_payload,
 )
+from scanner_gateway.labels.packing_list import packing_list_pdf
 from scanner_gateway.labels.pdf import Sheet, render_pdf
 from scanner_gateway.labels.templates import Template, load_template, parse_template
+from scanner_gateway.labels.tree_picture import tree_image, tree_layout, tree_png, tree_svg
 from scanner_gateway.labels.zpl import escape_field, render_zpl, zpl_for_job
 
 __all__ = [
@@ -60,11 +66,13 @@ __all__ = [
     "UnencodableCharacters",
     "UnknownTemplate",
     "build_gs1",
+    "container_from_payload",
     "escape_field",
     "gs1_date",
     "labels_from_payload",
     "load_template",
     "make_layout",
+    "packing_list_pdf",
     "parse_template",
     "render_image",
     "render_job",
@@ -72,5 +80,9 @@ __all__ = [
     "render_png",
     "render_svg",
     "render_zpl",
+    "tree_image",
+    "tree_layout",
+    "tree_png",
+    "tree_svg",
     "zpl_for_job",
 ]

@@ -13,6 +13,7 @@ that does not fit fails the same way for a preview and for the printer.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,7 @@ from scanner_gateway.labels.templates import (
     load_template,
     placeholders,
 )
+from tracking_core.values import ContainerTotal
 
 __all__ = [
     "BoxItem",
@@ -67,6 +69,8 @@ LINE_HEIGHT = 1.2  # line pitch per em
 HRI_GAP = 0.2  # between a symbol and its human-readable line, per em
 ELLIPSIS = "..."  # the printer's font 0 has no U+2026
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_NOT_TAB = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+CELL_GAP = 1.0  # mm between a table's columns
 _PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
@@ -169,13 +173,35 @@ def label_values(label: Label) -> dict[str, str | None]:
             "gtin": label.gtin,
         }
     if isinstance(label, SsccLabel):
+        rows = "\n".join(_row(t) for t in label.totals) or None
         return {
             "sscc": label.sscc,
             "contents": "\n".join(label.contents) if label.contents else None,
             "gtin": label.gtin,
             "quantity": None if label.quantity is None else str(label.quantity),
+            "lot": label.lot,
+            "best_before": _hr_date(label.best_before),
+            "expiry": _hr_date(label.expiry),
+            "item": label.item,
+            "description": label.description,
+            "content": label.gtin if label.item else None,  # one item's GTIN, titled CONTENT
+            "rows": rows,
+            "cases": None if not label.cases else str(label.cases),
+            "units": str(sum(t.quantity for t in label.totals)) if label.totals else None,
+            "date_title": "BEST BEFORE" if label.date_ai == "15" else "EXPIRY",
         }
     return {"code": label.code, "name": label.name, "prefix": label.prefix}
+
+
+def _hr_date(value: dt.date | None) -> str | None:
+    """dd.mm.yy: the GS1 logistic label's human-readable date, under its data title."""
+    return value.strftime("%d.%m.%y") if value else None
+
+
+def _row(t: ContainerTotal) -> str:
+    """One line of a mixed label's list: item (and description), quantity, lot, date."""
+    item = f"{t.item} {t.description}".strip()
+    return "\t".join((item, str(t.quantity), t.lot or "", _hr_date(t.expiry) or ""))
 
 
 def _gs1_values(label: Label) -> dict[str, str | None]:
@@ -198,6 +224,9 @@ def _gs1_values(label: Label) -> dict[str, str | None]:
         return {
             "00": label.sscc,
             "02": label.gtin,
+            "10": label.lot if label.gtin else None,  # a lot is GS1 data only with a GTIN
+            "15": gs1_date(label.best_before) if label.best_before and label.gtin else None,
+            "17": gs1_date(label.expiry) if label.expiry and label.gtin else None,
             "37": None if label.quantity is None else str(label.quantity),
         }
     return {}
@@ -221,6 +250,7 @@ class _Text:
     width: int
     size: int
     pitch: int
+    tabs: tuple[int, ...] = ()  # cell starts in dots from x
 
 
 @dataclass(frozen=True)
@@ -281,6 +311,7 @@ def _compile(template: Template, size: LabelSize) -> tuple[_Compiled, ...]:
                     s.dots(el.width),
                     size_dots,
                     round(size_dots * LINE_HEIGHT),
+                    tuple(s.dots(x) for x in el.tabs),
                 )
             )
         else:
@@ -329,16 +360,17 @@ class _Placer:
             available_mm=self.size.mm(available),
         )
 
-    def fit_line(self, t: _Text, line: str) -> str:
+    def fit_line(self, t: _Text, line: str, width: int | None = None) -> str:
+        room = t.width if width is None else width
         wide = text_width(line, t.size)
-        if wide <= t.width:
+        if wide <= room:
             return line
         if t.el.overflow == "error":
-            raise self.too_big(t.field, line, wide, t.width)
+            raise self.too_big(t.field, line, wide, room)
         lo, hi = 0, len(line)  # the longest prefix that fits with the ellipsis
         while lo < hi:
             mid = (lo + hi + 1) // 2
-            if text_width(line[:mid].rstrip() + ELLIPSIS, t.size) <= t.width:
+            if text_width(line[:mid].rstrip() + ELLIPSIS, t.size) <= room:
                 lo = mid
             else:
                 hi = mid - 1
@@ -349,15 +381,32 @@ class _Placer:
         if text is None or not text.strip():
             return
         # A newline breaks the line only where the template gives room for more than one.
-        lines = [_CONTROL.sub(" ", x) for x in (text.split("\n") if t.el.lines > 1 else [text])]
+        control = _CONTROL_NOT_TAB if t.tabs else _CONTROL
+        lines = [control.sub(" ", x) for x in (text.split("\n") if t.el.lines > 1 else [text])]
         if len(lines) > t.el.lines:
             if t.el.overflow == "error":
                 raise self.too_big(t.field, text, t.pitch * len(lines), t.pitch * t.el.lines)
-            lines = lines[: t.el.lines]
-            lines[-1] += ELLIPSIS
+            if t.el.overflow == "more":  # say how many are left out, not just that some are
+                keep = t.el.lines - 1
+                lines = [*lines[:keep], f"+{len(lines) - keep} more"]
+            else:
+                lines = lines[: t.el.lines]
+                lines[-1] += ELLIPSIS
         for i, line in enumerate(lines):
-            fitted = self.fit_line(t, line)
-            self.items.append(TextItem(t.x, t.y + i * t.pitch, t.width, t.size, fitted, t.el.align))
+            y = t.y + i * t.pitch
+            cells = line.split("\t") if t.tabs else [line]
+            if len(cells) == 1:
+                fitted = self.fit_line(t, cells[0].replace("\t", " "))
+                self.items.append(TextItem(t.x, y, t.width, t.size, fitted, t.el.align))
+                continue
+            starts = (0, *t.tabs)
+            gap = self.size.dots(CELL_GAP)
+            for j, cell in enumerate(cells[: len(starts)]):
+                if not cell.strip():
+                    continue
+                end = starts[j + 1] - gap if j + 1 < len(starts) else t.width
+                fitted = self.fit_line(t, cell, end - starts[j])
+                self.items.append(TextItem(t.x + starts[j], y, end - starts[j], t.size, fitted))
 
     def gs1(self, el: BarcodeElement) -> Gs1Content | None:
         values = _gs1_values(self.label)

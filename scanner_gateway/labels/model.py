@@ -13,12 +13,16 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from scanner_gateway.labels.errors import InvalidLabelData, InvalidLabelSize
+from scanner_gateway.labels.gs1 import build_gs1, gs1_date
 from tracking_core import LabelKind  # the core's label outbox names the same kinds
+from tracking_core.codec import decode
+from tracking_core.values import ContainerInfo, ContainerTotal
 
 __all__ = [
+    "DATE_AIS",
     "DPI",
     "MIN_MODULE_DOTS",
     "Label",
@@ -28,6 +32,7 @@ __all__ = [
     "LotLabel",
     "SerialLabel",
     "SsccLabel",
+    "container_from_payload",
     "labels_from_payload",
 ]
 
@@ -108,14 +113,32 @@ class LotLabel:
         _optional_text("gtin", self.gtin)
 
 
+DateAi = Literal["15", "17"]
+DATE_AIS: tuple[DateAi, ...] = ("15", "17")
+
+
 @dataclass(frozen=True)
 class SsccLabel:
-    """A case or pallet: (00) SSCC, and (02)(37) for its contents when they are one GTIN."""
+    """A case or pallet, as a GS1 logistic label: (00) SSCC at the bottom, its contents above.
+
+    One row of contents (one item, one lot): content (02), count (37), best before (15) or
+    expiry (17), batch/lot (10), each with its data title. Mixed contents: ``totals`` as a
+    list (item, quantity, lot, date), and the number of ``cases``. ``contents`` are free
+    text lines (the old payloads, and anything an installation adds).
+    """
 
     sscc: str
     contents: tuple[str, ...] = ()
     gtin: str | None = None
     quantity: int | None = None
+    lot: str | None = None
+    best_before: dt.date | None = None
+    expiry: dt.date | None = None
+    item: str | None = None
+    description: str = ""
+    totals: tuple[ContainerTotal, ...] = ()
+    cases: int | None = None
+    date_ai: DateAi = "17"  # the title of the mixed list's date column
     kind: ClassVar[LabelKind] = "sscc"
 
     def __post_init__(self) -> None:
@@ -128,6 +151,106 @@ class SsccLabel:
             _text("contents", line, required=False)
         _optional_text("gtin", self.gtin)
         _quantity(self.quantity)
+        _optional_text("lot", self.lot)
+        _date("best_before", self.best_before)
+        _date("expiry", self.expiry)
+        _optional_text("item", self.item)
+        _text("description", self.description, required=False)
+        if not isinstance(self.totals, tuple):
+            raise InvalidLabelData(
+                field="totals", value=repr(self.totals), reason="must be a tuple of totals"
+            )
+        for total in self.totals:
+            _total(total)
+        if self.cases is not None and (
+            isinstance(self.cases, bool) or not isinstance(self.cases, int) or self.cases < 0
+        ):
+            raise InvalidLabelData(
+                field="cases", value=repr(self.cases), reason="must be a whole number >= 0"
+            )
+        if self.date_ai not in DATE_AIS:
+            raise InvalidLabelData(
+                field="date_ai", value=str(self.date_ai), reason="must be 15 or 17"
+            )
+
+    @classmethod
+    def from_container(
+        cls,
+        info: ContainerInfo,
+        *,
+        sscc: str | None = None,
+        date_ai: DateAi = "17",
+    ) -> SsccLabel:
+        """The logistic label of a container: its GS1 fields when its totals are one row.
+
+        ``date_ai``: the lot's expiry as best before (15, food) or expiry (17, the default:
+        the date the core refuses to ship after, and what the item labels carry).
+
+        >>> import datetime as dt
+        >>> from tracking_core.values import ContainerInfo, ContainerTotal
+        >>> milk = ContainerTotal("MILK", 24, "L1", gtin="09506000134352")
+        >>> info = ContainerInfo("106141412345678908", "sscc", "in_stock", "A-01", None, None,
+        ...     dt.datetime(2026, 12, 7), totals=(milk,))
+        >>> label = SsccLabel.from_container(info)
+        >>> label.gtin, label.quantity, label.lot, label.totals
+        ('09506000134352', 24, 'L1', ())
+        """
+        if not isinstance(info, ContainerInfo):
+            raise InvalidLabelData(
+                field="container", value=repr(info)[:80], reason="must be a container"
+            )
+        if date_ai not in DATE_AIS:
+            raise InvalidLabelData(field="date_ai", value=str(date_ai), reason="must be 15 or 17")
+        if info.scheme != "sscc":
+            raise InvalidLabelData(
+                field="sscc", value=info.code, reason=f"the container's code is a {info.scheme}"
+            )
+        totals = tuple(info.totals)
+        for total in totals:
+            _total(total)
+        for total in totals:
+            _gs1_total(total, date_ai)
+        cases = len(info.children) or None
+        code = info.code if sscc is None else sscc
+        if len(totals) == 1:
+            (t,) = totals
+            return cls(
+                sscc=code,
+                gtin=t.gtin,
+                quantity=t.quantity,
+                lot=t.lot,
+                best_before=t.expiry if date_ai == "15" else None,
+                expiry=t.expiry if date_ai == "17" else None,
+                item=t.item,
+                description=t.description,
+                cases=cases,
+                date_ai=date_ai,
+            )
+        return cls(sscc=code, totals=totals, cases=cases, date_ai=date_ai)
+
+
+def _total(t: object) -> None:
+    if not isinstance(t, ContainerTotal):
+        raise InvalidLabelData(field="totals", value=repr(t)[:80], reason="must be totals")
+    _text("item", t.item)
+    _quantity(t.quantity)
+    _optional_text("gtin", t.gtin)
+    _optional_text("lot", t.lot)
+    _date("expiry", t.expiry)
+    _text("description", t.description, required=False)
+
+
+def _gs1_total(t: ContainerTotal, date_ai: DateAi) -> None:
+    """A row with a GTIN is a GS1 trade item: its fields must make GS1 element strings."""
+    if t.gtin is None:
+        return
+    pairs = [("02", t.gtin), ("37", str(t.quantity))]
+    if t.lot is not None:
+        pairs.append(("10", t.lot))
+    if t.expiry is not None:
+        pairs.append((date_ai, gs1_date(t.expiry)))
+    names = {"02": "gtin", "37": "quantity", "10": "lot", date_ai: "expiry"}
+    build_gs1(pairs, fields=names, symbology="gs1_128")
 
 
 @dataclass(frozen=True)
@@ -233,6 +356,42 @@ def _opt_int(v: Any) -> int | None:
         raise InvalidLabelData(field="quantity", value=str(v), reason="must be whole") from exc
 
 
+def container_from_payload(data: Any) -> ContainerInfo:
+    """A container as the core encodes it in a label job (``codec.encode(ContainerInfo)``).
+
+    The codec trusts its input; a payload is data, so what it makes is checked here.
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidLabelData(
+            field="container", value=repr(data)[:80], reason="must be an encoded container"
+        )
+    try:
+        info: object = decode(ContainerInfo, data)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InvalidLabelData(
+            field="container",
+            value=str(data.get("code", ""))[:80],
+            reason=f"not an encoded container ({type(exc).__name__}: {exc})",
+        ) from exc
+    if not isinstance(info, ContainerInfo):
+        raise InvalidLabelData(field="container", value=repr(data)[:80], reason="not a container")
+    _check_tree(info)
+    return info
+
+
+def _check_tree(info: ContainerInfo) -> None:
+    _text("code", info.code)
+    for name in ("contents", "children", "totals"):
+        if not isinstance(getattr(info, name), tuple):
+            raise InvalidLabelData(field=name, value=info.code, reason="must be a list")
+    for total in info.totals:
+        _total(total)
+    for child in info.children:
+        if not isinstance(child, ContainerInfo):
+            raise InvalidLabelData(field="children", value=info.code, reason="must be containers")
+        _check_tree(child)
+
+
 def labels_from_payload(kind: str, payload: Mapping[str, Any]) -> list[Label]:
     """The labels of an outbox job (the payload the core wrote with the numbers).
 
@@ -265,6 +424,20 @@ def labels_from_payload(kind: str, payload: Mapping[str, Any]) -> list[Label]:
             )
         ]
     if kind == "sscc":
+        if "container" in p:
+            info = container_from_payload(p["container"])
+            date_ai = str(p.get("date_ai") or "17")
+            if date_ai not in DATE_AIS:
+                raise InvalidLabelData(field="date_ai", value=date_ai, reason="must be 15 or 17")
+            codes = p.get("ssccs") or [p.get("sscc") or info.code]
+            return [
+                SsccLabel.from_container(
+                    info,
+                    sscc=str(s),
+                    date_ai="15" if date_ai == "15" else "17",
+                )
+                for s in codes
+            ]
         contents = p.get("contents")
         if isinstance(contents, str):
             lines = tuple(contents.splitlines())

@@ -7,12 +7,18 @@ in a directory passed as ``template_dir``; that directory is searched first.
 Element types::
 
     {"type": "text", "x": 3, "y": 2, "width": 94, "font": 4, "text": "LOT {lot}",
-     "align": "left|center|right", "overflow": "error|truncate", "lines": 1}
+     "align": "left|center|right", "overflow": "error|truncate|more", "lines": 1,
+     "tabs": [40, 55]}
     {"type": "barcode", "symbology": "code128|gs1_128|gs1_datamatrix|qr",
      "x": 1, "y": 12, "width": 98, "height": 14, "module": 0.25,
      "data": "{serial}"          (code128, qr)   or   "ais": ["01", "21"]  (gs1_*),
      "hri": true, "hri_font": 2.5, "align": "left|center"}
     {"type": "box", "x": 1, "y": 1, "width": 98, "height": 48, "thickness": 0.3}
+
+A text's lines may hold tab-separated cells: ``tabs`` are where the second, third ...
+cell starts, in mm from ``x`` (a table's columns, each cell cut to its column; cells
+beyond the last tab are left out). With ``"overflow": "more"``, lines beyond ``lines``
+become a last line ``+N more``.
 
 Any element may carry ``"if": FIELD`` or ``"unless": FIELD`` (drawn only when the label
 has, or has not, that field). Text placeholders name the label's fields; an element
@@ -59,14 +65,36 @@ DEFAULT_DIR = Path(__file__).with_name("templates")
 FIELDS: dict[str, tuple[str, ...]] = {
     "serial": ("item", "description", "serial", "gtin", "lot", "expiry"),
     "lot": ("item", "description", "lot", "quantity", "expiry", "production_date", "gtin"),
-    "sscc": ("sscc", "contents", "gtin", "quantity"),
+    "sscc": (
+        "sscc",
+        "contents",
+        "gtin",
+        "quantity",
+        "lot",
+        "best_before",
+        "expiry",
+        "item",
+        "description",
+        "content",
+        "rows",
+        "cases",
+        "units",
+        "date_title",
+    ),
     "location": ("code", "name", "prefix"),
 }
 # Which label field each AI carries, per kind.
 AI_FIELDS: dict[str, dict[str, str]] = {
     "serial": {"01": "gtin", "10": "lot", "17": "expiry", "21": "serial"},
     "lot": {"01": "gtin", "10": "lot", "11": "production_date", "17": "expiry", "30": "quantity"},
-    "sscc": {"00": "sscc", "02": "gtin", "37": "quantity"},
+    "sscc": {
+        "00": "sscc",
+        "02": "gtin",
+        "10": "lot",
+        "15": "best_before",
+        "17": "expiry",
+        "37": "quantity",
+    },
     "location": {},
 }
 Symbology = Literal["code128", "gs1_128", "gs1_datamatrix", "qr"]
@@ -87,8 +115,9 @@ class TextElement:
     font: float  # text height (em) in mm
     text: str
     align: Literal["left", "center", "right"] = "left"
-    overflow: Literal["error", "truncate"] = "error"
+    overflow: Literal["error", "truncate", "more"] = "error"
     lines: int = 1
+    tabs: tuple[float, ...] = ()
     when: str | None = None
     unless: str | None = None
     name: str | None = None
@@ -215,15 +244,25 @@ def _element(r: _Reader, kind: str) -> Element:
         lines = r.num("lines", 1, low=1)
         if lines != int(lines):
             raise r.fail("'lines' must be a whole number")
+        width = r.num("width", low=1)
+        tabs = r.get("tabs", [])
+        if (
+            not isinstance(tabs, list)
+            or any(isinstance(t, bool) or not isinstance(t, int | float) for t in tabs)
+            or list(tabs) != sorted(set(tabs))
+            or any(not 0 < t < width for t in tabs)
+        ):
+            raise r.fail(f"'tabs' must be rising numbers inside the width, got {tabs!r}")
         element = TextElement(
             x=x,
             y=y,
-            width=r.num("width", low=1),
+            width=width,
             font=r.num("font", low=0.5),
             text=text,
             align=r.choice("align", ("left", "center", "right"), "left"),
-            overflow=r.choice("overflow", ("error", "truncate"), "error"),
+            overflow=r.choice("overflow", ("error", "truncate", "more"), "error"),
             lines=int(lines),
+            tabs=tuple(float(t) for t in tabs),
             when=when,
             unless=unless,
             name=r.text("name", "") or None,

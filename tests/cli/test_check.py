@@ -69,9 +69,9 @@ def test_stock_shows_value_and_a_shipment_price_is_exported(cli: Cli, demo: None
     out = ok(cli(*ship, "6", "--unit-price", "1.99"))
     number = out.split()[1].rstrip(":")
     rows = ok(cli("ledger", "export", "--kind", "lot")).splitlines()
-    assert rows[0].endswith(",reversal_of,unit_price,seq")
+    assert rows[0].endswith(",reversal_of,unit_price,seq,container")
     shipped = [r.split(",") for r in rows[1:] if f",{number}," in r]
-    assert [(r[11], r[12], r[-2]) for r in shipped] == [("6", "4.8000", "1.9900")]
+    assert [(r[11], r[12], r[-3]) for r in shipped] == [("6", "4.8000", "1.9900")]
     assert ok(cli("stock", "--item", "MILK-1L")).splitlines()[-1] == "total value 46.40"
     r = cli(*ship, "1", "--unit-price", "-1")
     assert r.exit_code == 1 and "invalid_input" in r.stderr

@@ -244,6 +244,43 @@ def _walk(api: Api, core: Tracking) -> None:
     api.ok("GET", f"/subscriptions/{sub}/dead-letters")
     api.ok("POST", f"/subscriptions/{sub}/dead-letters/{seq}/replay")
     api.ok("DELETE", f"/subscriptions/{sub}")
+    _walk_containers(api)
+
+
+def _walk_containers(api: Api) -> None:
+    lines = [{"item": "LAP", "quantity": 2, "location": "B2"}]
+    api.ok(
+        "POST",
+        "/documents",
+        {"type": "receipt", "number": "WC-1", "lines": lines, "partner": "V1"},
+        201,
+    )
+    got = api.ok(
+        "POST", "/documents/WC-1/serials", {"action": "generate", "line": 1, "count": 2}, 201
+    )
+    api.ok("POST", "/documents/WC-1/post")
+    case = api.ok("POST", "/containers", {"location": "B2"}, 201)["code"]
+    pallet = api.ok("POST", "/containers", {"location": "B2", "label": True}, 201)["code"]
+    refs = [{"serial": sn} for sn in got["serials"]]
+    api.ok("POST", f"/containers/{case}/pack", {"serials": refs}, 201)
+    api.ok("POST", f"/containers/{pallet}/pack", {"containers": [case]}, 201)
+    step = api.ok("POST", f"/containers/{case}/unpack", {"serials": refs[:1]}, 201)
+    api.ok("POST", f"/pack-records/{step['id']}/reverse", {}, 201)
+    api.ok("GET", "/containers")
+    api.ok("GET", f"/containers/{pallet}")
+    api.ok("GET", f"/containers/{case}/records")
+    api.ok("GET", f"/containers/{pallet}/packing-list.pdf")
+    api.ok("GET", f"/containers/{pallet}/tree.svg")
+    api.ok("POST", f"/containers/{pallet}/label", {"copies": 1}, 201)
+    lines = [{"item": "LAP", "quantity": 2, "location": "B2"}]
+    api.ok(
+        "POST",
+        "/documents",
+        {"type": "shipment", "number": "WS-1", "lines": lines, "partner": "C1"},
+        201,
+    )
+    api.ok("POST", "/documents/WS-1/containers", {"container": pallet}, 201)
+    api.ok("DELETE", f"/documents/WS-1/containers/{pallet}")
 
 
 def test_every_operation_answers_what_the_document_says(master: Api, core: Tracking) -> None:

@@ -50,6 +50,7 @@ def movement(id_: int, **kw: Any) -> dict[str, Any]:
         "item": "LAP",
         "unit_price": None,
         "token": "bootstrap",
+        "container": None,
     }
     return {**base, **kw}
 

@@ -24,6 +24,7 @@ def openapi_json() -> Any:
 # Imported for their routes, after the blueprint exists.
 from web_mobile.api import (  # noqa: E402, F401
     routes_admin,
+    routes_containers,
     routes_control,
     routes_devices,
     routes_documents,

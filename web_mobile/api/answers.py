@@ -218,7 +218,10 @@ class PackRecordList(TypedDict):
     records: list[PackRecord]
 
 
-ContainerStep = Annotated[ContainerAssignment, Shown("ContainerStep", add=("quantity",))]
+ContainerStep = Annotated[
+    ContainerAssignment,
+    Shown("ContainerStep", add=("quantity",), types=(("assignments", tuple[StepResult, ...]),)),
+]
 
 
 class ContainerLabel(TypedDict):

@@ -32,6 +32,7 @@ from typing import Any
 
 from scanner_gateway.interpret import COMMANDS
 from tracking_core import (
+    CONTAINER_STATUSES,
     DIRECTIONS,
     DOC_STATUSES,
     DOC_TYPES,
@@ -53,15 +54,20 @@ from tracking_core.scan import SessionState
 from tracking_core.settings import MAXIMUM as SETTING_MAXIMUM
 from tracking_core.settings import SETUP_ROLES, SSCC_PREFIX_DIGITS, URI_BASE_PATTERN, Settings
 from tracking_core.values import (
+    ContainerInfo,
     ItemInfo,
     LineInfo,
     LocationInfo,
+    PackRecord,
     PartnerInfo,
     PostResult,
     ShipNotice,
 )
 from web_mobile.api.answer_notes import NOTES
 from web_mobile.api.answers import (
+    ContainerLabel,
+    ContainerList,
+    ContainerStep,
     Deleted,
     DeliveryList,
     DeviceEnrolment,
@@ -79,6 +85,7 @@ from web_mobile.api.answers import (
     Lot,
     NewToken,
     OperatorList,
+    PackRecordList,
     PartnerList,
     Replay,
     Serial,
@@ -1220,6 +1227,7 @@ _PATH_TYPES: dict[str, Schema] = {
     "seq": {"type": "integer", "minimum": 0, "maximum": INT32_MAX},
     "fmt": {"type": "string", "enum": list(LABEL_FORMATS)},
     "badge": _badge(),
+    "operation": {"type": "integer", "minimum": 1, "maximum": INT32_MAX},
 }
 PATH_CODE = _code()  # every other path value: a code, SKU or number
 
@@ -1305,6 +1313,205 @@ PATHS.update(
                 "events",
                 ADMIN,
                 answer=Replay,
+            )
+        },
+    }
+)
+
+
+# --- containers: cases and pallets (docs/containers.md) -----------------------------------
+
+_CONTAINER_CODE = _code("an SSCC (18 digits, good check digit) or a licence plate")
+SCHEMAS.update(
+    {
+        "PackedSerialRef": _obj(
+            {"serial": _number(), "item": _code("SKU or GTIN, when several items share it")},
+            "serial",
+        ),
+        "PackedLotRef": _obj(
+            {"item": _code("SKU or GTIN"), "lot": _number(), "quantity": _quantity("units")},
+            "item",
+            "lot",
+            "quantity",
+        ),
+    }
+)
+_PACKED = {
+    "serials": {
+        "type": "array",
+        "items": _ref("PackedSerialRef"),
+        "description": "serials, each once",
+    },
+    "lots": {
+        "type": "array",
+        "items": _ref("PackedLotRef"),
+        "description": "lot quantities (loose units only when packing)",
+    },
+    "containers": {
+        "type": "array",
+        "items": _CONTAINER_CODE,
+        "description": "cases: the containers themselves, with all they hold",
+    },
+    **SCAN_KEY,
+}
+SCHEMAS.update(
+    {
+        "ContainerCreate": _obj(
+            {
+                "location": _code("where the empty container is"),
+                "code": _CONTAINER_CODE,
+                "label": {"type": "boolean", "description": "print its SSCC label now"},
+                "printer": _code("the printer's name (default: the routing's)", here=True),
+            },
+            "location",
+        ),
+        "Pack": _obj(
+            {
+                **_PACKED,
+                "repack": {
+                    "type": "boolean",
+                    "description": "take serials and cases out of their containers first",
+                },
+            }
+        ),
+        "Unpack": _obj(
+            {**_PACKED, "all": {"type": "boolean", "description": "everything it holds itself"}}
+        ),
+        "ScanKeyBody": _obj(dict(SCAN_KEY)),
+        "ContainerOnDocument": _obj({"container": _CONTAINER_CODE, **SCAN_KEY}, "container"),
+        "ContainerLabelBody": _obj(
+            {
+                "printer": _code("the printer's name (default: the routing's)", here=True),
+                "copies": _int("default 1", minimum=1, maximum=100),
+            }
+        ),
+    }
+)
+_CONTAINER_FILTERS = (
+    _q("location", _code(), "only containers at this location"),
+    _q("status", {"type": "string", "enum": list(CONTAINER_STATUSES)}),
+    _q("limit", _int(minimum=1, maximum=1000), "default 100, newest first"),
+)
+PATHS.update(
+    {
+        "/containers": {
+            "get": op(
+                "Cases and pallets (top-level ones) with their trees",
+                "containers",
+                ANY_ROLE,
+                query=_CONTAINER_FILTERS,
+                answer=ContainerList,
+            ),
+            "post": op(
+                "A new empty case or pallet: a scanned code, or a new SSCC",
+                "containers",
+                SCAN,
+                body="ContainerCreate",
+                status=201,
+                answer=ContainerInfo,
+            ),
+        },
+        "/containers/{code}": {
+            "get": op(
+                "A case or pallet: status, location, its tree and totals",
+                "containers",
+                ANY_ROLE,
+                answer=ContainerInfo,
+            )
+        },
+        "/containers/{code}/packing-list.pdf": {
+            "get": {
+                **op("Its packing list: the tree, each case's contents", "containers", ANY_ROLE),
+                "responses": {
+                    "200": {
+                        "description": "A PDF, Page N of M, with a Content-Disposition filename",
+                        "content": {
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+                        },
+                    }
+                },
+            }
+        },
+        "/containers/{code}/tree.svg": {
+            "get": {
+                **op(
+                    "A picture of its tree: the pallet, its cases, their totals",
+                    "containers",
+                    ANY_ROLE,
+                ),
+                "responses": {
+                    "200": {
+                        "description": "An SVG drawing",
+                        "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+                    }
+                },
+            }
+        },
+        "/containers/{code}/records": {
+            "get": op(
+                "Its packing steps, oldest first: who, when, where, what",
+                "containers",
+                ANY_ROLE,
+                answer=PackRecordList,
+            )
+        },
+        "/containers/{code}/pack": {
+            "post": op(
+                "Pack serials, lot quantities and cases into it",
+                "containers",
+                SCAN,
+                body="Pack",
+                status=201,
+                answer=PackRecord,
+            )
+        },
+        "/containers/{code}/unpack": {
+            "post": op(
+                "Take serials, lot quantities or cases out of it",
+                "containers",
+                SCAN,
+                body="Unpack",
+                status=201,
+                answer=PackRecord,
+            )
+        },
+        "/containers/{code}/label": {
+            "post": op(
+                "Print its SSCC label, listing what it holds now",
+                "containers",
+                LABELS,
+                body="ContainerLabelBody",
+                status=201,
+                answer=ContainerLabel,
+            )
+        },
+        "/pack-records/{operation}/reverse": {
+            "post": op(
+                "Undo a packing step (once) with the opposite step",
+                "containers",
+                SCAN,
+                body="ScanKeyBody",
+                status=201,
+                answer=PackRecord,
+            )
+        },
+        "/documents/{number}/containers": {
+            "post": op(
+                "Allocate a case or pallet whole on an open outbound document",
+                "scan steps",
+                SCAN,
+                body="ContainerOnDocument",
+                status=201,
+                answer=ContainerStep,
+            )
+        },
+        "/documents/{number}/containers/{code}": {
+            "delete": op(
+                "Take a container allocated whole off a document",
+                "scan steps",
+                SCAN,
+                query=(_SCAN_QUERY[1], _SCAN_QUERY[2]),
+                answer=ContainerStep,
             )
         },
     }
