@@ -21,6 +21,7 @@ from bench import (
     RESULTS,
     api_bench,
     core_bench,
+    epcis_bench,
     events_bench,
     gateway_bench,
     interpret_bench,
@@ -38,6 +39,7 @@ from bench import (
 SUITES = {
     "api": api_bench.run,
     "core": core_bench.run,
+    "epcis": epcis_bench.run,
     "events": events_bench.run,
     "gateway": gateway_bench.run,
     "http": scan_http.run,

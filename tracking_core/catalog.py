@@ -45,6 +45,18 @@ def check_gtin(value: object) -> str:
     return gtin.zfill(14)
 
 
+def check_gln(value: object) -> str:
+    """A GLN: 13 digits with a valid GS1 check digit."""
+    from biip.checksums import gs1_standard_check_digit
+
+    gln = validate.code("gln", value, max_len=13)
+    if not gln.isdigit() or len(gln) != 13:
+        raise InvalidInput(field="gln", reason=f"{gln!r} is not 13 digits")
+    if str(gs1_standard_check_digit(gln[:-1])) != gln[-1]:
+        raise InvalidInput(field="gln", reason=f"{gln!r} has a wrong check digit")
+    return gln
+
+
 # --- lookups -------------------------------------------------------------------------
 
 
@@ -121,7 +133,7 @@ def item_info(s: Session, item: Item) -> ItemInfo:
 
 def location_info(s: Session, loc: Location) -> LocationInfo:
     parent = s.get(Location, loc.parent_id).code if loc.parent_id else None  # type: ignore[union-attr]
-    return LocationInfo(code=loc.code, name=loc.name, kind=loc.kind, parent=parent)
+    return LocationInfo(code=loc.code, name=loc.name, kind=loc.kind, parent=parent, gln=loc.gln)
 
 
 # --- writes --------------------------------------------------------------------------
@@ -232,17 +244,45 @@ def create_location(
     name: str = "",
     kind: LocationKind = "bin",
     parent: str | None = None,
+    gln: str | None = None,
 ) -> LocationInfo:
     s = ctx.session
     code = validate.code("code", code)
     kind = one_of("kind", kind, LOCATION_KINDS)
+    checked_gln = check_gln(gln) if gln is not None else None
     if s.execute(select(Location.id).where(Location.code == code)).first():
         raise DuplicateKey(entity="location", key=code)
     parent_id = location_row(s, parent).id if parent else None
-    loc = Location(code=code, name=validate.text("name", name), kind=kind, parent_id=parent_id)
+    loc = Location(
+        code=code,
+        name=validate.text("name", name),
+        kind=kind,
+        parent_id=parent_id,
+        gln=checked_gln,
+    )
     s.add(loc)
     s.flush()
     return location_info(s, loc)
+
+
+LOCATION_CHANGES = ("name", "gln")
+
+
+def update_location(ctx: Ctx, code: str, changes: dict[str, Any]) -> LocationInfo:
+    """Change a location's name or GLN (``gln`` None: remove it); all checked before any."""
+    unknown = sorted(set(changes) - set(LOCATION_CHANGES))
+    if unknown:
+        raise InvalidInput(field=unknown[0], reason="cannot be changed")
+    values: dict[str, Any] = {}
+    if "name" in changes:
+        values["name"] = validate.text("name", changes["name"])
+    if "gln" in changes:
+        values["gln"] = None if changes["gln"] is None else check_gln(changes["gln"])
+    loc = location_row(ctx.session, code)
+    for key, value in values.items():
+        setattr(loc, key, value)
+    ctx.session.flush()
+    return location_info(ctx.session, loc)
 
 
 def create_partner(ctx: Ctx, *, code: str, name: str = "", kind: PartnerKind) -> PartnerInfo:

@@ -27,6 +27,7 @@ from tracking_core import (
     costing,
     devices,
     documents,
+    epcis,
     idempotency,
     inquiry,
     ledger_feed,
@@ -223,6 +224,9 @@ class Tracking:
 
     def create_location(self, **fields: Any) -> LocationInfo:
         return self._run(lambda c: catalog.create_location(c, **fields))
+
+    def update_location(self, code: str, **changes: Any) -> LocationInfo:
+        return self._run(lambda c: catalog.update_location(c, code, dict(changes)))
 
     def locations(self) -> list[LocationInfo]:
         return self._read(catalog.list_locations)
@@ -752,6 +756,17 @@ class Tracking:
                 cursor = page.next_since
 
         return ledger_feed.LedgerStream(since=since, next_since=until, last=last, batches=batches)
+
+    def epcis_events(self, *, since: int = 0, limit: int = 500) -> epcis.EpcisPage:
+        """The outbox after ``since`` as an EPCIS 2.0 document, ``limit`` outbox events at
+        most, and the cursor on (docs/epcis.md)."""
+        now = self.clock()
+
+        def read(s: Session) -> epcis.EpcisPage:
+            base = Settings.load(s).epcis_private_base
+            return epcis.page(s, since=since, limit=limit, private_base=base, now=now)
+
+        return self._read(read)
 
     def valuation(
         self,

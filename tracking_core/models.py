@@ -143,13 +143,19 @@ class ItemGtin(Base):
 
 class Location(Base):
     __tablename__ = "locations"
-    __table_args__ = (CheckConstraint(_in("kind", LOCATION_KINDS), name="kind"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", LOCATION_KINDS), name="kind"),
+        CheckConstraint("gln IS NULL OR length(gln) = 13", name="gln"),
+    )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     kind: Mapped[LocationKind] = mapped_column(String(16), default="bin")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    # its GS1 GLN (13 digits, check digit checked by catalog): EPCIS read point, business
+    # location (tracking_core/epcis/identifiers.py)
+    gln: Mapped[str | None] = mapped_column(String(13))
 
 
 class Partner(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -47,6 +48,9 @@ class Settings:
     sscc_extension: int = 0
     # every scan answered with an error writes a scan.refused event (tracking_core/scan/refusals.py)
     scan_refused_events: bool = False
+    # EPCIS export: the prefix of the URIs of what has no GS1 key (an item without a GTIN,
+    # a licence plate, a location without a GLN, a partner, a document); docs/epcis.md
+    epcis_private_base: str = "urn:scantrack:"
 
     @classmethod
     def load(cls, s: Session) -> Settings:
@@ -66,6 +70,9 @@ MAXIMUM: dict[str, int] = {
     "sscc_extension": 9,
 }
 SSCC_PREFIX_DIGITS = (4, 12)
+#: an absolute URI's scheme and characters that need no escaping, ending in ":" or "/" so
+#: the identifiers after it read as its segments (tracking_core/epcis/identifiers.py)
+URI_BASE_PATTERN = r"^[a-z][a-z0-9+.-]*:[A-Za-z0-9._~:/@!$&'()*+,;=-]{0,100}[:/]$"
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "allocation_order": get_args(AllocationOrder),
@@ -101,6 +108,10 @@ def _validate(key: str, value: Any) -> Any:
         low, high = SSCC_PREFIX_DIGITS
         if key == "sscc_company_prefix" and not (value.isdigit() and low <= len(value) <= high):
             raise InvalidInput(field=key, reason="must be 4 to 12 digits")
+        if key == "epcis_private_base" and not re.fullmatch(URI_BASE_PATTERN, value):
+            raise InvalidInput(
+                field=key, reason="must be an absolute URI ending in : or / (urn:acme:)"
+            )
     return value
 
 

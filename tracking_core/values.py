@@ -43,6 +43,7 @@ class LocationInfo:
     name: str
     kind: LocationKind
     parent: str | None
+    gln: str | None = None  # its GS1 GLN: the EPCIS read point (docs/epcis.md)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ def test_settings_show_and_set(cli: Cli, live: Tracking) -> None:
     out = ok(cli("settings", "show"))
     assert out.splitlines()[:3] == [
         "setting                     value",
-        "--------------------------  -------------",
+        "--------------------------  --------------",  # as wide as urn:scantrack:
         "allocation_order            fifo",
     ]
     assert json.loads(ok(cli("settings", "show", "--json"))) == live.settings().as_dict()

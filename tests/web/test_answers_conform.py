@@ -100,7 +100,7 @@ def test_the_ledger_record_names_the_csv_columns() -> None:
 
 def test_a_wrong_answer_is_caught() -> None:
     """The check that holds the answers can fail: a field too many, one missing, a type."""
-    good = {"code": "A1", "name": "", "kind": "bin", "parent": None}
+    good = {"code": "A1", "name": "", "kind": "bin", "parent": None, "gln": None}
     validate_component(good, "LocationInfo")
     for bad in (
         {**good, "extra": 1},
@@ -134,6 +134,7 @@ def _walk(api: Api, core: Tracking) -> None:
     api.ok("GET", "/items/LAP")
     api.ok("PATCH", "/items/BOLT", {"description": "M6 bolt"})
     api.ok("GET", "/locations")
+    api.ok("PATCH", "/locations/C3", {"gln": "4012345000016"})
     api.ok("GET", "/partners")
     api.ok("GET", "/settings")
     api.ok("PATCH", "/settings", {"allow_unknown_returns": True})
@@ -199,6 +200,7 @@ def _walk(api: Api, core: Tracking) -> None:
     api.ok("GET", "/trace?item=MILK&lot=L2&direction=backward")
     api.ok("GET", "/ledger")
     api.ok("GET", "/ledger?since=0")
+    api.ok("GET", "/epcis/events?since=0&limit=100")
     api.ok("GET", "/ledger?since=0&format=csv")
     api.ok("GET", "/ledger?since=0&format=jsonl")
     api.ok("GET", "/valuation")

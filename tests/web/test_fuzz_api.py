@@ -66,6 +66,7 @@ CONFIG = schemathesis.Config.from_dict(
 NOT_IN_SCHEMA: dict[tuple[str, str | None], str] = {
     ("invalid_mask", None): "a mask's grammar ({YY} tokens, one counter run) is no regex here",
     ("invalid_input", "gtin"): "a GTIN's check digit",
+    ("invalid_input", "gln"): "a GLN's check digit",
     ("invalid_input", "profile"): "a device profile's fields are ScanProfile's, checked there",
     ("invalid_request", "expiry"): "expiry goes with action generate only",
     ("invalid_request", "production_date"): "production_date goes with action generate only",

@@ -28,6 +28,7 @@ from web_mobile.api import (  # noqa: E402, F401
     routes_control,
     routes_devices,
     routes_documents,
+    routes_epcis,
     routes_events,
     routes_inquiry,
     routes_labels,

@@ -52,6 +52,12 @@ class LocationCreate(TypedDict):
     name: NotRequired[str]
     kind: NotRequired[LocationKind]
     parent: NotRequired[str]
+    gln: NotRequired[str]
+
+
+class LocationPatch(TypedDict):
+    name: NotRequired[str]
+    gln: NotRequired[str | None]
 
 
 class PartnerCreate(TypedDict):
@@ -86,6 +92,7 @@ class SettingsPatch(TypedDict, total=False):
     sscc_company_prefix: str
     sscc_extension: int
     scan_refused_events: bool
+    epcis_private_base: str
 
 
 class OperatorPin(TypedDict):

@@ -46,12 +46,13 @@ from tracking_core import (
 )
 from tracking_core.auth import TokenInfo, roles_for
 from tracking_core.devices import DeviceInfo
+from tracking_core.epcis import MAX_LIMIT as EPCIS_MAX_LIMIT
 from tracking_core.events import EVENT_KINDS
 from tracking_core.ledger_feed import COLUMNS as LEDGER_COLUMNS
 from tracking_core.operators import OperatorInfo
 from tracking_core.scan import SessionState
 from tracking_core.settings import MAXIMUM as SETTING_MAXIMUM
-from tracking_core.settings import SETUP_ROLES, SSCC_PREFIX_DIGITS, Settings
+from tracking_core.settings import SETUP_ROLES, SSCC_PREFIX_DIGITS, URI_BASE_PATTERN, Settings
 from tracking_core.values import (
     ContainerInfo,
     ItemInfo,
@@ -242,6 +243,10 @@ def _date(description: str = "") -> Schema:
     return _s(description or "ISO date YYYY-MM-DD", format="date")
 
 
+def _gln() -> Schema:
+    return _s("GS1 GLN, 13 digits with its check digit: the EPCIS read point", pattern=r"^\d{13}$")
+
+
 def _nullable(schema: Schema, why: str) -> Schema:
     return {**schema, "type": [schema["type"], "null"], "description": why}
 
@@ -273,6 +278,8 @@ def _setting_schema(name: str, hint: Any) -> Schema:
     if name == "sscc_company_prefix":
         low, high = SSCC_PREFIX_DIGITS
         return _s(f"{low} to {high} digits", pattern=f"^[0-9]{{{low},{high}}}$")
+    if name == "epcis_private_base":
+        return _s("an absolute URI ending in : or / (docs/epcis.md)", pattern=URI_BASE_PATTERN)
     kind = {bool: "boolean", str: "string"}[hint]
     return {"type": kind}
 
@@ -334,9 +341,11 @@ SCHEMAS: dict[str, Schema] = {
             "name": _text(),
             "kind": {"type": "string", "enum": list(LOCATION_KINDS), "default": "bin"},
             "parent": _code("code of the parent location", here=True),
+            "gln": _gln(),
         },
         "code",
     ),
+    "LocationPatch": _obj({"name": _text(), "gln": _nullable(_gln(), "null removes it")}),
     "PartnerCreate": _obj(
         {
             "code": _code("unique"),
@@ -679,6 +688,15 @@ PATHS: dict[str, dict[str, Schema]] = {
             MASTER,
             body="LocationCreate",
             status=201,
+            answer=LocationInfo,
+        ),
+    },
+    "/locations/{code}": {
+        "patch": op(
+            "Change a location's name or GLN",
+            "master data",
+            MASTER,
+            body="LocationPatch",
             answer=LocationInfo,
         ),
     },
@@ -1496,6 +1514,93 @@ PATHS.update(
                 answer=ContainerStep,
             )
         },
+    }
+)
+
+
+# --- GS1 EPCIS 2.0 export (docs/epcis.md) ---------------------------------------------------
+
+EPCIS_MEDIA = ("application/json", "application/ld+json")
+EPCIS_HEADERS: tuple[tuple[str, str, Schema], ...] = (
+    ("Link", '<...?since=N&limit=M>; rel="next": the next page (EPCIS query paging)', _s()),
+    ("X-EPCIS-Next-Since", "the cursor to ask from next: every event up to it is here", _SEQ),
+    ("X-EPCIS-Last", "the outbox's newest event when the page was read", _SEQ),
+    ("X-EPCIS-More", "more beyond X-EPCIS-Next-Since", _FLAG),
+    ("GS1-EPCIS-Version", "2.0.0", _s()),
+)
+SCHEMAS["EPCISDocument"] = {
+    "type": "object",
+    "description": "A GS1 EPCIS 2.0 EPCISDocument (JSON-LD); its events are held to GS1's"
+    " EPCIS JSON Schema in the tests. eventID is the EPCIS event hash: the same event, the"
+    " same id, so a receiver drops what it has",
+    "properties": {
+        "@context": {"type": "array", "items": {"type": "string"}},
+        "type": {"type": "string", "enum": ["EPCISDocument"]},
+        "schemaVersion": {"type": "string", "enum": ["2.0"]},
+        "creationDate": {"type": "string", "format": "date-time"},
+        "epcisBody": {
+            "type": "object",
+            "properties": {
+                "eventList": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "type": {"type": "string", "enum": ["ObjectEvent", "AggregationEvent"]},
+                            "eventID": {"type": "string", "pattern": "^ni:///sha-256;[0-9a-f]{64}"},
+                            "eventTime": {"type": "string", "format": "date-time"},
+                            "action": {"type": "string", "enum": ["ADD", "OBSERVE", "DELETE"]},
+                        },
+                        "required": ["type", "eventID", "eventTime", "action"],
+                    },
+                }
+            },
+            "required": ["eventList"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["@context", "type", "schemaVersion", "creationDate", "epcisBody"],
+    "additionalProperties": False,
+}
+PATHS.update(
+    {
+        "/epcis/events": {
+            "get": {
+                **op(
+                    "GS1 EPCIS 2.0 events of the event outbox after since, as an EPCISDocument"
+                    " (docs/epcis.md): receipts, shipments, returns, transfers, scrap, lot"
+                    " status, packing",
+                    "inquiry",
+                    ANY_ROLE,
+                    query=(
+                        _q(
+                            "since",
+                            _count(maximum=INT64),
+                            "the last outbox seq you have (X-EPCIS-Next-Since); 0",
+                        ),
+                        _q(
+                            "limit",
+                            _count(minimum=1, maximum=EPCIS_MAX_LIMIT),
+                            "at most this many outbox events (one may make several EPCIS"
+                            " events, or none); default 500",
+                        ),
+                    ),
+                ),
+                "responses": {
+                    "200": {
+                        "description": "A page; the next in the Link header. application/json"
+                        " unless the Accept header prefers application/ld+json",
+                        "headers": {
+                            name: {"description": text, "schema": schema}
+                            for name, text, schema in EPCIS_HEADERS
+                        },
+                        "content": {
+                            media: {"schema": _ref("EPCISDocument")} for media in EPCIS_MEDIA
+                        },
+                    }
+                },
+            }
+        }
     }
 )
 

@@ -8,7 +8,13 @@ from tracking_core.codec import encode
 from web_mobile.api import blueprint as bp
 from web_mobile.api.answers import ItemList, LocationList, PartnerList
 from web_mobile.api.auth import core
-from web_mobile.api.bodies import ItemCreate, ItemPatch, LocationCreate, PartnerCreate
+from web_mobile.api.bodies import (
+    ItemCreate,
+    ItemPatch,
+    LocationCreate,
+    LocationPatch,
+    PartnerCreate,
+)
 from web_mobile.api.openapi import ANY_ROLE, MASTER
 from web_mobile.api.routing import endpoint
 
@@ -43,6 +49,11 @@ def list_locations() -> Any:
 @endpoint(bp, "POST", "/locations", roles=MASTER, body="LocationCreate", status=201)
 def create_location(body: LocationCreate) -> Any:
     return encode(core().create_location(**body))
+
+
+@endpoint(bp, "PATCH", "/locations/<code>", roles=MASTER, body="LocationPatch")
+def patch_location(code: str, body: LocationPatch) -> Any:
+    return encode(core().update_location(code, **body))
 
 
 @endpoint(bp, "GET", "/partners", roles=ANY_ROLE)
