@@ -1,0 +1,351 @@
+"""The scan steps of containers: pack mode, and SSCCs in the outbound and ship modes.
+
+Pack mode opens one container (a scanned SSCC, or a new one with its label), packs what
+is scanned into it, one ``PackContainer`` step per scan, and closes it on confirm with a
+label that lists its contents. An outbound mode allocates a scanned container whole
+(``AllocateContainer``); ship mode checks it is on the shipment. The count a pack scan
+answers is one statement over what the container holds itself, never its whole tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
+from tracking_core import containers, documents, outbox
+from tracking_core.catalog import location_code
+from tracking_core.codec import encode
+from tracking_core.command_handlers import handle
+from tracking_core.commands import (
+    AllocateContainer,
+    PackContainer,
+    ReversePack,
+    UnassignContainer,
+)
+from tracking_core.context import Ctx
+from tracking_core.errors import (
+    ContainerNotAvailable,
+    InvalidInput,
+    SerialLotMismatch,
+)
+from tracking_core.models import (
+    Container,
+    ContainerLot,
+    ContainerSerial,
+    Document,
+    Item,
+    SerialNumber,
+)
+from tracking_core.scan.answer import Feedback, Status, ok
+from tracking_core.scan.answer import box_name as short
+from tracking_core.scan.state import SessionState
+from tracking_core.scan.steps import OpenContainer, Pack, TakeContainer, VerifyContainer
+from tracking_core.values import ContainerInfo, PackRecord
+
+# the undo entries of container steps (``SessionState.undo``)
+UNDO_KINDS = ("pack", "container")
+FREE = "only a container in stock and held by no document can be packed"
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a container holds itself: serials, lot units, containers (cases)."""
+
+    serials: int
+    units: int
+    cases: int
+
+    @property
+    def items(self) -> int:
+        return self.serials + self.units + self.cases
+
+    def json(self, code: str, location: str | None) -> dict[str, Any]:
+        return {
+            "code": code,
+            "name": short(code),
+            "location": location,
+            "items": self.items,
+            "serials": self.serials,
+            "lot_units": self.units,
+            "cases": self.cases,
+        }
+
+
+def held(s: Session, container_id: int) -> Held:
+    """One statement: three indexed aggregates over the container's own contents."""
+    serials = select(func.count()).where(ContainerSerial.container_id == container_id)
+    units = select(func.coalesce(func.sum(ContainerLot.quantity), 0)).where(
+        ContainerLot.container_id == container_id
+    )
+    cases = select(func.count()).where(Container.parent_id == container_id)
+    row = s.execute(
+        select(serials.scalar_subquery(), units.scalar_subquery(), cases.scalar_subquery())
+    ).one()
+    return Held(int(row[0]), int(row[1]), int(row[2]))
+
+
+def tree(s: Session, container_id: int) -> Held:
+    """One statement over the whole tree: serials, lot units and cases under a container
+    (for answers that move or check it whole, where the tree is touched anyway)."""
+    base = select(Container.id).where(Container.id == container_id).cte("box", recursive=True)
+    tree_ = base.union_all(select(Container.id).join(base, Container.parent_id == base.c.id))
+    ids = select(tree_.c.id)
+    serials = select(func.count()).where(ContainerSerial.container_id.in_(ids))
+    units = select(func.coalesce(func.sum(ContainerLot.quantity), 0)).where(
+        ContainerLot.container_id.in_(ids)
+    )
+    cases = select(func.count() - literal(1)).select_from(tree_)
+    row = s.execute(
+        select(serials.scalar_subquery(), units.scalar_subquery(), cases.scalar_subquery())
+    ).one()
+    return Held(int(row[0]), int(row[1]), int(row[2]))
+
+
+def summary(ctx: Ctx, code: str) -> dict[str, Any]:
+    """The open container as the screen shows it: its code and what it holds itself."""
+    box = containers.container_row(ctx.session, code)
+    h = held(ctx.session, box.id)
+    return h.json(box.code, location_code(ctx.session, box.location_id))
+
+
+def describe(code: str, h: Held) -> str:
+    """``Pallet …8908: 40 cases, 10,000 units`` (a case: what it holds)."""
+    units = h.serials + h.units
+    word = "Pallet" if h.cases else "Case"
+    cases = f"{h.cases:,} case{'s' if h.cases != 1 else ''}, " if h.cases else ""
+    return f"{word} {short(code)}: {cases}{units:,} unit{'s' if units != 1 else ''}"
+
+
+def _label(ctx: Ctx, info: ContainerInfo) -> int | None:
+    """The SSCC label job listing what the container holds now (plates get none).
+
+    The payload is the one ``Tracking.container_label`` writes (tracking_core/core.py)."""
+    if info.scheme != "sscc":
+        return None
+    return outbox.enqueue(
+        ctx,
+        kind="sscc",
+        payload={"ssccs": [info.code], "container": encode(info)},
+        labels=1,
+    )
+
+
+def _label_data(job: int | None) -> dict[str, Any]:
+    return {} if job is None else {"label_job": job}
+
+
+# --- pack mode ----------------------------------------------------------------------
+
+
+def open_container(
+    ctx: Ctx, state: SessionState, step: OpenContainer
+) -> tuple[Feedback, SessionState]:
+    s = ctx.session
+    if step.code is not None:
+        key, _scheme = containers.parse_code(step.code)
+        row = s.execute(select(Container).where(Container.code == key)).scalar_one_or_none()
+        if row is not None:
+            return _reopen(ctx, state, row)
+    if state.location is None:
+        raise InvalidInput(
+            field="location", reason="scan a location first: a new container is made there"
+        )
+    row = containers.create_container(ctx, location=state.location, code=step.code)
+    job = None
+    if step.code is None:  # a number we made needs its label; a pre-printed one has it
+        job = _label(ctx, containers.container_info(s, row))
+    what = "label queued" if job is not None else "from its label"
+    msg = f"New container {short(row.code)} at {state.location} ({what}): scan what goes in"
+    new = state.with_(container=row.code, item=None, quantity=None)
+    data = {"container": Held(0, 0, 0).json(row.code, state.location), **_label_data(job)}
+    return ok("container_opened", msg, **data), new
+
+
+def _reopen(ctx: Ctx, state: SessionState, row: Container) -> tuple[Feedback, SessionState]:
+    s = ctx.session
+    containers.require_free(s, row, FREE)
+    here = location_code(s, row.location_id)
+    if state.location is not None and here != state.location:
+        raise ContainerNotAvailable(
+            container=row.code,
+            status=f"at {here}",
+            reason=f"this session packs at {state.location}: scan LOC:{here} first",
+        )
+    h = held(s, row.id)
+    msg = f"Container {short(row.code)} open at {here}: {h.items} items"
+    new = state.with_(container=row.code, location=here, item=None, quantity=None)
+    return ok("container_opened", msg, container=h.json(row.code, here)), new
+
+
+def _open_row(ctx: Ctx, state: SessionState) -> Container:
+    if state.container is None:
+        raise InvalidInput(field="container", reason="no container is open: scan an SSCC")
+    return containers.container_row(ctx.session, state.container)
+
+
+def pack(ctx: Ctx, state: SessionState, step: Pack) -> tuple[Feedback, SessionState]:
+    s = ctx.session
+    box = _open_row(ctx, state)
+    sku = step.item.sku if step.item else None
+    if step.container is not None:
+        rec = handle(ctx, PackContainer(box.code, containers=[step.container]))
+        text = f"case {short(rec.containers[0])}"
+    elif step.serial is not None:
+        rec = handle(ctx, PackContainer(box.code, serials=[(sku, step.serial)]))
+        packed = rec.serials[0]
+        if step.lot is not None:
+            _check_label_lot(s, packed.item, packed.serial, step.lot)
+        text = f"{packed.item} serial {packed.serial}"
+    else:
+        if sku is None or step.lot is None:
+            raise InvalidInput(field="lot", reason="a lot is packed with its item")
+        rec = handle(ctx, PackContainer(box.code, lots=[(sku, step.lot, step.quantity)]))
+        text = f"{sku} lot {step.lot} x {step.quantity}"
+    h = held(s, box.id)
+    here = location_code(s, box.location_id)
+    new = state.pushed(_entry(rec, text)).with_(item=sku or state.item, quantity=None)
+    msg = f"Packed {text} into {short(box.code)} ({h.items} items)"
+    return ok("packed", msg, container=h.json(box.code, here), operation=rec.id), new
+
+
+def _check_label_lot(s: Session, sku: str, serial: str, label_lot: str) -> None:
+    """A unit's label names a lot: it must be the one on record (as when picking it)."""
+    lot = s.execute(
+        select(SerialNumber.lot_number)
+        .join(Item, Item.id == SerialNumber.item_id)
+        .where(Item.sku == sku, SerialNumber.serial == serial)
+    ).scalar()
+    if lot is not None and lot != label_lot:
+        raise SerialLotMismatch(item=sku, serial=serial, lot=lot, label_lot=label_lot)
+
+
+def _entry(rec: PackRecord, text: str) -> dict[str, Any]:
+    return {"kind": "pack", "operation": rec.id, "container": rec.container, "what": text}
+
+
+def close(ctx: Ctx, state: SessionState) -> tuple[Feedback, SessionState]:
+    """Confirm: the container is done; its label, listing the contents, is printed."""
+    s = ctx.session
+    box = _open_row(ctx, state)
+    info = containers.container_info(s, box)  # the label lists it all: read once, here
+    if info.empty:
+        raise InvalidInput(
+            field="container",
+            reason=f"{short(box.code)} is empty: pack something into it, or cancel",
+        )
+    job = _label(ctx, info)
+    totals = [
+        {"item": t.item, "lot": t.lot, "quantity": t.quantity, "expiry": t.expiry}
+        for t in info.totals
+    ]
+    listed = ", ".join(
+        f"{t.item}{f' lot {t.lot}' if t.lot else ''} x {t.quantity:,}" for t in info.totals
+    )
+    h = held(s, box.id)
+    label = "; label queued" if job is not None else ""
+    msg = f"{describe(box.code, tree(s, box.id))} closed ({listed}){label}"
+    new = state.with_(container=None, item=None, quantity=None, undo=())
+    data = {
+        "container": {**h.json(box.code, info.location), "closed": True},
+        "totals": encode(totals),
+        **_label_data(job),
+    }
+    return ok("container_closed", msg, **data), new
+
+
+def undo(ctx: Ctx, state: SessionState) -> tuple[Feedback, SessionState]:
+    """The last container step undone: a packing step reversed, or a container taken off
+    the document it was allocated on."""
+    last = state.undo[-1]
+    rest = state.with_(undo=state.undo[:-1])
+    if last["kind"] == "container":
+        handle(ctx, UnassignContainer(last["document"], container=last["container"]))
+        msg = f"Undone: {short(last['container'])} taken off {last['document']}"
+        return ok("undone", msg), rest
+    rec = handle(ctx, ReversePack(int(last["operation"])))
+    data: dict[str, Any] = {"operation": rec.id}
+    if state.container == last["container"]:
+        box = containers.container_row(ctx.session, last["container"])
+        data["container"] = held(ctx.session, box.id).json(box.code, rec.location)
+    msg = f"Undone: {last['what']} out of {short(last['container'])}"
+    return ok("undone", msg, **data), rest
+
+
+# --- outbound and ship modes ----------------------------------------------------------
+
+
+def take(ctx: Ctx, state: SessionState, step: TakeContainer) -> tuple[Feedback, SessionState]:
+    """A case or pallet allocated whole on the session's document, or refused whole."""
+    if state.document is None:
+        raise InvalidInput(
+            field="document", reason="scan the document first: a container goes on its lines"
+        )
+    done = handle(ctx, AllocateContainer(state.document, container=step.code))
+    box = containers.container_row(ctx.session, done.container)
+    msg = f"{describe(box.code, tree(ctx.session, box.id))} allocated"
+    if done.unpacked_from:
+        msg += f" (taken off {short(done.unpacked_from)})"
+    status: Status = "ok"
+    data: dict[str, Any] = {
+        "container": box.code,
+        "allocated": done.quantity,
+        "lines": sorted({a.line for a in done.assignments}),
+    }
+    if done.warnings:
+        status = "warn"
+        msg += "; " + "; ".join(done.warnings)
+        data["warnings"] = list(done.warnings)
+    entry = {"kind": "container", "document": done.document, "container": box.code}
+    return Feedback(status, "allocated", msg, data=data), state.pushed(entry)
+
+
+def verify(ctx: Ctx, state: SessionState, step: VerifyContainer) -> tuple[Feedback, SessionState]:
+    """Ship-check: everything in a container on the shipment counts as checked."""
+    if state.document is None:
+        raise InvalidInput(field="document", reason="scan the shipment to check first")
+    s = ctx.session
+    box = containers.container_row(s, step.code)
+    doc = documents.document_row(s, state.document)
+    if box.document_id != doc.id:
+        holder = s.get(Document, box.document_id) if box.document_id else None
+        status = box.status + (f" on {holder.number}" if holder else "")
+        raise ContainerNotAvailable(
+            container=box.code, status=status, reason=f"it is not on {doc.number}"
+        )
+    h = tree(s, box.id)
+    msg = f"{describe(box.code, h)} on {doc.number}: all verified"
+    return ok("verified", msg, container=box.code, units=h.serials + h.units), state
+
+
+# --- inquiry --------------------------------------------------------------------------
+
+
+def inquire(ctx: Ctx, code: str) -> Feedback:
+    """A container's tree as a summary: status, where, which document, its cases, the
+    totals per item and lot, its parent (not every serial: a pallet holds thousands)."""
+    s = ctx.session
+    info = containers.container_info(s, containers.container_row(s, code))
+    where = f" at {info.location}" if info.location else ""
+    on = f" on {info.document}" if info.document else ""
+    inside = f", in {short(info.parent)}" if info.parent else ""
+    cases = len(info.children)
+    units = info.quantity
+    msg = (
+        f"Container {short(info.code)}: {info.status}{where}{on}, "
+        f"{cases:,} case{'s' if cases != 1 else ''}, {units:,} units{inside}"
+    )
+    summary = {
+        "code": info.code,
+        "scheme": info.scheme,
+        "status": info.status,
+        "location": info.location,
+        "document": info.document,
+        "parent": info.parent,
+        "cases": [c.code for c in info.children],
+        "units": units,
+        "totals": encode(info.totals),
+    }
+    return Feedback("ok", "container", msg, data={"container": summary})
