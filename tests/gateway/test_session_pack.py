@@ -228,7 +228,10 @@ def test_operators_open_an_existing_container_where_it_is(hand: Hand, core: Trac
     box = core.create_container(location="A2")
     hand("CMD:PACK")
     fb = hand(sscc(box.code))  # no location yet: the container's
-    assert (fb.code, fb.message) == ("container_opened", f"Container …{box.code[-4:]} open at A2: 0 items")
+    assert (fb.code, fb.message) == (
+        "container_opened",
+        f"Container …{box.code[-4:]} open at A2: 0 items",
+    )
     assert gw_state(hand).location == "A2"
     assert hand("FAR").code == "packed"  # a serial by itself: its item found by the core
     # the screen shows the open container

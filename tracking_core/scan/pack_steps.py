@@ -74,8 +74,14 @@ class Held:
         }
 
 
-def held(s: Session, container_id: int) -> Held:
-    """One statement: three indexed aggregates over the container's own contents."""
+def _id_of(code: str) -> Any:
+    """A container's id as a subquery: the count needs no statement of its own to find it."""
+    return select(Container.id).where(Container.code == code).scalar_subquery()
+
+
+def held(s: Session, container_id: Any) -> Held:
+    """One statement: three indexed aggregates over the container's own contents
+    (``container_id``: an id, or a subquery of one)."""
     serials = select(func.count()).where(ContainerSerial.container_id == container_id)
     units = select(func.coalesce(func.sum(ContainerLot.quantity), 0)).where(
         ContainerLot.container_id == container_id
@@ -188,13 +194,15 @@ def _open_row(ctx: Ctx, state: SessionState) -> Container:
 
 def pack(ctx: Ctx, state: SessionState, step: Pack) -> tuple[Feedback, SessionState]:
     s = ctx.session
-    box = _open_row(ctx, state)
+    if state.container is None:
+        raise InvalidInput(field="container", reason="no container is open: scan an SSCC")
+    code = state.container
     sku = step.item.sku if step.item else None
     if step.container is not None:
-        rec = handle(ctx, PackContainer(box.code, containers=[step.container]))
+        rec = handle(ctx, PackContainer(code, containers=[step.container]))
         text = f"case {short(rec.containers[0])}"
     elif step.serial is not None:
-        rec = handle(ctx, PackContainer(box.code, serials=[(sku, step.serial)]))
+        rec = handle(ctx, PackContainer(code, serials=[(sku, step.serial)]))
         packed = rec.serials[0]
         if step.lot is not None:
             _check_label_lot(s, packed.item, packed.serial, step.lot)
@@ -202,13 +210,12 @@ def pack(ctx: Ctx, state: SessionState, step: Pack) -> tuple[Feedback, SessionSt
     else:
         if sku is None or step.lot is None:
             raise InvalidInput(field="lot", reason="a lot is packed with its item")
-        rec = handle(ctx, PackContainer(box.code, lots=[(sku, step.lot, step.quantity)]))
+        rec = handle(ctx, PackContainer(code, lots=[(sku, step.lot, step.quantity)]))
         text = f"{sku} lot {step.lot} x {step.quantity}"
-    h = held(s, box.id)
-    here = location_code(s, box.location_id)
+    h = held(s, _id_of(code))
     new = state.pushed(_entry(rec, text)).with_(item=sku or state.item, quantity=None)
-    msg = f"Packed {text} into {short(box.code)} ({h.items} items)"
-    return ok("packed", msg, container=h.json(box.code, here), operation=rec.id), new
+    msg = f"Packed {text} into {short(rec.container)} ({h.items} items)"
+    return ok("packed", msg, container=h.json(rec.container, rec.location), operation=rec.id), new
 
 
 def _check_label_lot(s: Session, sku: str, serial: str, label_lot: str) -> None:
@@ -267,9 +274,9 @@ def undo(ctx: Ctx, state: SessionState) -> tuple[Feedback, SessionState]:
         return ok("undone", msg), rest
     rec = handle(ctx, ReversePack(int(last["operation"])))
     data: dict[str, Any] = {"operation": rec.id}
-    if state.container == last["container"]:
-        box = containers.container_row(ctx.session, last["container"])
-        data["container"] = held(ctx.session, box.id).json(box.code, rec.location)
+    if state.container == rec.container:
+        h = held(ctx.session, _id_of(rec.container))
+        data["container"] = h.json(rec.container, rec.location)
     msg = f"Undone: {last['what']} out of {short(last['container'])}"
     return ok("undone", msg, **data), rest
 
