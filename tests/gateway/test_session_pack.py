@@ -77,7 +77,7 @@ def test_pack_two_serials_into_a_new_sscc_and_confirm(hand: Hand, core: Tracking
     assert fb.data["label_job"] in [j.id for j in core.outbox.jobs()]  # its label, empty
     assert fb.prompt == f"Scan serials, lots or cases for {name}, then confirm"
     fb = hand(f"]C101{GTIN_LAP}21P1")  # a unit's GS1 label
-    assert (fb.status, fb.message) == ("ok", f"Packed LAP serial P1 into {name} (1 items)")
+    assert (fb.status, fb.message) == ("ok", f"Packed LAP serial P1 into {name} (1 item)")
     fb = hand("P2")  # a plain serial: of the item scanned last
     assert fb.message == f"Packed LAP serial P2 into {name} (2 items)"
     assert fb.data["container"] == {
@@ -91,7 +91,7 @@ def test_pack_two_serials_into_a_new_sscc_and_confirm(hand: Hand, core: Tracking
     }
     fb = hand("CMD:CONFIRM")
     assert (fb.status, fb.code) == ("ok", "container_closed")
-    assert fb.message == f"Case {name}: 2 units closed (LAP x 2); label queued"
+    assert fb.message == f"Case {name} closed: 2 units (LAP x 2); label queued"
     job = next(j for j in core.outbox.jobs() if j.id == fb.data["label_job"])
     assert job.kind == "sscc" and job.payload["ssccs"] == [code]
     assert [c["serial"] for c in job.payload["container"]["contents"]] == ["P1", "P2"]
@@ -121,18 +121,18 @@ def test_a_pre_printed_label_lots_cases_and_undo(hand: Hand, core: Tracking) -> 
     fb = hand("LM")  # the current item's lot, with the pending quantity
     assert fb.message == "Packed MILK lot LM x 3 into …0019 (15 items)"
     fb = hand("CMD:CONFIRM")
-    assert fb.message == "Case …0019: 15 units closed (MILK lot LM x 15); label queued"
+    assert fb.message == "Case …0019 closed: 15 units (MILK lot LM x 15); label queued"
     # a pallet: a new SSCC, the case scanned into it, undone and packed again
     pallet = hand("CMD:NEW").data["container"]["code"]
     fb = hand(sscc(ROLL))
-    assert fb.message == f"Packed case …0019 into …{pallet[-4:]} (1 items)"
+    assert fb.message == f"Packed case …0019 into …{pallet[-4:]} (1 item)"
     assert core.container(ROLL).parent == pallet
     fb = hand("CMD:UNDO")
     assert (fb.code, fb.message) == ("undone", f"Undone: case …0019 out of …{pallet[-4:]}")
     assert core.container(ROLL).parent is None
     assert hand(sscc(ROLL)).code == "packed"
     fb = hand("CMD:CONFIRM")
-    assert fb.message.startswith(f"Pallet …{pallet[-4:]}: 1 case, 15 units closed")
+    assert fb.message.startswith(f"Pallet …{pallet[-4:]} closed: 1 case, 15 units")
     # the packing steps are the core's, with their reversal
     actions = [(r.action, r.reverses is not None) for r in core.pack_records(pallet)]
     assert actions == [("pack", False), ("unpack", True), ("pack", False)]

@@ -117,12 +117,22 @@ def summary(ctx: Ctx, code: str) -> dict[str, Any]:
     return h.json(box.code, location_code(ctx.session, box.location_id))
 
 
-def describe(code: str, h: Held) -> str:
-    """``Pallet …8908: 40 cases, 10,000 units`` (a case: what it holds)."""
-    units = h.serials + h.units
+def plural(n: int, word: str) -> str:
+    """A count and its noun.
+
+    >>> plural(1, "item"), plural(10000, "unit")
+    ('1 item', '10,000 units')
+    """
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def describe(code: str, h: Held, *, closed: bool = False) -> str:
+    """``Pallet …8908: 40 cases, 10,000 units`` (a container with cases is a pallet)."""
     word = "Pallet" if h.cases else "Case"
-    cases = f"{h.cases:,} case{'s' if h.cases != 1 else ''}, " if h.cases else ""
-    return f"{word} {short(code)}: {cases}{units:,} unit{'s' if units != 1 else ''}"
+    cases = f"{plural(h.cases, 'case')}, " if h.cases else ""
+    return f"{word} {short(code)}{' closed' if closed else ''}: {cases}" + plural(
+        h.serials + h.units, "unit"
+    )
 
 
 def _label(ctx: Ctx, info: ContainerInfo) -> int | None:
@@ -181,7 +191,7 @@ def _reopen(ctx: Ctx, state: SessionState, row: Container) -> tuple[Feedback, Se
             reason=f"this session packs at {state.location}: scan LOC:{here} first",
         )
     h = held(s, row.id)
-    msg = f"Container {short(row.code)} open at {here}: {h.items} items"
+    msg = f"Container {short(row.code)} open at {here}: {plural(h.items, 'item')}"
     new = state.with_(container=row.code, location=here, item=None, quantity=None)
     return ok("container_opened", msg, container=h.json(row.code, here)), new
 
@@ -214,7 +224,7 @@ def pack(ctx: Ctx, state: SessionState, step: Pack) -> tuple[Feedback, SessionSt
         text = f"{sku} lot {step.lot} x {step.quantity}"
     h = held(s, _id_of(code))
     new = state.pushed(_entry(rec, text)).with_(item=sku or state.item, quantity=None)
-    msg = f"Packed {text} into {short(rec.container)} ({h.items} items)"
+    msg = f"Packed {text} into {short(rec.container)} ({plural(h.items, 'item')})"
     return ok("packed", msg, container=h.json(rec.container, rec.location), operation=rec.id), new
 
 
@@ -253,7 +263,7 @@ def close(ctx: Ctx, state: SessionState) -> tuple[Feedback, SessionState]:
     )
     h = held(s, box.id)
     label = "; label queued" if job is not None else ""
-    msg = f"{describe(box.code, tree(s, box.id))} closed ({listed}){label}"
+    msg = f"{describe(box.code, tree(s, box.id), closed=True)} ({listed}){label}"
     new = state.with_(container=None, item=None, quantity=None, undo=())
     data = {
         "container": {**h.json(box.code, info.location), "closed": True},
@@ -342,7 +352,7 @@ def inquire(ctx: Ctx, code: str) -> Feedback:
     units = info.quantity
     msg = (
         f"Container {short(info.code)}: {info.status}{where}{on}, "
-        f"{cases:,} case{'s' if cases != 1 else ''}, {units:,} units{inside}"
+        f"{plural(cases, 'case')}, {plural(units, 'unit')}{inside}"
     )
     summary = {
         "code": info.code,
