@@ -46,6 +46,7 @@ def test_pack_two_serials_into_a_new_sscc(warehouse: Any, page: Page, server: An
     assert (closed["status"], closed["code"]) == ("ok", "container_closed"), closed
     expect(box).to_have_attribute("data-state", "closed")
     expect(page.locator("#feedback")).to_have_attribute("data-status", "ok")
-    expect(page.locator("#feedback-message")).to_contain_text("closed (LAPTOP-14 x 2)")
+    assert closed["message"] == f"Case …{code[-4:]} closed: 2 units (LAPTOP-14 x 2); label queued"
+    expect(page.locator("#feedback-message")).to_have_text(closed["message"])
     got = warehouse.get(f"/devices/{hh.name}/session")
     assert got["container"] is None
