@@ -343,3 +343,20 @@ def test_inquiry_on_an_sscc_shows_its_tree_summary(
     assert fb.data["container"]["parent"] == pallet
     assert fb.message.endswith(f"in …{pallet[-4:]}")
     assert hand(sscc("106141419999999991")).code == "unknown_container"
+
+
+def test_a_units_label_lot_must_be_its_own(hand: Hand, core: Tracking) -> None:
+    core.receive(item="LAP", location="A1", quantity=1, serials=["B1-1"], lot="B1", partner="V1")
+    hand("CMD:PACK")
+    hand("LOC:A1")
+    code = hand("CMD:NEW").data["container"]["code"]
+    before = tables(core)
+    fb = hand(f"]C101{GTIN_LAP}10B2{GS}21B1-1")  # the label says lot B2
+    assert (fb.code, fb.data["error"]["lot"], fb.data["error"]["label_lot"]) == (
+        "serial_lot_mismatch",
+        "B1",
+        "B2",
+    )
+    assert tables(core) == before
+    assert hand(f"]C101{GTIN_LAP}10B1{GS}21B1-1").code == "packed"
+    assert [c.serial for c in core.container(code).contents] == ["B1-1"]
