@@ -62,6 +62,8 @@ def tables(core: Tracking) -> dict[str, object]:
                 "serial_numbers",
                 "label_jobs",
                 "event_outbox",
+                "documents",
+                "document_lines",
             )
         }
 
@@ -307,14 +309,46 @@ def test_a_pallet_with_a_recalled_lot_is_refused_whole(
 
 
 def test_an_sscc_without_a_document_and_in_receive_mode(
-    hand: Hand, packed: tuple[str, str]
+    hand: Hand, core: Tracking, packed: tuple[str, str]
 ) -> None:
     pallet, _ = packed
     hand("CMD:PICK")
-    fb = hand(sscc(pallet))
-    assert (fb.code, fb.data["error"]["field"]) == ("invalid_input", "document")
+    hand("LOC:A1")
+    before = tables(core)
+    fb = hand(sscc(pallet))  # it would make an ad-hoc shipment: not with a badge's rights
+    assert (fb.code, fb.data["error"]["role"]) == ("permission_denied", "operator")
+    assert tables(core) == before
     hand("CMD:RECEIVE")
     assert hand(sscc(pallet)).code == "unexpected_sscc"  # receiving by SSCC is not a scan yet
+
+
+def test_an_ad_hoc_pick_grows_a_line_per_item_of_the_pallet(
+    gw: Gateway, core: Tracking, clock: Clock, packed: tuple[str, str]
+) -> None:
+    pallet, _ = packed
+    hand = Hand(Gateway(core, interpret, caller=SUPERVISOR), clock)  # may make documents
+    core.receive(item="LAP", location="A1", quantity=1, serials=["LOOSE"], partner="V1")
+    for raw in ("CMD:PICK", "LOC:A1", "PTN:C1", "LAP"):
+        hand(raw)
+    assert hand("LOOSE").code == "allocated"  # an ad-hoc shipment, one line of LAP
+    fb = hand(sscc(pallet))
+    assert (fb.status, fb.message) == ("ok", f"Pallet …{pallet[-4:]}: 2 cases, 12 units allocated")
+    number = gw_state(hand).document
+    lines = [(ln.item, ln.quantity, ln.assigned) for ln in core.document(number).lines]
+    assert lines == [("LAP", 3, 3), ("MILK", 10, 10)]
+    fb = hand("CMD:UNDO")  # off again, and the lines shrink back
+    assert fb.code == "undone"
+    lines = [(ln.item, ln.quantity, ln.assigned) for ln in core.document(number).lines]
+    assert lines == [("LAP", 1, 1), ("MILK", 10, 0)]
+    assert hand(sscc(pallet)).code == "allocated"
+    assert hand("CMD:CONFIRM").code == "posted"
+    assert core.container(pallet).status == "shipped"
+    # an empty case on a new ad-hoc shipment: refused, no document made
+    empty = core.create_container(location="A1")
+    before = tables(core)
+    fb = hand(sscc(empty.code))
+    assert (fb.code, fb.data["error"]["status"]) == ("container_not_available", "empty")
+    assert tables(core) == before and gw_state(hand).document is None
 
 
 def test_inquiry_on_an_sscc_shows_its_tree_summary(

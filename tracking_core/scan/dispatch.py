@@ -55,10 +55,8 @@ def required_action(state: SessionState, step: Step) -> Action:
     match step:
         case NewDocument():
             return "scan_adhoc"
-        case Assign() | GenerateN():
+        case Assign() | GenerateN() | TakeContainer():
             return "scan_adhoc" if state.document is None or state.adhoc else "scan"
-        case TakeContainer():  # never makes a document: without one it is refused
-            return "scan_adhoc" if state.adhoc else "scan"
         case Confirm():
             return "scan_adhoc" if state.adhoc else "scan"
         case _:

@@ -23,6 +23,7 @@ from tracking_core.commands import (
     AllocateContainer,
     PackContainer,
     ReversePack,
+    SetLineQuantity,
     UnassignContainer,
 )
 from tracking_core.context import Ctx
@@ -37,10 +38,12 @@ from tracking_core.models import (
     ContainerSerial,
     Document,
     Item,
+    Lot,
     SerialNumber,
 )
 from tracking_core.scan.answer import Feedback, Status, ok
 from tracking_core.scan.answer import box_name as short
+from tracking_core.scan.document_steps import line_for
 from tracking_core.scan.state import SessionState
 from tracking_core.scan.steps import OpenContainer, Pack, TakeContainer, VerifyContainer
 from tracking_core.values import ContainerInfo, PackRecord
@@ -93,11 +96,16 @@ def held(s: Session, container_id: Any) -> Held:
     return Held(int(row[0]), int(row[1]), int(row[2]))
 
 
+def _tree_ids(container_id: int) -> Any:
+    """The container and all containers inside it: a recursive CTE of their ids."""
+    base = select(Container.id).where(Container.id == container_id).cte("box", recursive=True)
+    return base.union_all(select(Container.id).join(base, Container.parent_id == base.c.id))
+
+
 def tree(s: Session, container_id: int) -> Held:
     """One statement over the whole tree: serials, lot units and cases under a container
     (for answers that move or check it whole, where the tree is touched anyway)."""
-    base = select(Container.id).where(Container.id == container_id).cte("box", recursive=True)
-    tree_ = base.union_all(select(Container.id).join(base, Container.parent_id == base.c.id))
+    tree_ = _tree_ids(container_id)
     ids = select(tree_.c.id)
     serials = select(func.count()).where(ContainerSerial.container_id.in_(ids))
     units = select(func.coalesce(func.sum(ContainerLot.quantity), 0)).where(
@@ -279,7 +287,12 @@ def undo(ctx: Ctx, state: SessionState) -> tuple[Feedback, SessionState]:
     last = state.undo[-1]
     rest = state.with_(undo=state.undo[:-1])
     if last["kind"] == "container":
-        handle(ctx, UnassignContainer(last["document"], container=last["container"]))
+        doc = last["document"]
+        handle(ctx, UnassignContainer(doc, container=last["container"]))
+        for line, quantity in last.get("grown", ()):  # an ad-hoc document shrinks again
+            row = documents.line_row(ctx.session, documents.document_row(ctx.session, doc), line)
+            if row.quantity - quantity > 0:
+                handle(ctx, SetLineQuantity(doc, line=line, quantity=row.quantity - quantity))
         msg = f"Undone: {short(last['container'])} taken off {last['document']}"
         return ok("undone", msg), rest
     rec = handle(ctx, ReversePack(int(last["operation"])))
@@ -295,10 +308,14 @@ def undo(ctx: Ctx, state: SessionState) -> tuple[Feedback, SessionState]:
 
 
 def take(ctx: Ctx, state: SessionState, step: TakeContainer) -> tuple[Feedback, SessionState]:
-    """A case or pallet allocated whole on the session's document, or refused whole."""
-    if state.document is None:
-        raise InvalidInput(
-            field="document", reason="scan the document first: a container goes on its lines"
+    """A case or pallet allocated whole on the session's document, or refused whole; an
+    ad-hoc document (made by this scan, or by the scans before) grows its lines first."""
+    grown: list[list[int]] = []
+    if state.document is None or state.adhoc:
+        state, grown = _grow_lines(ctx, state, step.code)
+    if state.document is None:  # nothing grew a line: an empty container
+        raise ContainerNotAvailable(
+            container=step.code, status="empty", reason="there is nothing in it to move"
         )
     done = handle(ctx, AllocateContainer(state.document, container=step.code))
     box = containers.container_row(ctx.session, done.container)
@@ -315,8 +332,53 @@ def take(ctx: Ctx, state: SessionState, step: TakeContainer) -> tuple[Feedback, 
         status = "warn"
         msg += "; " + "; ".join(done.warnings)
         data["warnings"] = list(done.warnings)
-    entry = {"kind": "container", "document": done.document, "container": box.code}
+    entry: dict[str, Any] = {"kind": "container", "document": done.document, "container": box.code}
+    if grown:
+        entry["grown"] = grown
     return Feedback(status, "allocated", msg, data=data), state.pushed(entry)
+
+
+def _grow_lines(ctx: Ctx, state: SessionState, code: str) -> tuple[SessionState, list[list[int]]]:
+    """The ad-hoc document's lines grown by what the container holds, per item: ``[line,
+    quantity]`` each, for undo to shrink them again."""
+    s = ctx.session
+    box = containers.container_row(s, code)
+    room: dict[str, int] = {}  # what the document's lines here still have open, per item
+    if state.document is not None:
+        for ln in documents.document_info(s, documents.document_row(s, state.document)).lines:
+            if ln.location == state.location:
+                room[ln.item] = room.get(ln.item, 0) + ln.open
+    grown: list[list[int]] = []
+    for sku, quantity in _per_item(s, box.id):
+        need = quantity - room.get(sku, 0)
+        if need > 0:
+            _number, line, state = line_for(ctx, state, sku, need)
+            grown.append([line, need])
+    return state, grown
+
+
+def _per_item(s: Session, container_id: int) -> list[tuple[str, int]]:
+    """Units per item anywhere in the container's tree (two statements)."""
+    ids = select(_tree_ids(container_id).c.id)
+    totals: dict[str, int] = {}
+    serials = (
+        select(Item.sku, func.count())
+        .join(SerialNumber, SerialNumber.item_id == Item.id)
+        .join(ContainerSerial, ContainerSerial.serial_id == SerialNumber.id)
+        .where(ContainerSerial.container_id.in_(ids))
+        .group_by(Item.sku)
+    )
+    lots = (
+        select(Item.sku, func.sum(ContainerLot.quantity))
+        .join(Lot, Lot.item_id == Item.id)
+        .join(ContainerLot, ContainerLot.lot_id == Lot.id)
+        .where(ContainerLot.container_id.in_(ids))
+        .group_by(Item.sku)
+    )
+    for q in (serials, lots):
+        for sku, n in s.execute(q):
+            totals[str(sku)] = totals.get(str(sku), 0) + int(n)
+    return sorted(totals.items())
 
 
 def verify(ctx: Ctx, state: SessionState, step: VerifyContainer) -> tuple[Feedback, SessionState]:
