@@ -11,11 +11,11 @@ document            ``DOC:PO-4711``         kind ``document``, document ``PO-471
 operator badge      ``OP:0042``             kind ``operator``, operator ``0042``
 partner             ``PTN:V-ACME``          kind ``partner``, partner ``V-ACME``
 mode                ``CMD:MODE:RECEIVE``    command ``mode``, argument ``receive``
-                    ``CMD:RECEIVE``         the same
+                    ``CMD:RECEIVE``         the same (``CMD:PACK``: pack mode)
 confirm (post)      ``CMD:CONFIRM``         command ``confirm``
 undo last step      ``CMD:UNDO``            command ``undo``
 cancel session      ``CMD:CANCEL``          command ``cancel``
-new ad-hoc doc      ``CMD:NEW``             command ``new``
+new ad-hoc doc      ``CMD:NEW``             command ``new`` (pack mode: a new SSCC)
 generate N          ``CMD:GENERATE:5``      command ``generate``, argument ``5``
                     ``CMD:GEN`` (N = 1)
 quantity N          ``CMD:QTY:12``          command ``quantity``, argument ``12``,
@@ -34,7 +34,7 @@ Barcode(kind='location', value='LOC:A-01-02', symbology=']C0', location='A-01-02
 >>> parse_own_label("cmd:gen 5", profile=P, symbology=None)
 Barcode(kind='command', value='cmd:gen 5', command='generate', argument='5')
 >>> parse_own_label("CMD:MODE:RECIEVE", profile=P, symbology=None).error
-"Failed to parse 'CMD:MODE:RECIEVE' as command label: expected a mode (receive, pick, ship, customer_return, vendor_return, transfer, count, inquiry), got 'RECIEVE'."
+"Failed to parse 'CMD:MODE:RECIEVE' as command label: expected a mode (receive, pick, ship, customer_return, vendor_return, transfer, count, inquiry, pack), got 'RECIEVE'."
 >>> parse_own_label("A-01-02", profile=P, symbology=None) is None
 True
 """  # noqa: E501

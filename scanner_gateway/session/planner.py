@@ -24,6 +24,8 @@ from tracking_core.scan import (
     ItemRef,
     Label,
     NewDocument,
+    OpenContainer,
+    Pack,
     Planned,
     Refuse,
     SessionState,
@@ -36,9 +38,16 @@ from tracking_core.scan import (
     SetPartner,
     SetQuantity,
     Step,
+    TakeContainer,
     Undo,
     Verify,
+    VerifyContainer,
+    box_name,
 )
+
+# The modes where a scanned SSCC takes its container whole onto the document.
+TAKES_WHOLE = ("pick", "vendor_return", "transfer")
+SSCC_DIGITS = 18
 
 
 def _command(b: Barcode) -> Step:
@@ -80,9 +89,7 @@ def choice(state: SessionState, b: Barcode) -> Barcode | Refuse:
     """The reading ``CMD:CHOOSE:GS1``/``:LITERAL`` picks from the pending question."""
     arg = str(b.argument or "").lower()
     if arg not in READINGS:
-        return Refuse(
-            "unknown_reading", f"Choose one of {', '.join(READINGS)}, got {b.argument!r}"
-        )
+        return Refuse("unknown_reading", f"Choose one of {', '.join(READINGS)}, got {b.argument!r}")
     if state.pending is None:
         return Refuse("no_question", "There is no question to answer: scan the label again")
     return Barcode.from_dict(state.pending[arg])
@@ -94,7 +101,10 @@ def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
     if kind == "invalid":
         return Refuse("invalid_barcode", b.error or "The barcode could not be read")
     if kind == "command":
-        return _command(b)
+        step = _command(b)
+        if isinstance(step, NewDocument) and state.mode == "pack":  # CMD:NEW: a new SSCC
+            return OpenContainer() if state.container is None else _still_open(state.container)
+        return step
     if kind == "operator":
         return SetOperator(b.operator or b.value)
     if kind == "partner":
@@ -102,9 +112,18 @@ def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
     if state.mode == "inquiry":
         return Inquire(_label(b))
     if kind == "location":
+        if state.mode == "pack" and state.container is not None:
+            return _still_open(state.container)
         return SetLocation(b.location or b.value)
     if kind == "document":
+        if state.mode == "pack":
+            return Refuse(
+                "unexpected_document", "Pack mode packs at a location: scan a location label"
+            )
         return SetDocument(b.document or b.value)
+    code = container_code(state.mode, b)
+    if code is not None:
+        return _container_step(state, code)
     if b.sscc and not b.gtin:  # a pallet or case label, not a unit
         return Refuse("unexpected_sscc", "An SSCC was scanned; scan the item or unit label")
 
@@ -124,6 +143,9 @@ def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
         if maybe is not None:
             return SetItem(maybe.sku)
         current = lookup(state.item) if state.item else None
+        if current is None and state.mode == "pack" and b.gs1_reading is None:
+            # a serial known by itself: the core finds its item (or says it is ambiguous)
+            return _pack(state, Pack(serial=b.value))
         if current is None:
             return Refuse("item_expected", f"{b.value!r} is not an item; scan an item first")
         item = current
@@ -174,6 +196,10 @@ def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
             expiry or pending[1],
             production_date or pending[2],
         )
+    if state.mode == "pack":
+        if item.tracking == "serial":
+            return _pack(state, Pack(item, serial=serial, lot=lot))
+        return _pack(state, Pack(item, lot=lot, quantity=quantity))
     # A serialized unit keeps the lot its label names: the core refuses one that does not
     # match what is on record for that serial.
     return Assign(
@@ -183,6 +209,56 @@ def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
         quantity=quantity,
         expiry=expiry,
         production_date=production_date,
+    )
+
+
+def container_code(mode: str, b: Barcode) -> str | None:
+    """The container a scan names in a mode that takes containers, else None.
+
+    An SSCC label (GS1 AI 00) names one in pack, the outbound modes, ship and inquiry. In
+    pack mode and inquiry a plain code of 18 digits (or 20 with the AI's ``00``) is one
+    too: typed from a label, or read with a bad check digit, which the core then names.
+    """
+    if mode not in ("pack", "ship", "inquiry", *TAKES_WHOLE):
+        return None
+    if b.sscc:
+        return b.sscc
+    value = b.value
+    if mode in ("pack", "inquiry") and b.kind == "plain" and value.isascii() and value.isdigit():
+        if len(value) == SSCC_DIGITS:
+            return value
+        if len(value) == SSCC_DIGITS + 2 and value.startswith("00"):
+            return value[2:]
+    return None
+
+
+def _container_step(state: SessionState, code: str) -> Step:
+    if state.mode == "ship":
+        return VerifyContainer(code)
+    if state.mode in TAKES_WHOLE:
+        return TakeContainer(code)
+    if state.container is None:
+        return OpenContainer(code)
+    if code == state.container:
+        return Refuse(
+            "container_open",
+            f"{box_name(code)} is the open container: scan what goes into it, or confirm",
+        )
+    return Pack(container=code)  # a case scanned while a pallet is open goes in it
+
+
+def _pack(state: SessionState, step: Pack) -> Step:
+    if state.container is None:
+        return Refuse(
+            "container_expected",
+            "No container is open: scan its SSCC, or CMD:NEW for a new one, first",
+        )
+    return step
+
+
+def _still_open(code: str) -> Refuse:
+    return Refuse(
+        "container_open", f"Container {box_name(code)} is open: confirm or cancel it first"
     )
 
 
@@ -205,7 +281,8 @@ def _ask(b: Barcode, gs1: Barcode, item: ItemRef) -> Ask:
 
 
 def _label(b: Barcode) -> Label:
-    return Label(b.kind, b.value, b.gtin, b.serial, b.lot, b.location, b.document)
+    sscc = container_code("inquiry", b)
+    return Label(b.kind, b.value, b.gtin, b.serial, b.lot, b.location, b.document, sscc)
 
 
 def plan_scan(state: SessionState, barcode: Barcode, lookup: ItemLookup) -> Planned:
@@ -225,4 +302,19 @@ def plan_scan(state: SessionState, barcode: Barcode, lookup: ItemLookup) -> Plan
     step = plan(state, barcode, lookup)
     if isinstance(step, Ask) and step.raw == dropped:
         dropped = None  # the same label again: the same question, asked again
-    return Planned(state, step, dropped, barcode.warnings, command=command)
+    warnings = barcode.warnings
+    if barcode.kind == "plain" and _names_container(step):
+        warnings = ()  # "not GS1" is no news about an SSCC typed without its AI
+    return Planned(state, step, dropped, warnings, command=command)
+
+
+def _names_container(step: Step) -> bool:
+    match step:
+        case OpenContainer() | TakeContainer() | VerifyContainer():
+            return True
+        case Pack(container=str()):
+            return True
+        case Inquire(label=Label(sscc=str())):
+            return True
+        case _:
+            return False

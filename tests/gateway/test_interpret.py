@@ -803,6 +803,7 @@ def test_commands_are_those_the_session_reads() -> None:
         "transfer",
         "count",
         "inquiry",
+        "pack",
     }
 
 
@@ -837,7 +838,7 @@ def test_commands_are_those_the_session_reads() -> None:
         (
             "CMD:MODE",
             "Failed to parse 'CMD:MODE' as command label: expected a mode (receive, pick, "
-            "ship, customer_return, vendor_return, transfer, count, inquiry), got nothing.",
+            "ship, customer_return, vendor_return, transfer, count, inquiry, pack), got nothing.",
         ),
         (
             "CMD:RECEIVE:NOW",

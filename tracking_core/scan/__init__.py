@@ -6,7 +6,15 @@ one transaction (``tracking_core.scan.unit``) and answers a ``ScanReply``. The v
 here are what other layers may import; the modules that run steps are the core's own.
 """
 
-from tracking_core.scan.answer import SOUNDS, Feedback, ScanReply, Status, doc_title, doc_words
+from tracking_core.scan.answer import (
+    SOUNDS,
+    Feedback,
+    ScanReply,
+    Status,
+    box_name,
+    doc_title,
+    doc_words,
+)
 from tracking_core.scan.state import DOC_TYPE, INBOUND_MODES, MODES, SessionState
 from tracking_core.scan.steps import (
     Ask,
@@ -20,6 +28,8 @@ from tracking_core.scan.steps import (
     ItemRef,
     Label,
     NewDocument,
+    OpenContainer,
+    Pack,
     Plan,
     Planned,
     Refuse,
@@ -33,8 +43,10 @@ from tracking_core.scan.steps import (
     SetPartner,
     SetQuantity,
     Step,
+    TakeContainer,
     Undo,
     Verify,
+    VerifyContainer,
 )
 
 __all__ = [
@@ -54,6 +66,8 @@ __all__ = [
     "ItemRef",
     "Label",
     "NewDocument",
+    "OpenContainer",
+    "Pack",
     "Plan",
     "Planned",
     "Refuse",
@@ -70,8 +84,11 @@ __all__ = [
     "SetQuantity",
     "Status",
     "Step",
+    "TakeContainer",
     "Undo",
     "Verify",
+    "VerifyContainer",
+    "box_name",
     "doc_title",
     "doc_words",
 ]

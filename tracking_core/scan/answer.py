@@ -65,6 +65,16 @@ def doc_title(doc_type: str) -> str:
     return doc_words(doc_type).capitalize()
 
 
+def box_name(code: str) -> str:
+    """How a container is named to the operator: an SSCC by its last four digits (the end
+    of its serial reference, printed large on the label), a licence plate whole.
+
+    >>> box_name("106141412345678908"), box_name("LP-17")
+    ('…8908', 'LP-17')
+    """
+    return f"…{code[-4:]}" if len(code) == 18 and code.isdigit() else code
+
+
 def error(code: str, message: str, *, prompt: str = "", **data: Any) -> Feedback:
     return Feedback(status="error", code=code, message=message, prompt=prompt, data=data)
 

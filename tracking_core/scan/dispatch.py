@@ -11,7 +11,7 @@ from typing import Literal, assert_never
 from tracking_core import auth, operators
 from tracking_core.context import Ctx
 from tracking_core.errors import SignInExpired
-from tracking_core.scan import counting, document_steps, inquiry, session_steps
+from tracking_core.scan import counting, document_steps, inquiry, pack_steps, session_steps
 from tracking_core.scan.answer import Feedback
 from tracking_core.scan.state import SessionState
 from tracking_core.scan.steps import (
@@ -23,6 +23,8 @@ from tracking_core.scan.steps import (
     GenerateN,
     Inquire,
     NewDocument,
+    OpenContainer,
+    Pack,
     Refuse,
     SetDocument,
     SetItem,
@@ -33,8 +35,10 @@ from tracking_core.scan.steps import (
     SetPartner,
     SetQuantity,
     Step,
+    TakeContainer,
     Undo,
     Verify,
+    VerifyContainer,
 )
 
 Action = Literal["scan", "scan_adhoc"]
@@ -51,7 +55,7 @@ def required_action(state: SessionState, step: Step) -> Action:
     match step:
         case NewDocument():
             return "scan_adhoc"
-        case Assign() | GenerateN():
+        case Assign() | GenerateN() | TakeContainer():
             return "scan_adhoc" if state.document is None or state.adhoc else "scan"
         case Confirm():
             return "scan_adhoc" if state.adhoc else "scan"
@@ -63,7 +67,7 @@ def _what(step: Step) -> str:
     match step:
         case NewDocument():
             return "starting an ad-hoc document"
-        case Assign():
+        case Assign() | TakeContainer():
             return "scanning onto an ad-hoc document"
         case GenerateN():
             return "generating numbers on an ad-hoc document"
@@ -118,6 +122,8 @@ def _run(ctx: Ctx, state: SessionState, step: Step) -> tuple[Feedback, SessionSt
             return counting.count(ctx, state, step)
         case Confirm() if state.mode == "count":
             return counting.report(ctx, state)
+        case Confirm() if state.mode == "pack":
+            return pack_steps.close(ctx, state)
         case Confirm():
             return document_steps.confirm(ctx, state, step)
         case Assign():
@@ -126,8 +132,18 @@ def _run(ctx: Ctx, state: SessionState, step: Step) -> tuple[Feedback, SessionSt
             return document_steps.generate_n(ctx, state, step)
         case Verify():
             return document_steps.verify(ctx, state, step)
+        case Undo() if state.undo and state.undo[-1]["kind"] in pack_steps.UNDO_KINDS:
+            return pack_steps.undo(ctx, state)
         case Undo():
             return document_steps.undo(ctx, state, step)
+        case OpenContainer():
+            return pack_steps.open_container(ctx, state, step)
+        case Pack():
+            return pack_steps.pack(ctx, state, step)
+        case TakeContainer():
+            return pack_steps.take(ctx, state, step)
+        case VerifyContainer():
+            return pack_steps.verify(ctx, state, step)
         case Inquire():
             return inquiry.answer(ctx, state, step.label), state
         case Refuse():

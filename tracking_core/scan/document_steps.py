@@ -46,7 +46,7 @@ def adhoc_partner(ctx: Ctx, state: SessionState, doc_type: str) -> str | None:
     return None
 
 
-def _line_for(ctx: Ctx, state: SessionState, sku: str, count: int) -> tuple[str, int, SessionState]:
+def line_for(ctx: Ctx, state: SessionState, sku: str, count: int) -> tuple[str, int, SessionState]:
     """The document and line a step lands on; ad-hoc documents grow a line as scans come."""
     doc_type = state.doc_type
     if doc_type is None:
@@ -88,7 +88,7 @@ def _line_for(ctx: Ctx, state: SessionState, sku: str, count: int) -> tuple[str,
 
 
 def assign(ctx: Ctx, state: SessionState, step: Assign) -> tuple[Feedback, SessionState]:
-    number, line, state = _line_for(ctx, state, step.item.sku, step.quantity)
+    number, line, state = line_for(ctx, state, step.item.sku, step.quantity)
     a: Assignment
     if step.item.tracking == "serial":
         assert step.serial is not None
@@ -163,7 +163,7 @@ def generate_n(ctx: Ctx, state: SessionState, step: GenerateN) -> tuple[Feedback
         raise InvalidInput(field="item", reason="scan the item to generate numbers for")
     it = catalog.item_row(ctx.session, state.item)
     count = step.count if it.tracking == "serial" else 1
-    number, line, state = _line_for(ctx, state, it.sku, step.count)
+    number, line, state = line_for(ctx, state, it.sku, step.count)
     if it.tracking == "serial":
         lot, expiry, production_date = state.lot_for(it.sku) or (None, None, None)
         batch = GenerateSerials(

@@ -7,7 +7,15 @@ from typing import Any
 from tracking_core import catalog, documents, inquiry
 from tracking_core.codec import encode
 from tracking_core.context import Ctx
-from tracking_core.errors import DomainError, NotFound, UnknownLot, UnknownSerial
+from tracking_core.errors import (
+    DomainError,
+    InvalidContainerCode,
+    NotFound,
+    UnknownContainer,
+    UnknownLot,
+    UnknownSerial,
+)
+from tracking_core.scan import pack_steps
 from tracking_core.scan.answer import Feedback, doc_title
 from tracking_core.scan.state import SessionState
 from tracking_core.scan.steps import Label
@@ -20,6 +28,12 @@ def _moves(history: tuple[Any, ...]) -> list[dict[str, Any]]:
 def answer(ctx: Ctx, state: SessionState, b: Label) -> Feedback:
     s = ctx.session
     kind = b.kind
+    if b.sscc is not None:
+        try:
+            return pack_steps.inquire(ctx, b.sscc)
+        except (UnknownContainer, InvalidContainerCode):
+            if kind != "plain":  # an SSCC label; a plain code may be a serial still
+                raise
     if kind == "location":
         code = b.location or b.value
         rows = inquiry.stock(s, location=code)

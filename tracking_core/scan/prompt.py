@@ -11,6 +11,7 @@ from tracking_core import catalog, documents, lots
 from tracking_core.context import Ctx
 from tracking_core.models import Item
 from tracking_core.partners import PARTNER_KIND
+from tracking_core.scan.answer import box_name
 from tracking_core.scan.state import SessionState
 from tracking_core.values import DocumentInfo
 
@@ -53,6 +54,8 @@ def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> s
         return "Scan a location" if not state.location else f"Scan serials at {state.location}"
     if mode == "ship":
         return "Scan a shipment" if not state.document else "Scan serials to check, or confirm"
+    if mode == "pack":
+        return pack_prompt(state)
     if state.document is None and state.location is None:
         return "Scan a document or a location"
     need = missing_partner(ctx, state)
@@ -82,6 +85,14 @@ def prompt(ctx: Ctx, state: SessionState, info: DocumentInfo | None = None) -> s
         if not state.adhoc:
             return f"{it.sku} is complete on {state.document}: scan the next item or confirm"
     return f"Scan a {it.tracking} for {it.sku}{where}"
+
+
+def pack_prompt(state: SessionState) -> str:
+    if state.container is not None:
+        return f"Scan serials, lots or cases for {box_name(state.container)}, then confirm"
+    if state.location is None:
+        return "Scan a location, or the SSCC of a container to pack"
+    return f"Scan an SSCC, or CMD:NEW for a new one at {state.location}"
 
 
 def missing_partner(ctx: Ctx, state: SessionState) -> str | None:

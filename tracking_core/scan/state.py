@@ -18,6 +18,7 @@ MODES: tuple[str, ...] = (
     "transfer",
     "count",
     "inquiry",
+    "pack",
 )
 # The document type each mode works on, and whether its scans generate or allocate.
 DOC_TYPE: dict[str, DocType] = {
@@ -58,6 +59,8 @@ class SessionState:
     # inbound: a lot label scanned for a serialized item ({"item", "lot", "expiry",
     # "production_date"}, dates as ISO text), for the serials scanned or generated next
     lot: dict[str, Any] | None = None
+    # pack mode: the open container's code (its contents are read from the core, not kept)
+    container: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SessionState:

@@ -37,6 +37,8 @@ class Label:
     lot: str | None = None
     location: str | None = None
     document: str | None = None
+    # an SSCC: from GS1 AI 00, or a plain 18-digit code that may be one (kind "plain")
+    sscc: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,42 @@ class Verify:
 
 
 @dataclass(frozen=True)
+class OpenContainer:
+    """Pack mode: open a container to pack into; ``code`` None: a new SSCC, label printed.
+
+    A scanned code names an existing container (in stock, where the session packs), or a
+    new one from a pre-printed label, made at the session's location."""
+
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class Pack:
+    """Pack mode: one thing into the open container: a serial (``item`` None: known by the
+    serial alone), a lot quantity, or a container (``container``: a case onto a pallet)."""
+
+    item: ItemRef | None = None
+    serial: str | None = None
+    lot: str | None = None  # a serialized unit's label lot, checked against its record
+    quantity: int = 1
+    container: str | None = None
+
+
+@dataclass(frozen=True)
+class TakeContainer:
+    """An outbound mode: a scanned case or pallet, allocated whole on the document."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class VerifyContainer:
+    """Ship mode: a packer checks a scanned case or pallet is on the document."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class CountSerial:
     serial: str
 
@@ -175,6 +213,10 @@ Step = (
     | SetLot
     | GenerateN
     | Verify
+    | OpenContainer
+    | Pack
+    | TakeContainer
+    | VerifyContainer
     | CountSerial
     | Inquire
     | Confirm

@@ -16,7 +16,7 @@ from typing import Any
 from tracking_core import catalog
 from tracking_core.context import Ctx
 from tracking_core.errors import DomainError, IdempotencyConflict, PartnerRequired
-from tracking_core.scan import refusals
+from tracking_core.scan import pack_steps, refusals
 from tracking_core.scan.answer import Feedback, ScanReply, from_error
 from tracking_core.scan.dispatch import execute
 from tracking_core.scan.prompt import document, progress, prompt
@@ -140,8 +140,11 @@ def screen(ctx: Ctx, device: str) -> dict[str, Any]:
     """What the device's screen shows now: mode, document, location, operator, the next
     expected scan (``prompt``) and the document's progress (None without one)."""
     state = read_state(ctx, device)
+    box = None
     try:
         with ctx.session.begin_nested():
+            if state.container is not None:
+                box = pack_steps.summary(ctx, state.container)
             if state.document is None:
                 next_scan, done = prompt(ctx, state), None
             else:
@@ -156,4 +159,5 @@ def screen(ctx: Ctx, device: str) -> dict[str, Any]:
         "operator": state.operator,
         "prompt": next_scan,
         "progress": done,
+        "container": box,  # pack mode's open container: its code and what it holds
     }

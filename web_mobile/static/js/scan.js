@@ -17,6 +17,7 @@ const WORDS = { ok: "OK", warn: "WARNING", error: "ERROR", queued: "SAVED", idle
 const MODE_WORDS = {
   receive: "Receive", pick: "Pick", ship: "Ship", transfer: "Transfer", count: "Count",
   inquiry: "Inquiry", customer_return: "Customer return", vendor_return: "Vendor return",
+  pack: "Pack",
 };
 // Refusals a reconnect cannot fix: the device must be enrolled (again).
 const REFUSALS = {
@@ -199,6 +200,15 @@ function handleFeedback(reply, entry) {
   beep(fb.status, fb.sound);
   if (fb.prompt) setPrompt(fb.prompt);
   if (fb.data && fb.data.progress) renderProgress(fb.data.progress);
+  if (fb.data && fb.data.container && typeof fb.data.container === "object") {
+    renderContainer(fb.data.container);  // pack mode: what the open container holds
+  }
+  if (fb.status !== "error" && fb.data && fb.data.label_job !== undefined) {
+    showLabel({
+      job_id: fb.data.label_job, kind: "sscc", labels: 1, status: "pending",
+      preview_url: `/api/v1/labels/jobs/${fb.data.label_job}/label.png`,
+    });
+  }
   addHistory(fb.status, entry.type === "command" ? `${entry.name} ${entry.args ?? ""}` : entry.raw,
     fb.message);
   if (SIGNED_OUT.has(fb.code)) {
@@ -259,6 +269,9 @@ function applySession(s) {
   if ("operator" in s) setOperator(s.operator);
   if (s.prompt) setPrompt(s.prompt);
   $("doc-mode").textContent = MODE_WORDS[s.mode] || s.mode || "";
+  $("new-button").textContent = s.mode === "pack" ? "New SSCC" : "New document";
+  if ("container" in s) renderContainer(s.container);
+  else if (s.mode !== "pack") renderContainer(null);
   if (s.progress) {
     renderProgress(s.progress);
   } else if (s.document) {
@@ -270,6 +283,23 @@ function applySession(s) {
     $("doc-total").textContent = "";
     $("lines").tBodies[0].replaceChildren();
   }
+}
+
+// Pack mode's open container: its short name, what it holds itself, its whole code. A
+// closed one stays shown (greyed) until the next is opened or the mode changes.
+function renderContainer(box) {
+  const section = $("container");
+  if (!box) {
+    if (section.dataset.state !== "closed" || app.session.mode !== "pack") section.hidden = true;
+    return;
+  }
+  section.hidden = false;
+  section.dataset.state = box.closed ? "closed" : "open";
+  section.dataset.code = box.code;
+  section.dataset.items = String(box.items);
+  $("container-name").textContent = box.closed ? `${box.name} closed` : box.name;
+  $("container-items").textContent = `${box.items} item${box.items === 1 ? "" : "s"}`;
+  $("container-code").textContent = box.location ? `${box.code} @ ${box.location}` : box.code;
 }
 
 async function fetchDocument(number) {
