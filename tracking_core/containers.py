@@ -24,13 +24,15 @@ from biip.checksums import gs1_standard_check_digit
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import numbering, validate
+from tracking_core import numbering, outbox, validate
 from tracking_core.catalog import location_code, location_row
+from tracking_core.codec import encode
 from tracking_core.context import Ctx
 from tracking_core.errors import (
     ContainerExists,
     ContainerNotAvailable,
     InvalidContainerCode,
+    InvalidInput,
     MaskExhausted,
     UnknownContainer,
 )
@@ -309,4 +311,22 @@ def raise_height(s: Session, row: Container, need: int) -> None:
         .where(Container.parent_id == row.id)
         .values(parent_height=need)
         .execution_options(synchronize_session="fetch")
+    )
+
+
+def enqueue_label(
+    ctx: Ctx, info: ContainerInfo, *, printer: str | None = None, copies: int = 1
+) -> int:
+    """The SSCC label job listing what the container holds now (a plate has no SSCC label).
+
+    The payload is what the labels read: ``{"ssccs": [code], "container": <ContainerInfo>}``."""
+    if info.scheme != "sscc":
+        raise InvalidInput(field="container", reason=f"{info.code} is a licence plate, not an SSCC")
+    return outbox.enqueue(
+        ctx,
+        kind="sscc",
+        payload={"ssccs": [info.code], "container": encode(info)},
+        labels=1,
+        copies=copies,
+        printer=printer,
     )

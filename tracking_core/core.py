@@ -912,7 +912,7 @@ class Tracking:
             row = containers.create_container(c, location=location, code=code)
             info = containers.container_info(c.session, row)
             if label:
-                _container_label(c, info, printer=printer, copies=1)
+                containers.enqueue_label(c, info, printer=printer)
             return info
 
         return self._run(make, actor=actor)
@@ -1003,7 +1003,7 @@ class Tracking:
             info = containers.container_info(
                 c.session, containers.container_row(c.session, code)
             )
-            return _container_label(c, info, printer=printer, copies=copies)
+            return containers.enqueue_label(c, info, printer=printer, copies=copies)
 
         return self._run(make, actor=actor)
 
@@ -1062,19 +1062,6 @@ class Tracking:
 
 
 BATCH = 20_000
-
-
-def _container_label(c: Ctx, info: ContainerInfo, *, printer: str | None, copies: int) -> int:
-    if info.scheme != "sscc":
-        raise InvalidInput(field="container", reason=f"{info.code} is a licence plate, not an SSCC")
-    return outbox.enqueue(
-        c,
-        kind="sscc",
-        payload={"ssccs": [info.code], "container": encode(info)},
-        labels=1,
-        copies=copies,
-        printer=printer,
-    )
 
 
 def _serial_batches(

@@ -35,5 +35,9 @@ def test_pack_scans_push_the_open_container(
     assert [c.serial for c in live.container(code).contents] == ["PK1"]
     done = c.emit("command", {"scan_id": "c", "name": "confirm"}, namespace=NS, callback=True)
     assert done["code"] == "container_closed"
-    sessions = [r["args"][0] for r in c.get_received(NS) if r["name"] == "session"]
+    received = c.get_received(NS)
+    sessions = [r["args"][0] for r in received if r["name"] == "session"]
     assert sessions[-1]["container"] is None
+    # the SSCC label with the contents is pushed to the handheld like a serial's
+    labels = [r["args"][0] for r in received if r["name"] == "label"]
+    assert [(x["kind"], x["job_id"]) for x in labels] == [("sscc", done["data"]["label_job"])]

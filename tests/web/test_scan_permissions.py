@@ -34,6 +34,7 @@ MODES = (
     "transfer",
     "count",
     "inquiry",
+    "pack",
 )
 PARTNER = {"receipt": "V1", "vendor_return": "V1", "shipment": "C1", "customer_return": "C1"}
 INBOUND = ("receive", "customer_return")

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
-from tracking_core import containers, documents, outbox
+from tracking_core import containers, documents
 from tracking_core.catalog import location_code
 from tracking_core.codec import encode
 from tracking_core.command_handlers import handle
@@ -146,15 +146,10 @@ def describe(code: str, h: Held, *, closed: bool = False) -> str:
 def _label(ctx: Ctx, info: ContainerInfo) -> int | None:
     """The SSCC label job listing what the container holds now (plates get none).
 
-    The payload is the one ``Tracking.container_label`` writes (tracking_core/core.py)."""
+    The payload is the one ``Tracking.container_label`` writes (containers.enqueue_label)."""
     if info.scheme != "sscc":
         return None
-    return outbox.enqueue(
-        ctx,
-        kind="sscc",
-        payload={"ssccs": [info.code], "container": encode(info)},
-        labels=1,
-    )
+    return containers.enqueue_label(ctx, info)
 
 
 def _label_data(job: int | None) -> dict[str, Any]:

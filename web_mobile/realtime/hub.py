@@ -254,7 +254,13 @@ class Hub:
         self.emit("feedback", data, "monitor")
 
     def labels(self, device: str, fb: Feedback) -> None:
-        """Push the label jobs a step of ``device`` queued: those of the numbers it made."""
+        """Push the label jobs a step of ``device`` queued: those of the numbers it made, or
+        the one it names (a container's SSCC label, ``label_job``)."""
+        named = fb.data.get("label_job")
+        if isinstance(named, int) and not isinstance(named, bool):
+            job = self.core.outbox.job(named)
+            if job.device == device:
+                self.emit("label", label_json(job), f"device:{device}")
         numbers = set(fb.data.get("numbers") or ())
         if not numbers:
             return
