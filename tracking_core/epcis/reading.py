@@ -105,7 +105,14 @@ def outbox_rows(s: Session, since: int, top: int) -> list[OutboxRow]:
             OutboxEvent.item,
             OutboxEvent.data,
         )
-        .where(OutboxEvent.seq > since, OutboxEvent.seq <= top, OutboxEvent.kind.in_(KINDS))
+        .where(
+            OutboxEvent.seq > since,
+            OutboxEvent.seq <= top,
+            OutboxEvent.kind.in_(KINDS),
+            # a posting's serial status changes (with every serial, the bulk of the outbox's
+            # JSON) are its document's events already: only holds by hand are read
+            or_(OutboxEvent.kind != "serial.status_changed", OutboxEvent.document.is_(None)),
+        )
         .order_by(OutboxEvent.seq)
     ).all()
     return [OutboxRow(r[0], r[1], r[2], r[3], r[4], dict(r[5] or {})) for r in rows]
