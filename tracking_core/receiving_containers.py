@@ -73,17 +73,17 @@ class Content:
 
 
 def expected_rows(s: Session, ids: Sequence[int]) -> list[Content]:
+    """What the notice says the containers ``ids`` hold themselves (plain rows: a pallet's
+    10,000 serials are read as tuples, not as ORM objects)."""
+    e = ExpectedContent
     out: list[Content] = []
     for part in chunks(list(ids)):
         q = (
-            select(ExpectedContent)
-            .where(ExpectedContent.container_id.in_(part))
-            .order_by(ExpectedContent.id)
+            select(e.container_id, e.line_id, e.serial, e.lot, e.quantity, e.expiry_date)
+            .where(e.container_id.in_(part))
+            .order_by(e.id)
         )
-        out += [
-            Content(r.container_id, r.line_id, r.serial, r.lot, r.quantity, r.expiry_date)
-            for r in s.execute(q).scalars()
-        ]
+        out += [Content(*r) for r in s.execute(q)]
     return out
 
 
@@ -105,10 +105,11 @@ def checked_rows(s: Session, checks: dict[int, ContainerCheck]) -> list[Content]
     by_check = {c.id: cid for cid, c in checks.items()}
     out: list[Content] = []
     for part in chunks(list(by_check)):
-        q = select(CheckedContent).where(CheckedContent.check_id.in_(part))
+        c = CheckedContent
+        q = select(c.check_id, c.line_id, c.serial, c.lot, c.quantity, c.expiry_date)
         out += [
-            Content(by_check[r.check_id], r.line_id, r.serial, r.lot, r.quantity, r.expiry_date)
-            for r in s.execute(q.order_by(CheckedContent.id)).scalars()
+            Content(by_check[r[0]], *r[1:])
+            for r in s.execute(q.where(c.check_id.in_(part)).order_by(c.id))
         ]
     return out
 
@@ -173,7 +174,10 @@ def receive_container(ctx: Ctx, number: str, code: str) -> ContainerReceipt:
     box = container_row(s, code, lock=True)
     _require_expected(s, doc, box, checking=False)
     ids = subtree_ids(s, box.id)
-    rows, checked = effective_contents(s, ids)
+    checks = latest_checks(s, ids)
+    rows = [r for r in expected_rows(s, ids) if r.container_id not in checks]
+    rows += checked_rows(s, checks)
+    checked = set(checks)
     line_rows = lines_by_id(s, {r.line_id for r in rows})
     warnings: list[str] = []
     received: list[ReceivedLine] = []
@@ -248,29 +252,36 @@ def _receive_line(
     )
 
 
+def _pack_serials(s: Session, rows: list[Content]) -> None:
+    """Each pending serial into its container: the lines' serials read as plain rows and
+    inserted in chunks (an INSERT ... SELECT joining on the serial text plans badly on
+    SQLite)."""
+    wanted = [r for r in rows if r.serial is not None]
+    ids: dict[tuple[int, str], int] = {}
+    for line_id in sorted({r.line_id for r in wanted}):
+        q = select(SerialNumber.id, SerialNumber.serial).where(
+            SerialNumber.reserved_line_id == line_id
+        )
+        ids.update(((line_id, str(sn)), int(i)) for i, sn in s.execute(q))
+    packed = [
+        {
+            "serial_id": ids[(r.line_id, str(r.serial))],
+            "container_id": r.container_id,
+            "location_id": None,
+        }
+        for r in wanted
+    ]
+    for part in chunks(packed):
+        s.execute(insert(ContainerSerial.__table__), list(part))
+
+
 def _pack_pending(
-    s: Session, rows: list[Content], line_rows: dict[int, tuple[DocumentLine, Item]]
+    s: Session,
+    rows: list[Content],
+    line_rows: dict[int, tuple[DocumentLine, Item]],
 ) -> None:
     """The pending contents into their containers (no location until posting)."""
-    serial_rows = [r for r in rows if r.serial is not None]
-    if serial_rows:
-        line_ids = sorted({r.line_id for r in serial_rows})
-        ids: dict[tuple[int, str], int] = {}
-        for line_id in line_ids:
-            q = select(SerialNumber.id, SerialNumber.serial).where(
-                SerialNumber.reserved_line_id == line_id
-            )
-            ids.update(((line_id, str(sn)), int(i)) for i, sn in s.execute(q))
-        packed = [
-            {
-                "serial_id": ids[(r.line_id, str(r.serial))],
-                "container_id": r.container_id,
-                "location_id": None,
-            }
-            for r in serial_rows
-        ]
-        for part in chunks(packed):
-            s.execute(insert(ContainerSerial), list(part))
+    _pack_serials(s, rows)
     sums: dict[tuple[int, int], int] = {}
     for r in rows:
         it = line_rows[r.line_id][1]
@@ -282,7 +293,7 @@ def _pack_pending(
         sums[k] = sums.get(k, 0) + r.quantity
     if sums:
         s.execute(
-            insert(ContainerLot),
+            insert(ContainerLot.__table__),
             [
                 {"container_id": c, "lot_id": lot_id, "location_id": None, "quantity": q}
                 for (c, lot_id), q in sorted(sums.items())
@@ -429,7 +440,7 @@ def check_container(
         for x in scanned
     ]
     for part in chunks(rows):
-        s.execute(insert(CheckedContent), list(part))
+        s.execute(insert(CheckedContent.__table__), list(part))
     mine = [Content(box.id, x.line_id, x.serial, x.lot, x.quantity, None) for x in scanned]
     return CheckResult(
         document=doc.number,
@@ -689,7 +700,7 @@ def _pack_record(ctx: Ctx, doc: Document, cid: int, loc: int) -> None:
     lines += [{"child_id": i, "quantity": 1} for i, _ in kids]
     rows = [{"operation_id": op.id, "line_no": n, **x} for n, x in enumerate(lines, 1)]
     for part in chunks(rows):
-        s.execute(insert(PackOperationLine), list(part))
+        s.execute(insert(PackOperationLine.__table__), list(part))
     where = location_code(s, loc)
     events.emit(
         ctx,

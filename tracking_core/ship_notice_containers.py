@@ -335,7 +335,7 @@ def _write(
         ids[n.code] = row.id
     rows = [{**r, "container_id": ids[n.code]} for n in ordered for r in n.rows]
     for part in chunks(rows):
-        s.execute(insert(ExpectedContent), list(part))
+        s.execute(insert(ExpectedContent.__table__), list(part))
     _expect_serials(s, number, [r for r in rows if r["serial"] is not None], by_id)
 
 
@@ -364,7 +364,9 @@ def _expect_serials(
                 requested=len(new),
             )
         for part in chunks(new):
-            s.execute(insert(ExpectedSerial), [{"line_id": line_id, "serial": x} for x in part])
+            s.execute(
+                insert(ExpectedSerial.__table__), [{"line_id": line_id, "serial": x} for x in part]
+            )
 
 
 def iter_announced(boxes: Sequence[AnnouncedContainer]) -> Iterator[AnnouncedContainer]:
