@@ -41,6 +41,7 @@ from tracking_core.models import (
     ExpectedSerial,
     Item,
 )
+from tracking_core.receiving_containers import table
 from tracking_core.serials import chunks
 from tracking_core.ship_notice_values import AnnouncedContainer, AnnouncedContent, Announcement
 
@@ -335,7 +336,7 @@ def _write(
         ids[n.code] = row.id
     rows = [{**r, "container_id": ids[n.code]} for n in ordered for r in n.rows]
     for part in chunks(rows):
-        s.execute(insert(ExpectedContent.__table__), list(part))
+        s.execute(insert(table(ExpectedContent)), list(part))
     _expect_serials(s, number, [r for r in rows if r["serial"] is not None], by_id)
 
 
@@ -365,7 +366,7 @@ def _expect_serials(
             )
         for part in chunks(new):
             s.execute(
-                insert(ExpectedSerial.__table__), [{"line_id": line_id, "serial": x} for x in part]
+                insert(table(ExpectedSerial)), [{"line_id": line_id, "serial": x} for x in part]
             )
 
 

@@ -37,7 +37,7 @@ def container_ids(s: Session, doc: Document) -> list[int]:
         up = select(Container.parent_id).where(
             Container.id.in_(sorted(found)), Container.parent_id.is_not(None)
         )
-        more = {int(i) for i in s.execute(up).scalars()} - found
+        more = {int(i) for i in s.execute(up).scalars() if i is not None} - found
         if not more:
             return sorted(found)
         found |= more
@@ -57,10 +57,10 @@ def container_notice(s: Session, doc: Document) -> ContainerNotice:
     for r in scanned:
         found.setdefault(r.container_id, []).append(r)
     kids: dict[int, list[int]] = {}
-    for r in rows.values():
-        if r.parent_id in rows:
-            kids.setdefault(r.parent_id, []).append(r.id)
-    places = {i: location_code(s, i) for i in {r.location_id for r in rows.values()} if i}
+    for box in rows.values():
+        if box.parent_id is not None and box.parent_id in rows:
+            kids.setdefault(box.parent_id, []).append(box.id)
+    places = {i: location_code(s, i) for i in {b.location_id for b in rows.values()} if i}
     counted = 0
 
     def build(cid: int) -> NoticeContainer:

@@ -101,7 +101,7 @@ def test_announce_receive_post_a_pallet(wh: Tracking) -> None:
     assert done.containers == (PALLET, CASE1, CASE2) and done.units == 28
     pallet = wh.container(PALLET)
     assert (pallet.status, pallet.document, pallet.location) == ("expected", n, None)
-    assert _count(wh, "SELECT height FROM containers WHERE code = '%s'" % PALLET) == 1
+    assert _count(wh, f"SELECT height FROM containers WHERE code = '{PALLET}'") == 1
     # the announced serials joined the line's serial notice
     notice = wh.ship_notice(n)
     assert [(x.serial, x.state) for x in notice.lines[0].serials] == [
