@@ -580,29 +580,42 @@ def as_notice_content(r: Content, line_rows: dict[int, tuple[DocumentLine, Item]
 # --- posting and cancelling (called from tracking_core/posting.py) ----------------------------
 
 
+PORTIONS = "scantrack.pending_lot_portions"  # Session.info: doc id -> the split, per post
+
+
+def _pending_lots(s: Session, doc: Document) -> dict[tuple[int, str], dict[int, int]]:
+    """(line id, lot) -> {container id: quantity} over the document's pending containers,
+    read once per posting (``after_posting`` forgets it)."""
+    cache: dict[int, dict[tuple[int, str], dict[int, int]]] = s.info.setdefault(PORTIONS, {})
+    if doc.id not in cache:
+        pending = list(
+            s.execute(
+                select(Container.id).where(
+                    Container.document_id == doc.id, Container.status == "pending"
+                )
+            ).scalars()
+        )
+        split: dict[tuple[int, str], dict[int, int]] = {}
+        for r in effective_contents(s, pending)[0] if pending else []:
+            if r.lot is not None and r.serial is None:
+                per = split.setdefault((r.line_id, r.lot), {})
+                per[r.container_id] = per.get(r.container_id, 0) + r.quantity
+        cache[doc.id] = split
+    return cache[doc.id]
+
+
 def lot_portions(
     s: Session, doc: Document, line_id: int, lot_id: int, qty: int
 ) -> list[tuple[int | None, int]]:
     """How an inbound line's lot quantity splits over the pending containers it came in:
     ``(container id, quantity)`` each, then ``(None, the loose rest)`` if any."""
-    pending = list(
-        s.execute(
-            select(Container.id).where(
-                Container.document_id == doc.id, Container.status == "pending"
-            )
-        ).scalars()
-    )
-    lot = s.get(Lot, lot_id)
-    assert lot is not None
+    split = _pending_lots(s, doc)
     out: list[tuple[int | None, int]] = []
     left = qty
-    if pending:
-        rows, _ = effective_contents(s, pending)
-        per: dict[int, int] = {}
-        for r in rows:
-            if r.line_id == line_id and r.lot == lot.lot:
-                per[r.container_id] = per.get(r.container_id, 0) + r.quantity
-        for cid, n in sorted(per.items()):
+    if split:
+        lot = s.get(Lot, lot_id)  # posting has read it: no statement
+        assert lot is not None
+        for cid, n in sorted(split.get((line_id, lot.lot), {}).items()):
             take = min(n, left)
             if take:
                 out.append((cid, take))
@@ -617,6 +630,7 @@ def after_posting(ctx: Ctx, doc: Document) -> None:
     packed (one ``pack`` record each, naming the receipt); announced ones never scanned in
     did not arrive, and go."""
     s = ctx.session
+    s.info.get(PORTIONS, {}).pop(doc.id, None)
     held = list(
         s.execute(
             select(Container)
