@@ -34,6 +34,7 @@ from web_mobile.api import (  # noqa: E402, F401
     routes_master,
     routes_scanning,
     routes_scans,
+    routes_ship_notice,
 )
 
 
