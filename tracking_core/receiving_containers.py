@@ -182,8 +182,15 @@ def receive_container(ctx: Ctx, number: str, code: str) -> ContainerReceipt:
     _require_expected(s, doc, box, checking=False)
     ids = subtree_ids(s, box.id)
     checks = latest_checks(s, ids)
-    rows = [r for r in expected_rows(s, ids) if r.container_id not in checks]
-    rows += checked_rows(s, checks)
+    found = checked_rows(s, checks)
+    # a serial found in a checked case is not also in an unopened one that was to hold it
+    seen = {(r.line_id, r.serial) for r in found if r.serial is not None}
+    rows = [
+        r
+        for r in expected_rows(s, ids)
+        if r.container_id not in checks and (r.line_id, r.serial) not in seen
+    ]
+    rows += found
     checked = set(checks)
     line_rows = lines_by_id(s, {r.line_id for r in rows})
     warnings: list[str] = []

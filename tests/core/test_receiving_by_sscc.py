@@ -447,3 +447,25 @@ def test_ten_thousand_serials_in_forty_cases_with_one_scan(wh: Tracking) -> None
     wh.post(n)
     assert wh.container(PALLET).quantity == 10_000
     assert _count(wh, "SELECT count(*) FROM serial_transactions WHERE container_id IS NULL") == 0
+
+
+def test_a_serial_found_in_another_case_is_received_where_it_was_found(wh: Tracking) -> None:
+    n = wh.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 3, "A1")]).number
+    wh.announce_containers(
+        n,
+        [
+            Box(
+                PALLET,
+                children=[
+                    Box(CASE1, contents=[Has(line=1, serials=["VS-1", "VS-2"])]),
+                    Box(CASE2, contents=[Has(line=1, serials=["VS-3"])]),
+                ],
+            )
+        ],
+    )
+    got = wh.check_container(n, container=CASE2, serials=[(None, "VS-3"), (None, "VS-2")])
+    assert got.discrepancies == (Discrepancy("extra", 1, "LAP", 1, serial="VS-2"),)
+    done = wh.receive_container(n, container=PALLET)
+    assert done.quantity == 3
+    assert [c.serial for c in wh.container(CASE1).contents] == ["VS-1"]
+    assert [c.serial for c in wh.container(CASE2).contents] == ["VS-2", "VS-3"]
