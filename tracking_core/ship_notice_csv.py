@@ -4,7 +4,8 @@ Columns (header case and spacing as spreadsheets write them): ``sscc`` (required
 ``parent_sscc``, ``line`` or ``item``, ``serial``, ``lot``, ``quantity``, ``expiry``
 (YYYY-MM-DD). A row with an SSCC alone (and its parent) announces a container that holds
 only cases; rows of one container's serials on one line (and lot) make one content.
-Row numbers are the file's lines: the header is row 1.
+Row numbers are the file's lines: the header is row 1. A bad header is refused naming the
+field ``header``, a bad row naming ``csv`` with the row and column in the reason.
 
 >>> boxes = read_notice(["sscc,parent_sscc,item,serial",
 ...     "106141412345678908,,,", "006141410000000012,106141412345678908,LAP,SN1",
@@ -53,9 +54,8 @@ def _header(reader: Any) -> list[str]:
 
 def _whole(row: int, name: str, text: str) -> int:
     if not text.isascii() or not text.isdigit():
-        raise InvalidInput(
-            field=f"row {row} {name}", reason=f"must be a whole number, got {text!r}"
-        )
+        reason = f"row {row} {name}: must be a whole number, got {text!r}"
+        raise InvalidInput(field="csv", reason=reason)
     return int(text)
 
 
@@ -74,18 +74,18 @@ def read_notice(lines: Iterable[str]) -> list[AnnouncedContainer]:
             continue
         if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
             raise InvalidInput(
-                field=f"row {row_no}", reason=f"{len(values)} values, the header has {len(header)}"
+                field="csv",
+                reason=f"row {row_no}: {len(values)} values, the header has {len(header)}",
             )
         cell = {h: v.strip() for h, v in zip(header, values, strict=False) if v.strip()}
         sscc = cell.get("sscc")
         if sscc is None:
-            raise InvalidInput(field=f"row {row_no} sscc", reason="must not be empty")
+            raise InvalidInput(field="csv", reason=f"row {row_no} sscc: must not be empty")
         parent = cell.get("parent_sscc")
         if sscc in parents and parents[sscc] != parent:
-            raise InvalidInput(
-                field=f"row {row_no} parent_sscc",
-                reason=f"{sscc} is on {parents[sscc] or 'no parent'} in an earlier row",
-            )
+            was = parents[sscc] or "no parent"
+            reason = f"row {row_no} parent_sscc: {sscc} is on {was} in an earlier row"
+            raise InvalidInput(field="csv", reason=reason)
         parents[sscc] = parent
         mine = contents.setdefault(sscc, {})
         if not any(k in cell for k in ("line", "item", "serial", "lot", "quantity", "expiry")):
@@ -98,14 +98,14 @@ def read_notice(lines: Iterable[str]) -> list[AnnouncedContainer]:
                 expiry = dt.date.fromisoformat(cell["expiry"])
             except ValueError:
                 raise InvalidInput(
-                    field=f"row {row_no} expiry",
-                    reason=f"must be YYYY-MM-DD, got {cell['expiry']!r}",
+                    field="csv",
+                    reason=f"row {row_no} expiry: must be YYYY-MM-DD, got {cell['expiry']!r}",
                 ) from None
         where = (line, cell.get("item"), cell.get("lot"), expiry)
         if "serial" in cell:
             if qty not in (None, 1):
                 raise InvalidInput(
-                    field=f"row {row_no} quantity", reason="a serial's row is for one unit"
+                    field="csv", reason=f"row {row_no} quantity: a serial's row is for one unit"
                 )
             got = mine.setdefault(("serials", *where), {"serials": [], "quantity": None})
             got["serials"].append(cell["serial"])
@@ -114,7 +114,7 @@ def read_notice(lines: Iterable[str]) -> list[AnnouncedContainer]:
             got = mine.setdefault(("quantity", *where), {"serials": [], "quantity": 0})
             got["quantity"] = (got["quantity"] or 0) + (qty if qty is not None else 0)
             if qty is None:
-                raise InvalidInput(field=f"row {row_no} quantity", reason="give the quantity")
+                raise InvalidInput(field="csv", reason=f"row {row_no} quantity: give the quantity")
     return [
         AnnouncedContainer(
             sscc,

@@ -269,20 +269,29 @@ def test_csv_notice(wh: Tracking) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lines", "field"),
+    ("lines", "field", "reason"),
     [
-        (["parent_sscc"], "header"),
-        (["sscc,colour"], "header"),
-        (["sscc,quantity", f"{CASE1},two"], "row 2 quantity"),
-        (["sscc,lot", f"{CASE1},B7"], "row 2 quantity"),
-        (["sscc,parent_sscc", f"{CASE1},{PALLET}", f"{CASE1},"], "row 3 parent_sscc"),
-        (["sscc,item,lot,quantity,expiry", f"{CASE1},MILK,B7,1,31.01.2027"], "row 2 expiry"),
+        (["parent_sscc"], "header", "missing column(s) sscc"),
+        (["sscc,colour"], "header", "unknown column(s) colour"),
+        (["sscc,quantity", f"{CASE1},two"], "csv", "row 2 quantity: must be a whole number"),
+        (["sscc,lot", f"{CASE1},B7"], "csv", "row 2 quantity: give the quantity"),
+        (
+            ["sscc,parent_sscc", f"{CASE1},{PALLET}", f"{CASE1},"],
+            "csv",
+            f"row 3 parent_sscc: {CASE1} is on {PALLET} in an earlier row",
+        ),
+        (
+            ["sscc,item,lot,quantity,expiry", f"{CASE1},MILK,B7,1,31.01.2027"],
+            "csv",
+            "row 2 expiry: must be YYYY-MM-DD",
+        ),
     ],
 )
-def test_bad_csv(wh: Tracking, lines: list[str], field: str) -> None:
+def test_bad_csv(lines: list[str], field: str, reason: str) -> None:
     with pytest.raises(DomainError) as e:
         read_notice(lines)
     assert e.value.details()["field"] == field
+    assert e.value.details()["reason"].startswith(reason)
 
 
 def _bad_notices() -> list[tuple[str, list[Box], type[DomainError], dict[str, object]]]:
