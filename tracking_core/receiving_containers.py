@@ -213,14 +213,14 @@ def receive_container(ctx: Ctx, number: str, code: str) -> ContainerReceipt:
     )
     _pack_pending(s, rows, line_rows)
     codes = dict(s.execute(select(Container.id, Container.code).where(Container.id.in_(ids))).all())
-    found = _discrepancies_of(s, sorted(checked, key=lambda i: codes[i]))
+    diffs = _discrepancies_of(s, sorted(checked, key=lambda i: codes[i]))
     return ContainerReceipt(
         document=doc.number,
         container=box.code,
         containers=tuple(codes[i] for i in ids),
         lines=tuple(received),
         checked=tuple(sorted(codes[i] for i in checked)),
-        discrepancies=found,
+        discrepancies=diffs,
         warnings=tuple(warnings),
     )
 
