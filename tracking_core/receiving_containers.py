@@ -21,7 +21,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import events, lots, serials, validate
+from tracking_core import events, lots, recheck, serials, validate
 from tracking_core.catalog import item_row, location_code
 from tracking_core.containers import container_row, subtree_ids
 from tracking_core.context import Ctx
@@ -137,8 +137,8 @@ def _receipt(s: Session, number: str) -> Document:
 
 
 def _require_expected(s: Session, doc: Document, box: Container, *, checking: bool) -> None:
-    """``box`` is announced on ``doc`` and not received yet (and, to be received, not on a
-    pallet still expected: a case arrives with its pallet)."""
+    """``box`` is announced on ``doc`` and, to be received, not received yet and not on a
+    pallet still expected (a case arrives with its pallet); a check may come after."""
     if box.document_id != doc.id or box.status not in ("expected", "pending"):
         holder = s.get(Document, box.document_id) if box.document_id else None
         status = box.status + (f" on {holder.number}" if holder else "")
@@ -152,7 +152,7 @@ def _require_expected(s: Session, doc: Document, box: Container, *, checking: bo
         parent = s.get(Container, top.parent_id)
         assert parent is not None
         top = parent
-    if box.status == "pending":
+    if box.status == "pending" and not checking:
         pallet = top.code if top.id != box.id else None
         raise ContainerAlreadyReceived(container=box.code, document=doc.number, pallet=pallet)
     if box.parent_id is not None and not checking:
@@ -439,6 +439,10 @@ def check_container(
         _tracked(it, "none")
         scanned.append(_Scanned(line_id, it.id, None, None, validate.quantity(qty)))
     _one_place(s, box, expected, scanned, line_rows)
+    if box.status == "pending":  # checked after it was received: what is pending follows
+        recheck.follow_check(
+            ctx, doc, box, [(x.line_id, x.serial, x.lot, x.quantity) for x in scanned]
+        )
     check = ContainerCheck(container_id=box.id, document_id=doc.id, at=ctx.now, **ctx.who())
     s.add(check)
     s.flush()

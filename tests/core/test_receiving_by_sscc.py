@@ -478,3 +478,60 @@ def test_a_serial_found_in_another_case_is_received_where_it_was_found(wh: Track
     assert done.quantity == 3
     assert [c.serial for c in wh.container(CASE1).contents] == ["VS-1"]
     assert [c.serial for c in wh.container(CASE2).contents] == ["VS-2", "VS-3"]
+
+
+def test_a_case_checked_after_receiving_its_pallet_follows_the_count(wh: Tracking) -> None:
+    """Receive the pallet by one scan, then open a case: what is pending follows the check."""
+    n = _receipt(wh)
+    wh.announce_containers(n, _notice())
+    wh.receive_container(n, container=PALLET)
+    got = wh.check_container(
+        n, container=CASE1, serials=[(None, "VS-1"), (None, "VS-3"), ("LAP", "VS-9")]
+    )
+    assert [(d.kind, d.serial) for d in got.discrepancies] == [
+        ("missing", "VS-2"),
+        ("extra", "VS-9"),
+    ]
+    assert wh.document(n, detail=True).lines[0].serials == ("VS-1", "VS-3", "VS-9")
+    assert [c.serial for c in wh.container(CASE1).contents] == ["VS-1", "VS-3", "VS-9"]
+    lot = wh.check_container(
+        n, container=CASE2, lots=[(None, "B7", 15), ("MILK", "B8", 5)], quantities=[("CABLE", 5)]
+    )
+    assert [(d.kind, d.lot, d.quantity) for d in lot.discrepancies] == [
+        ("wrong_quantity", "B7", 15),
+        ("extra", "B8", 5),
+    ]
+    assert dict(wh.document(n, detail=True).lines[1].lots) == {"B7": 15, "B8": 5}
+    assert {(c.lot, c.quantity) for c in wh.container(CASE2).contents} == {("B7", 15), ("B8", 5)}
+    wh.post(n)
+    assert _count(wh, "SELECT sum(packed) FROM lot_stock") == 20
+    assert (
+        _count(wh, "SELECT sum(quantity) FROM lot_transactions WHERE container_id IS NOT NULL")
+        == 20
+    )
+    assert wh.container(PALLET).status == "in_stock"
+    assert wh.container_notice(n).discrepancies == 4
+
+
+def test_after_receiving_a_serial_found_in_another_case_moves_there(wh: Tracking) -> None:
+    wh.receive(item="LAP", location="A1", quantity=1, serials=["VS-8"], partner="V1")
+    n = wh.create_document("receipt", partner="V1", lines=[LineSpec("LAP", 4, "A1")]).number
+    cases = [
+        Box(CASE1, contents=[Has(line=1, serials=["VS-1", "VS-2"])]),
+        Box(CASE2, contents=[Has(line=1, serials=["VS-3"])]),
+    ]
+    wh.announce_containers(n, [Box(PALLET, children=cases)])
+    wh.receive_container(n, container=PALLET)
+    wh.check_container(n, container=CASE2, serials=[(None, "VS-3"), (None, "VS-2")])
+    assert [c.serial for c in wh.container(CASE1).contents] == ["VS-1"]
+    assert [c.serial for c in wh.container(CASE2).contents] == ["VS-2", "VS-3"]
+    assert len(wh.document(n, detail=True).lines[0].serials) == 3
+    # a serial in stock elsewhere cannot be found in the case: refused, nothing changed
+    before = _state(wh)
+    with pytest.raises(DomainError) as e:
+        wh.check_container(n, container=CASE1, serials=[(None, "VS-1"), ("LAP", "VS-8")])
+    assert e.value.code == "serial_exists"
+    assert _state(wh) == before
+    wh.set_line_quantity(n, 1, 3)
+    wh.post(n)
+    assert wh.container(CASE2).location == "A1"
