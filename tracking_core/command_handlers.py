@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeAlias, TypeVar, assert_never, cast
 
 from tracking_core import (
+    container_checks,
     container_moves,
     documents,
     lots,
@@ -166,11 +167,9 @@ def dispatch(ctx: Ctx, command: Command) -> Result:
         case AnnounceContainers():
             return ship_notice_containers.announce(ctx, command.document, command.containers)
         case ReceiveContainer():
-            return receiving_containers.receive_container(
-                ctx, command.document, command.container
-            )
+            return receiving_containers.receive_container(ctx, command.document, command.container)
         case CheckContainer():
-            return receiving_containers.check_container(
+            return container_checks.check_container(
                 ctx,
                 command.document,
                 command.container,

@@ -873,7 +873,7 @@ class EventDelivery(Base):
 
 class ContainerCheck(Base):
     """An "open and check" at the dock: an operator scanned what one expected container
-    holds (tracking_core/receiving_containers.py). The latest check of a container is what
+    holds (tracking_core/container_checks.py). The latest check of a container is what
     receiving it brings in; its lines are in ``checked_contents`` (none: found empty)."""
 
     __tablename__ = "container_checks"

@@ -7,7 +7,7 @@ their ``expected_contents``; announced serials also join the line's per-serial n
 (``expected_serials``), so the serial notice and the container notice agree. All or
 nothing: a known SSCC, a cycle, a serial twice, more than a line is for, or a tree whose
 contents go to two locations refuses the whole call. Receiving and checking are in
-``receiving_containers``; docs/receiving-by-sscc.md has the whole picture.
+``receiving_containers`` and ``container_checks``; docs/receiving-by-sscc.md has the whole picture.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ from tracking_core.models import (
     ExpectedSerial,
     Item,
 )
-from tracking_core.receiving_containers import table
+from tracking_core.notice_contents import table
 from tracking_core.serials import chunks
 from tracking_core.ship_notice_values import AnnouncedContainer, AnnouncedContent, Announcement
 

@@ -8,13 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tracking_core.catalog import location_code
+from tracking_core.container_checks import compare
 from tracking_core.documents import ship_notice
 from tracking_core.models import Container, Document, DocumentLine, ExpectedContent
-from tracking_core.receiving_containers import (
+from tracking_core.notice_contents import (
     Content,
     as_notice_content,
     checked_rows,
-    compare,
     expected_rows,
     latest_checks,
     lines_by_id,
