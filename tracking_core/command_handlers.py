@@ -8,18 +8,31 @@ from __future__ import annotations
 
 from typing import TypeAlias, TypeVar, assert_never, cast
 
-from tracking_core import container_moves, documents, lots, packing, posting, serials
+from tracking_core import (
+    container_checks,
+    container_moves,
+    documents,
+    lots,
+    packing,
+    posting,
+    receiving_containers,
+    serials,
+    ship_notice_containers,
+)
 from tracking_core.commands import (
     AddLine,
     AllocateContainer,
     AllocateLot,
     AllocateSerials,
+    AnnounceContainers,
     CancelDocument,
+    CheckContainer,
     Command,
     GenerateLot,
     GenerateSerials,
     PackContainer,
     PostDocument,
+    ReceiveContainer,
     ReverseDocument,
     ReversePack,
     SetLineQuantity,
@@ -30,6 +43,7 @@ from tracking_core.commands import (
     UnpackContainer,
 )
 from tracking_core.context import Ctx
+from tracking_core.ship_notice_values import Announcement, CheckResult, ContainerReceipt
 from tracking_core.values import (
     Assignment,
     ContainerAssignment,
@@ -41,7 +55,15 @@ from tracking_core.values import (
 
 R = TypeVar("R")
 Result: TypeAlias = (
-    Assignment | LineInfo | PostResult | DocumentInfo | PackRecord | ContainerAssignment
+    Assignment
+    | LineInfo
+    | PostResult
+    | DocumentInfo
+    | PackRecord
+    | ContainerAssignment
+    | Announcement
+    | ContainerReceipt
+    | CheckResult
 )
 
 
@@ -142,5 +164,18 @@ def dispatch(ctx: Ctx, command: Command) -> Result:
             return container_moves.allocate_container(ctx, command.document, command.container)
         case UnassignContainer():
             return container_moves.unassign_container(ctx, command.document, command.container)
+        case AnnounceContainers():
+            return ship_notice_containers.announce(ctx, command.document, command.containers)
+        case ReceiveContainer():
+            return receiving_containers.receive_container(ctx, command.document, command.container)
+        case CheckContainer():
+            return container_checks.check_container(
+                ctx,
+                command.document,
+                command.container,
+                serials=command.serials,
+                lots=command.lots,
+                quantities=command.quantities,
+            )
         case _:
             assert_never(command)

@@ -26,6 +26,12 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast
 
 from tracking_core.codec import decode
 from tracking_core.errors import InvalidInput
+from tracking_core.ship_notice_values import (
+    AnnouncedContainer,
+    Announcement,
+    CheckResult,
+    ContainerReceipt,
+)
 from tracking_core.values import (
     Assignment,
     ContainerAssignment,
@@ -277,6 +283,50 @@ class UnassignContainer(Step[ContainerAssignment], action="unassign_container"):
     container: str
 
 
+# --- receiving by SSCC (docs/receiving-by-sscc.md) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnounceContainers(Step[Announcement], action="announce_containers"):
+    """A ship notice's SSCC hierarchy on an open receipt: all of it, or nothing."""
+
+    document: str
+    _: KW_ONLY
+    containers: Sequence[AnnouncedContainer]
+
+    def __post_init__(self) -> None:
+        if isinstance(self.containers, str) or not isinstance(self.containers, Sequence):
+            raise InvalidInput(field="containers", reason="must be a list")
+        object.__setattr__(self, "containers", tuple(self.containers))
+
+
+@dataclass(frozen=True)
+class ReceiveContainer(Step[ContainerReceipt], action="receive_container"):
+    """One scan of an announced SSCC: everything under it, pending on the receipt."""
+
+    document: str
+    _: KW_ONLY
+    container: str
+
+
+@dataclass(frozen=True)
+class CheckContainer(Step[CheckResult], action="check_container"):
+    """What an operator scanned in an opened announced container: serials ``(item or None,
+    serial)``, lots ``(item or None, lot, quantity)``, untracked ``(item, quantity)``."""
+
+    document: str
+    _: KW_ONLY
+    container: str
+    serials: Sequence[tuple[str | None, str]] = ()
+    lots: Sequence[tuple[str | None, str, int]] = ()
+    quantities: Sequence[tuple[str, int]] = ()
+
+    def __post_init__(self) -> None:
+        _refs(self, "serials", 2)
+        _refs(self, "lots", 3)
+        _refs(self, "quantities", 2)
+
+
 #: Every command: ``command_handlers`` matches on this union, exhaustively.
 Command: TypeAlias = (
     GenerateSerials
@@ -295,4 +345,7 @@ Command: TypeAlias = (
     | ReversePack
     | AllocateContainer
     | UnassignContainer
+    | AnnounceContainers
+    | ReceiveContainer
+    | CheckContainer
 )

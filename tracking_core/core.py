@@ -14,7 +14,7 @@ Scan-sized steps are commands (``tracking_core.commands``), idempotent by a Scan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -38,6 +38,8 @@ from tracking_core import (
     outbox,
     packing,
     posting,
+    ship_notice_csv,
+    ship_notice_report,
     signin,
     validate,
     valuation,
@@ -49,11 +51,14 @@ from tracking_core.commands import (
     AllocateContainer,
     AllocateLot,
     AllocateSerials,
+    AnnounceContainers,
     CancelDocument,
+    CheckContainer,
     GenerateLot,
     GenerateSerials,
     PackContainer,
     PostDocument,
+    ReceiveContainer,
     ReverseDocument,
     ReversePack,
     SetLineQuantity,
@@ -81,6 +86,13 @@ from tracking_core.settings import (
     Settings,
     setting_changes,
     update_settings,
+)
+from tracking_core.ship_notice_values import (
+    AnnouncedContainer,
+    Announcement,
+    CheckResult,
+    ContainerNotice,
+    ContainerReceipt,
 )
 from tracking_core.signin import OperatorSignInInfo, SignInRecord
 from tracking_core.sscc import make_sscc, sscc_capacity
@@ -1006,6 +1018,61 @@ class Tracking:
             return containers.enqueue_label(c, info, printer=printer, copies=copies)
 
         return self._run(make, actor=actor)
+
+    # --- receiving by SSCC (docs/receiving-by-sscc.md) ----------------------------------
+
+    def announce_containers(
+        self,
+        number: str,
+        containers: Sequence[AnnouncedContainer],
+        *,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> Announcement:
+        """A ship notice's SSCC hierarchy on an open receipt: all of it, or nothing."""
+        cmd = AnnounceContainers(number, containers=containers)
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def announce_containers_csv(
+        self, number: str, lines: Iterable[str], *, actor: Actor | None = None
+    ) -> Announcement:
+        """The same from a CSV file's lines (tracking_core/ship_notice_csv.py)."""
+        boxes = ship_notice_csv.read_notice(lines)
+        return self.announce_containers(number, boxes, actor=actor)
+
+    def receive_container(
+        self,
+        number: str,
+        *,
+        container: str,
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> ContainerReceipt:
+        cmd = ReceiveContainer(number, container=container)
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def check_container(
+        self,
+        number: str,
+        *,
+        container: str,
+        serials: Sequence[tuple[str | None, str]] = (),
+        lots: Sequence[tuple[str | None, str, int]] = (),
+        quantities: Sequence[tuple[str, int]] = (),
+        scan: ScanKey | None = None,
+        actor: Actor | None = None,
+    ) -> CheckResult:
+        cmd = CheckContainer(
+            number, container=container, serials=serials, lots=lots, quantities=quantities
+        )
+        return self.execute(cmd, scan=scan, actor=actor)
+
+    def container_notice(self, number: str) -> ContainerNotice:
+        """A receipt's ship notice: its containers' trees, checks and discrepancies, and the
+        per-serial notice of its lines."""
+        return self._read(
+            lambda s: ship_notice_report.container_notice(s, documents.document_row(s, number))
+        )
 
     # --- tokens ----------------------------------------------------------------------
 

@@ -811,3 +811,65 @@ class DatabaseDirectoryMissing(DomainError):
         "There is no directory {directory} for the database file {path}: create it, or name "
         "another database with --database-url or SCANTRACK_DATABASE_URL"
     )
+
+
+# --- receiving by SSCC (tracking_core/receiving_containers.py) -------------------------
+
+
+@dataclass(eq=False)
+class ContainerAlreadyReceived(DomainError):
+    """An announced container scanned in again (alone, or with the pallet it is on)."""
+
+    container: str
+    document: str
+    pallet: str | None = None
+    code: ClassVar[str] = "container_already_received"
+    template: ClassVar[str] = (
+        "Container {container} was already received on {document} with {pallet}"
+    )
+
+    def sentence(self) -> str:
+        if self.pallet:
+            return self.template
+        return "Container {container} was already received on {document}"
+
+
+@dataclass(eq=False)
+class ContainerSpansLocations(DomainError):
+    """A container whose contents are on receipt lines for different locations: it
+    arrives whole, at one place."""
+
+    container: str
+    locations: list[str]
+    code: ClassVar[str] = "container_spans_locations"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = (
+        "Container {container} holds contents for {locations}: a container arrives at one location"
+    )
+
+
+@dataclass(eq=False)
+class SerialAnnouncedTwice(DomainError):
+    serial: str
+    container: str
+    other: str  # the container it was announced in first (may be the same)
+    code: ClassVar[str] = "serial_announced_twice"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = "Serial {serial} is announced in {other} and again in {container}"
+
+
+@dataclass(eq=False)
+class NoticeExceedsLine(DomainError):
+    """A ship notice announcing more in containers than a receipt line is for."""
+
+    document: str
+    line: int
+    quantity: int
+    announced: int
+    requested: int
+    code: ClassVar[str] = "notice_exceeds_line"
+    category: ClassVar[Category] = "invalid"
+    template: ClassVar[str] = (
+        "Line {line} of {document} is for {quantity}; {announced} announced already, "
+        "{requested} more announced"
+    )

@@ -875,3 +875,41 @@ class EventDelivery(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     delivered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class ContainerCheck(Base):
+    """An "open and check" at the dock: an operator scanned what one expected container
+    holds (tracking_core/container_checks.py). The latest check of a container is what
+    receiving it brings in; its lines are in ``checked_contents`` (none: found empty)."""
+
+    __tablename__ = "container_checks"
+    __table_args__ = (Index("ix_container_checks_container", "container_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    container_id: Mapped[int] = mapped_column(ForeignKey("containers.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    operator: Mapped[str | None] = mapped_column(String(64))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    token: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(64))
+
+
+class CheckedContent(Base):
+    """One thing a check found in the container: a serial, or a lot (or untracked)
+    quantity, for a line of the receipt."""
+
+    __tablename__ = "checked_contents"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity"),
+        CheckConstraint("serial IS NULL OR quantity = 1", name="serial_one"),
+        Index("ix_checked_contents_check", "check_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    check_id: Mapped[int] = mapped_column(ForeignKey("container_checks.id"))
+    line_id: Mapped[int] = mapped_column(ForeignKey("document_lines.id"))
+    serial: Mapped[str | None] = mapped_column(String(64))
+    lot: Mapped[str | None] = mapped_column(String(64))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    expiry_date: Mapped[dt.date | None] = mapped_column(Date)

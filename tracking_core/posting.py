@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import Numeric, case, func, insert, literal, null, select, update
 from sqlalchemy.orm import Session
 
-from tracking_core import container_moves, costing, events, ledger_seq, progress, validate
+from tracking_core import (
+    container_moves,
+    costing,
+    events,
+    ledger_seq,
+    progress,
+    receiving_containers,
+    validate,
+)
 from tracking_core.catalog import item_row
 from tracking_core.context import Ctx
 from tracking_core.documents import (
@@ -98,6 +106,7 @@ def post(ctx: Ctx, number: str) -> PostResult:
         s.add_all(lots)
     lot_records = len(lots)
     container_moves.after_posting(ctx, doc)
+    receiving_containers.after_posting(ctx, doc)
     doc.status = "posted"
     doc.posted_at = ctx.now
     doc.posted_by = ctx.operator or ctx.token
@@ -301,6 +310,8 @@ def _post_lot_line(
         portions: list[tuple[int | None, int]] = [(None, qty)]
         if ln.direction == "out":
             portions = container_moves.lot_portions(s, doc, ll.lot_id, ln.location_id, qty)
+        else:  # a receipt's lot quantities that came in announced containers
+            portions = receiving_containers.lot_portions(s, doc, ln.id, ll.lot_id, qty)
         cost = Decimal(0)
         for container_id, part in portions:
             part_cost = (unit * part).quantize(costing.CENT)
@@ -368,6 +379,8 @@ def cancel(ctx: Ctx, number: str) -> DocumentInfo:
     """Cancel an open document: every reservation and pending number is released."""
     s = ctx.session
     doc = open_document(s, number)
+    # announced containers first: their rows hold the pending serials released below
+    receiving_containers.drop_announced(ctx, doc)
     lines = list(
         s.execute(select(DocumentLine).where(DocumentLine.document_id == doc.id)).scalars()
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import itertools
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +25,14 @@ from tracking_core.commands import (
     AllocateContainer,
     AllocateLot,
     AllocateSerials,
+    AnnounceContainers,
     CancelDocument,
+    CheckContainer,
     GenerateLot,
     GenerateSerials,
     PackContainer,
     PostDocument,
+    ReceiveContainer,
     ReverseDocument,
     ReversePack,
     SetLineQuantity,
@@ -42,6 +46,8 @@ from tracking_core.context import Ctx
 from tracking_core.core import ScanKey, Tracking
 from tracking_core.errors import DomainError
 from tracking_core.models import Base
+from tracking_core.ship_notice_values import AnnouncedContainer, AnnouncedContent
+from tracking_core.sscc import make_sscc
 from tracking_core.values import Assignment, LineSpec
 
 
@@ -285,6 +291,66 @@ def unassign_container(core: Tracking) -> Case:
     )
 
 
+# --- receiving by SSCC -------------------------------------------------------------------
+
+_SSCC_REFS = itertools.count(1)
+
+
+def _two_ssccs() -> tuple[str, str]:
+    """A pallet's and a case's SSCC never used before (the setups run more than once)."""
+    a, b = next(_SSCC_REFS), next(_SSCC_REFS)
+    return tuple(  # type: ignore[return-value]
+        make_sscc(company_prefix="0614141", extension=3, serial_reference=x) for x in (a, b)
+    )
+
+
+def _announced(core: Tracking) -> tuple[str, str, str]:
+    pallet, case = _two_ssccs()
+    n = _receipt(core, "LAP", 2)
+    box = AnnouncedContainer(case, contents=[AnnouncedContent(line=1, serials=["VS-1", "VS-2"])])
+    core.announce_containers(n, [AnnouncedContainer(pallet, children=[box])])
+    return n, pallet, case
+
+
+def announce_containers(core: Tracking) -> Case:
+    pallet, case = _two_ssccs()
+    n = _receipt(core, "LAP", 2)
+    one = AnnouncedContainer(case, contents=[AnnouncedContent(line=1, serials=["VS-1"])])
+    other = AnnouncedContainer(pallet, contents=[AnnouncedContent(line=1, serials=["VS-2"])])
+    too_many = AnnouncedContainer(
+        pallet, contents=[AnnouncedContent(line=1, serials=["A", "B", "C"])]
+    )
+    return Case(
+        AnnounceContainers(n, containers=[one]),
+        AnnounceContainers(n, containers=[other]),
+        AnnounceContainers(n, containers=[too_many]),
+        "notice_exceeds_line",
+        lambda r: (r.containers, r.units) == ((case,), 1),
+    )
+
+
+def receive_container(core: Tracking) -> Case:
+    n, pallet, case = _announced(core)
+    return Case(
+        ReceiveContainer(n, container=pallet),
+        ReceiveContainer(n, container=case),
+        ReceiveContainer(n, container=case),
+        "container_not_available",
+        lambda r: (r.containers, r.quantity) == ((pallet, case), 2),
+    )
+
+
+def check_container(core: Tracking) -> Case:
+    n, _pallet, case = _announced(core)
+    return Case(
+        CheckContainer(n, container=case, serials=[(None, "VS-1")]),
+        CheckContainer(n, container=case, serials=[(None, "VS-2")]),
+        CheckContainer(n, container=NO_SUCH_SSCC, serials=[(None, "VS-1")]),
+        "unknown_container",
+        lambda r: [(d.kind, d.serial) for d in r.discrepancies] == [("missing", "VS-2")],
+    )
+
+
 CASES = [
     generate_serials,
     allocate_serials,
@@ -302,6 +368,9 @@ CASES = [
     reverse_pack,
     allocate_container,
     unassign_container,
+    announce_containers,
+    receive_container,
+    check_container,
 ]
 
 

@@ -88,6 +88,10 @@ SAMPLE: dict[str, Any] = {
     "what": "serial SN-1 of LAPTOP-14",
     "cause": "lot_recalled",
     "operation": 7,
+    "pallet": "306141410000000013",
+    "locations": ["A-01-01", "DOCK-1"],
+    "other": "306141410000000020",
+    "announced": 4,
 }
 
 

@@ -245,6 +245,30 @@ def _walk(api: Api, core: Tracking) -> None:
     api.ok("POST", f"/subscriptions/{sub}/dead-letters/{seq}/replay")
     api.ok("DELETE", f"/subscriptions/{sub}")
     _walk_containers(api)
+    _walk_ship_notice(api)
+
+
+def _walk_ship_notice(api: Api) -> None:
+    """Receiving by SSCC: announce (JSON and CSV), check, receive, the report."""
+    lines = [{"item": "LAP", "quantity": 3, "location": "B2"}]
+    receipt = {"type": "receipt", "number": "WN-1", "lines": lines, "partner": "V1"}
+    api.ok("POST", "/documents", receipt, 201)
+    pallet, case, other = "306141410000000013", "306141410000000020", "306141410000000037"
+    notice = {
+        "containers": [
+            {
+                "sscc": pallet,
+                "children": [{"sscc": case, "contents": [{"line": 1, "serials": ["N-1", "N-2"]}]}],
+            }
+        ]
+    }
+    api.ok("POST", "/documents/WN-1/ship-notice/containers", notice, 201)
+    csv = f"sscc,line,serial\n{other},1,N-3\n"
+    api.ok("POST", "/documents/WN-1/ship-notice/csv", {"csv": csv}, 201)
+    check = {"container": case, "serials": [{"serial": "N-1"}, {"serial": "N-2"}]}
+    api.ok("POST", "/documents/WN-1/ship-notice/check", check, 201)
+    api.ok("POST", "/documents/WN-1/ship-notice/receive", {"container": pallet}, 201)
+    api.ok("GET", "/documents/WN-1/ship-notice")
 
 
 def _walk_containers(api: Api) -> None:

@@ -101,6 +101,11 @@ RULES: dict[tuple[str, str], set[str]] = {
     ("POST", "/pack-records/<operation>/reverse"): SCAN,
     ("POST", "/documents/<number>/containers"): SCAN,
     ("DELETE", "/documents/<number>/containers/<code>"): SCAN,
+    ("GET", "/documents/<number>/ship-notice"): READ,
+    ("POST", "/documents/<number>/ship-notice/containers"): MASTER,
+    ("POST", "/documents/<number>/ship-notice/csv"): MASTER,
+    ("POST", "/documents/<number>/ship-notice/receive"): SCAN,
+    ("POST", "/documents/<number>/ship-notice/check"): SCAN,
 }
 
 

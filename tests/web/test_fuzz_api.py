@@ -82,6 +82,12 @@ NOT_IN_SCHEMA: dict[tuple[str, str | None], str] = {
     ("invalid_input", "url"): "a URL's scheme follows the channel (http(s) or mqtt)",
     ("invalid_input", "topic_prefix"): "MQTT subscriptions only",
     ("label_invalid_data", "label"): "label N of a job with fewer labels: depends on the job",
+    ("invalid_input", "header"): "a CSV ship notice's header is the first line of its text",
+    ("invalid_input", "csv"): "a CSV ship notice's rows are lines of its text",
+    ("invalid_container_code", None): "an SSCC's check digit",
+    ("notice_exceeds_line", None): "what the notices announce against the line's quantity",
+    ("serial_announced_twice", None): "a serial once across a notice's containers",
+    ("container_spans_locations", None): "the locations of the lines a tree's contents are on",
 }
 
 

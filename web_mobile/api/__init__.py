@@ -35,6 +35,7 @@ from web_mobile.api import (  # noqa: E402, F401
     routes_master,
     routes_scanning,
     routes_scans,
+    routes_ship_notice,
 )
 
 

@@ -289,3 +289,54 @@ class ContainerOnDocument(TypedDict):
 class ContainerLabelBody(TypedDict):
     printer: NotRequired[str]
     copies: NotRequired[int]
+
+
+# --- receiving by SSCC (docs/receiving-by-sscc.md) ------------------------------------------
+
+
+class NoticeContentIn(TypedDict):
+    line: NotRequired[int]
+    item: NotRequired[str]
+    serials: NotRequired[list[str]]
+    lot: NotRequired[str]
+    quantity: NotRequired[int]
+    expiry: NotRequired[dt.date]
+
+
+class NoticeContainerIn(TypedDict):
+    sscc: str
+    parent: NotRequired[str]
+    contents: NotRequired[list[NoticeContentIn]]
+    children: NotRequired[list["NoticeContainerIn"]]
+
+
+class ShipNoticeContainers(TypedDict):
+    containers: list[NoticeContainerIn]
+    device: NotRequired[str]
+    scan_id: NotRequired[str]
+
+
+class ShipNoticeCsv(TypedDict):
+    csv: str
+    device: NotRequired[str]
+    scan_id: NotRequired[str]
+
+
+class CheckedLotRef(TypedDict):
+    lot: str
+    quantity: int
+    item: NotRequired[str]
+
+
+class CountedRef(TypedDict):
+    item: str
+    quantity: int
+
+
+class ContainerCheckBody(TypedDict):
+    container: str
+    serials: NotRequired[list[PackedSerialRef]]
+    lots: NotRequired[list[CheckedLotRef]]
+    quantities: NotRequired[list[CountedRef]]
+    device: NotRequired[str]
+    scan_id: NotRequired[str]

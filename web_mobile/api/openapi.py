@@ -1708,3 +1708,152 @@ def document() -> dict[str, Any]:
             "schemas": _public(SCHEMAS),
         },
     }
+
+
+# --- receiving by SSCC: a receipt's ship notice of containers (docs/receiving-by-sscc.md) ---
+
+# The answers are the core's values (tracking_core/ship_notice_values.py), derived as the
+# others are; imported here, at the section that uses them, to keep the section whole.
+from tracking_core.ship_notice_values import (  # noqa: E402
+    Announcement,
+    CheckResult,
+    ContainerNotice,
+    ContainerReceipt,
+)
+
+_SSCC = _code("an SSCC: 18 digits with a good check digit")
+SCHEMAS.update(
+    {
+        "NoticeContentIn": _obj(
+            {
+                "line": _int("the receipt's line number; or give item", minimum=1),
+                "item": _code("SKU or GTIN: its only line on the receipt"),
+                "serials": {
+                    "type": "array",
+                    "items": _number(),
+                    "description": "serialized items: the serials, each once in the notice",
+                },
+                "lot": _number("lot-tracked items: the lot; serials: the lot on their labels"),
+                "quantity": _quantity("lot or untracked items: the units"),
+                "expiry": _date("the lot's best before"),
+            }
+        ),
+        "NoticeContainerIn": _obj(
+            {
+                "sscc": _SSCC,
+                "parent": _code("the SSCC it is on, when listed alongside instead of nested"),
+                "contents": {
+                    "type": "array",
+                    "items": _ref("NoticeContentIn"),
+                    "description": "what it holds itself",
+                },
+                "children": {
+                    "type": "array",
+                    "items": _ref("NoticeContainerIn"),
+                    "description": "the containers in it (cases on a pallet)",
+                },
+            },
+            "sscc",
+        ),
+        "ShipNoticeContainers": _obj(
+            {
+                "containers": {
+                    "type": "array",
+                    "items": _ref("NoticeContainerIn"),
+                    "description": "pallets with their cases: all announced, or none",
+                },
+                **SCAN_KEY,
+            },
+            "containers",
+        ),
+        "ShipNoticeCsv": _obj(
+            {
+                "csv": _s(
+                    "the file: header sscc, parent_sscc, line or item, serial, lot, quantity,"
+                    " expiry; one row per content",
+                    maxLength=1024 * 1024,
+                ),
+                **SCAN_KEY,
+            },
+            "csv",
+        ),
+        "CheckedLotRef": _obj(
+            {
+                "item": _code("SKU or GTIN; default: the item the notice has the lot of"),
+                "lot": _number(),
+                "quantity": _quantity("units counted"),
+            },
+            "lot",
+            "quantity",
+        ),
+        "CountedRef": _obj(
+            {"item": _code("SKU or GTIN of an untracked item"), "quantity": _quantity("units")},
+            "item",
+            "quantity",
+        ),
+        "ContainerCheckBody": _obj(
+            {
+                "container": _SSCC,
+                "serials": {"type": "array", "items": _ref("PackedSerialRef")},
+                "lots": {"type": "array", "items": _ref("CheckedLotRef")},
+                "quantities": {"type": "array", "items": _ref("CountedRef")},
+                **SCAN_KEY,
+            },
+            "container",
+        ),
+    }
+)
+PATHS.update(
+    {
+        "/documents/{number}/ship-notice": {
+            "get": op(
+                "A receipt's ship notice: its containers' trees, checks and discrepancies, and"
+                " the expected serials of its lines",
+                "receiving by SSCC",
+                ANY_ROLE,
+                answer=ContainerNotice,
+            )
+        },
+        "/documents/{number}/ship-notice/containers": {
+            "post": op(
+                "Announce containers (pallets, their cases and contents) on an open receipt",
+                "receiving by SSCC",
+                DOCUMENTS,
+                body="ShipNoticeContainers",
+                status=201,
+                answer=Announcement,
+            )
+        },
+        "/documents/{number}/ship-notice/csv": {
+            "post": op(
+                "Announce containers from a CSV file (one row per content)",
+                "receiving by SSCC",
+                DOCUMENTS,
+                body="ShipNoticeCsv",
+                status=201,
+                answer=Announcement,
+            )
+        },
+        "/documents/{number}/ship-notice/receive": {
+            "post": op(
+                "Receive an announced container with one scan: everything under it",
+                "receiving by SSCC",
+                SCAN,
+                body="ContainerOnDocument",
+                status=201,
+                answer=ContainerReceipt,
+            )
+        },
+        "/documents/{number}/ship-notice/check": {
+            "post": op(
+                "Open and check an announced container: what was scanned in it, and the"
+                " discrepancies with the notice",
+                "receiving by SSCC",
+                SCAN,
+                body="ContainerCheckBody",
+                status=201,
+                answer=CheckResult,
+            )
+        },
+    }
+)
