@@ -20,6 +20,7 @@ from contextlib import redirect_stdout
 from bench import (
     RESULTS,
     api_bench,
+    containers_bench,
     core_bench,
     epcis_bench,
     events_bench,
@@ -38,6 +39,7 @@ from bench import (
 
 SUITES = {
     "api": api_bench.run,
+    "containers": containers_bench.run,
     "core": core_bench.run,
     "epcis": epcis_bench.run,
     "events": events_bench.run,
