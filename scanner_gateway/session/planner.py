@@ -27,6 +27,7 @@ from tracking_core.scan import (
     OpenContainer,
     Pack,
     Planned,
+    ReceiveSscc,
     Refuse,
     SessionState,
     SetDocument,
@@ -215,11 +216,12 @@ def plan(state: SessionState, b: Barcode, lookup: ItemLookup) -> Step:
 def container_code(mode: str, b: Barcode) -> str | None:
     """The container a scan names in a mode that takes containers, else None.
 
-    An SSCC label (GS1 AI 00) names one in pack, the outbound modes, ship and inquiry. In
+    An SSCC label (GS1 AI 00) names one in pack, receive, the outbound modes, ship and
+    inquiry. In
     pack mode and inquiry a plain code of 18 digits (or 20 with the AI's ``00``) is one
     too: typed from a label, or read with a bad check digit, which the core then names.
     """
-    if mode not in ("pack", "ship", "inquiry", *TAKES_WHOLE):
+    if mode not in ("pack", "ship", "inquiry", "receive", *TAKES_WHOLE):
         return None
     if b.sscc:
         return b.sscc
@@ -235,6 +237,8 @@ def container_code(mode: str, b: Barcode) -> str | None:
 def _container_step(state: SessionState, code: str) -> Step:
     if state.mode == "ship":
         return VerifyContainer(code)
+    if state.mode == "receive":
+        return ReceiveSscc(code)
     if state.mode in TAKES_WHOLE:
         return TakeContainer(code)
     if state.container is None:
@@ -310,7 +314,7 @@ def plan_scan(state: SessionState, barcode: Barcode, lookup: ItemLookup) -> Plan
 
 def _names_container(step: Step) -> bool:
     match step:
-        case OpenContainer() | TakeContainer() | VerifyContainer():
+        case OpenContainer() | TakeContainer() | VerifyContainer() | ReceiveSscc():
             return True
         case Pack(container=str()):
             return True

@@ -13,6 +13,7 @@ from tracking_core.scan import (
     NewDocument,
     OpenContainer,
     Pack,
+    ReceiveSscc,
     Refuse,
     SessionState,
     SetLocation,
@@ -75,6 +76,7 @@ OPEN = PACK.with_(container=SSCC)
         ),
         (SessionState(mode="inquiry"), SSCC, Inquire(Label("plain", SSCC, sscc=SSCC))),
         (SessionState(mode="receive"), "CMD:NEW", NewDocument()),
+        (SessionState(mode="receive", document="RC-1"), f"00{SSCC}", ReceiveSscc(SSCC)),
     ],
 )
 def test_container_scans_plan_their_steps(state: SessionState, raw: str, want: Step) -> None:
@@ -89,7 +91,7 @@ def test_container_scans_plan_their_steps(state: SessionState, raw: str, want: S
         (OPEN, "LOC:A2", "container_open"),
         (OPEN, f"00{SSCC}", "container_open"),  # the open one itself
         (PACK, "DOC:SO-1", "unexpected_document"),
-        (SessionState(mode="receive"), f"00{SSCC}", "unexpected_sscc"),
+        (SessionState(mode="customer_return"), f"00{SSCC}", "unexpected_sscc"),
         (SessionState(mode="count", location="A1"), f"00{SSCC}", "unexpected_sscc"),
     ],
 )

@@ -25,6 +25,7 @@ from tracking_core.scan.steps import (
     NewDocument,
     OpenContainer,
     Pack,
+    ReceiveSscc,
     Refuse,
     SetDocument,
     SetItem,
@@ -144,6 +145,8 @@ def _run(ctx: Ctx, state: SessionState, step: Step) -> tuple[Feedback, SessionSt
             return pack_steps.take(ctx, state, step)
         case VerifyContainer():
             return pack_steps.verify(ctx, state, step)
+        case ReceiveSscc():
+            return pack_steps.receive(ctx, state, step)
         case Inquire():
             return inquiry.answer(ctx, state, step.label), state
         case Refuse():

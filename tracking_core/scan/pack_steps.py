@@ -22,6 +22,7 @@ from tracking_core.command_handlers import handle
 from tracking_core.commands import (
     AllocateContainer,
     PackContainer,
+    ReceiveContainer,
     ReversePack,
     SetLineQuantity,
     UnassignContainer,
@@ -45,7 +46,13 @@ from tracking_core.scan.answer import Feedback, Status, ok
 from tracking_core.scan.answer import box_name as short
 from tracking_core.scan.document_steps import line_for
 from tracking_core.scan.state import SessionState
-from tracking_core.scan.steps import OpenContainer, Pack, TakeContainer, VerifyContainer
+from tracking_core.scan.steps import (
+    OpenContainer,
+    Pack,
+    ReceiveSscc,
+    TakeContainer,
+    VerifyContainer,
+)
 from tracking_core.values import ContainerInfo, PackRecord
 
 # the undo entries of container steps (``SessionState.undo``)
@@ -423,3 +430,35 @@ def inquire(ctx: Ctx, code: str) -> Feedback:
         "totals": encode(info.totals),
     }
     return Feedback("ok", "container", msg, data={"container": summary})
+
+
+def receive(ctx: Ctx, state: SessionState, step: ReceiveSscc) -> tuple[Feedback, SessionState]:
+    """Receive mode: everything under a pallet or case of the receipt's ship notice, on
+    its lines, with one scan (docs/receiving-by-sscc.md); a case checked open comes in as
+    it was counted, and the answer warns of what the check found."""
+    if state.document is None:
+        return Feedback(
+            "error",
+            "no_document",
+            f"Scan the receipt that announces {short(step.code)} first",
+        ), state
+    done = handle(ctx, ReceiveContainer(state.document, container=step.code))
+    cases = len(done.containers) - 1
+    word = "Pallet" if cases else "Case"
+    what = f"{cases} case{'s' if cases != 1 else ''}, " if cases else ""
+    msg = f"{word} {short(done.container)}: {what}{done.quantity:,} units received"
+    data: dict[str, Any] = {
+        "container": done.container,
+        "received": done.quantity,
+        "containers": list(done.containers),
+        "lines": sorted({x.line for x in done.lines}),
+    }
+    status: Status = "ok"
+    notes = list(done.warnings)
+    if done.discrepancies:
+        notes.append(f"{len(done.discrepancies)} discrepancies found by the check")
+        data["discrepancies"] = encode(done.discrepancies)
+    if notes:
+        status = "warn"
+        msg += "; " + "; ".join(notes)
+    return Feedback(status, "received", msg, data=data), state

@@ -147,6 +147,13 @@ class TakeContainer:
 
 
 @dataclass(frozen=True)
+class ReceiveSscc:
+    """Receive mode: a pallet or case of the receipt's ship notice, received whole."""
+
+    code: str
+
+
+@dataclass(frozen=True)
 class VerifyContainer:
     """Ship mode: a packer checks a scanned case or pallet is on the document."""
 
@@ -217,6 +224,7 @@ Step = (
     | Pack
     | TakeContainer
     | VerifyContainer
+    | ReceiveSscc
     | CountSerial
     | Inquire
     | Confirm
