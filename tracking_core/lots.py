@@ -22,7 +22,17 @@ from tracking_core.errors import (
     UnknownSerial,
 )
 from tracking_core.masks import Mask
-from tracking_core.models import Document, DocumentLine, Item, LineLot, Lot, LotStock, SerialNumber
+from tracking_core.models import (
+    Container,
+    ContainerLot,
+    Document,
+    DocumentLine,
+    Item,
+    LineLot,
+    Lot,
+    LotStock,
+    SerialNumber,
+)
 from tracking_core.numbering import next_numbers
 from tracking_core.rules import (
     TAKES_BLOCKED,
@@ -309,8 +319,29 @@ def unassign_lot(
         raise InvalidInput(
             field="quantity", reason=f"only {ll.quantity} of lot {lot_number} on the line"
         )
+    _keep_packed(s, doc, ll.lot_id, lot_number, qty)
     release_line_lot(s, ln, ll, qty)
     return unassigned(s, doc, ln.line_no, lots=((lot_number, qty),))
+
+
+def _keep_packed(s: Session, doc: Document, lot_id: int, lot: str, qty: int) -> None:
+    """What came with a container the document holds comes off with the container only."""
+    held = s.execute(
+        select(func.coalesce(func.sum(ContainerLot.quantity), 0))
+        .join(Container, Container.id == ContainerLot.container_id)
+        .where(Container.document_id == doc.id, ContainerLot.lot_id == lot_id)
+    ).scalar_one()
+    on_doc = s.execute(
+        select(func.coalesce(func.sum(LineLot.quantity), 0))
+        .join(DocumentLine, DocumentLine.id == LineLot.line_id)
+        .where(DocumentLine.document_id == doc.id, LineLot.lot_id == lot_id)
+    ).scalar_one()
+    if int(held) and int(on_doc) - qty < int(held):
+        raise InvalidInput(
+            field="quantity",
+            reason=f"{held} of lot {lot} came with containers on {doc.number}:"
+            " take those off instead",
+        )
 
 
 def release_line_lot(s: Session, ln: DocumentLine, ll: LineLot, qty: int) -> None:

@@ -305,3 +305,25 @@ def test_a_container_with_a_recalled_lot_is_refused_whole(pallet: Pallet) -> Non
         wh.allocate_container(doc.number, container=info.code)
     assert e.value.cause == "lot_recalled" and lot in e.value.reason
     assert _state(wh) == before
+
+
+def test_a_lot_that_came_with_a_container_comes_off_with_it(pallet: Pallet) -> None:
+    wh, info, _sns, lot = pallet
+    doc = wh.create_document(
+        "shipment",
+        partner="C1",
+        lines=[
+            LineSpec(item="LAP", quantity=3, location="A1"),
+            LineSpec(item="MILK", quantity=12, location="A1"),
+        ],
+    )
+    wh.allocate_container(doc.number, container=info.code)
+    wh.allocate_lot(doc.number, line=2, quantity=2, lot=lot)  # two loose ones beside
+    before = _state(wh)
+    with pytest.raises(DomainError) as e:
+        wh.unassign_lot(doc.number, lot=lot, item="MILK")
+    assert "came with containers" in str(e.value)
+    with pytest.raises(DomainError):
+        wh.unassign_serial(doc.number, serial=info.children[0].contents[0].serial or "")
+    assert _state(wh) == before
+    wh.unassign_lot(doc.number, lot=lot, item="MILK", quantity=2)  # the loose ones may go

@@ -427,6 +427,15 @@ def check_containers(s: Session) -> None:
         " OR c.parent_height <> p.height OR c.height >= p.height",
     )
     assert tree == [], f"(g) children unlike their parents: {tree}"
+    short = _rows(
+        s,
+        "SELECT c.document_id, cl.lot_id, SUM(cl.quantity) FROM container_lots cl"
+        " JOIN containers c ON c.id = cl.container_id WHERE c.status = 'allocated'"
+        " GROUP BY c.document_id, cl.lot_id HAVING SUM(cl.quantity) > (SELECT"
+        " COALESCE(SUM(ll.quantity), 0) FROM line_lots ll JOIN document_lines dl"
+        " ON dl.id = ll.line_id WHERE dl.document_id = c.document_id AND ll.lot_id = cl.lot_id)",
+    )
+    assert short == [], f"(g) held containers' lots not on their document: {short}"
     held = _rows(
         s,
         "SELECT c.code, d.status FROM containers c JOIN documents d ON d.id = c.document_id"
