@@ -156,8 +156,11 @@ def generate_serials(
         }
         for sn in new
     ]
+    s.flush()  # what the rows point at is written first (the connection does not autoflush)
     for part in chunks(rows):
-        s.execute(insert(SerialNumber), list(part))
+        # on the connection (Core), not the ORM's bulk insert: the same rows, without its
+        # per-row bookkeeping (nothing in the session holds these rows yet)
+        s.connection().execute(insert(SerialNumber), list(part))
     back: dict[str, Any] = {"reserved_line_id": ln.id}
     if lot_row is not None:  # a unit back without a lot on record takes its label's
         back.update(lot_id=lot_row.id, lot_number=lot_number)
